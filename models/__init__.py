@@ -1,0 +1,1 @@
+"""The vocabulary: scenario schema and loader, rule names, solution types."""

@@ -1,0 +1,1 @@
+"""The constraint model, its solve, and the independent checker."""

@@ -1,0 +1,282 @@
+"""The independent checker: every rule and goal recomputed from the roster alone.
+
+This module never imports the solver or the model. It reads the scenario and a
+roster of individual units and lists every violation in the planner's words.
+Per-unit rules are checked unit by unit, which is stricter than the model's
+per-type view.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+
+from models.rules import RULES
+from models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
+from models.solution import GoalResult, Roster
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule instance, in words."""
+
+    rule: str
+    message: str
+
+
+@dataclass
+class Verification:
+    """What the checker found."""
+
+    rules_checked: list[str]
+    violations: list[Violation] = field(default_factory=list)
+    goal_values: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is violated."""
+        return not self.violations
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        return (f"verified: {len(self.rules_checked)} rules, "
+                f"{len(self.violations)} violations")
+
+
+class Tally:
+    """Roster totals the rules need, computed once."""
+
+    def __init__(self, sc: Scenario, roster: Roster):
+        self.sc = sc
+        self.starts: Counter[tuple[str, str, int]] = Counter()
+        self.unit_starts: Counter[tuple[str, str]] = Counter()
+        self.unit_away: Counter[tuple[str, str, int]] = Counter()
+        for r in roster.rows:
+            self.starts[r.unit_type, r.level, r.year] += r.starts
+            self.unit_starts[r.unit_type, r.unit] += r.starts
+            for y in range(r.year, r.graduation_year + 1):
+                self.unit_away[r.unit_type, r.unit, y] += r.starts
+        self.funding = roster.funding
+
+    def total(self, unit_type: str | None = None, level: str | None = None,
+              year: int | None = None) -> int:
+        """Starters matching the given unit type, level and start year."""
+        return sum(n for (t, lv, y), n in self.starts.items()
+                   if (unit_type is None or t == unit_type) and (level is None or lv == level)
+                   and (year is None or y == year))
+
+    def in_training(self, year: int, level: str | None = None) -> int:
+        """People in training during `year` (at one level, if given)."""
+        sc = self.sc
+        return sum(n for (_, lv, y), n in self.starts.items()
+                   if (level is None or lv == level) and y <= year <= sc.graduation_year(lv, y))
+
+    def graduates(self, unit_type: str, level: str, by_year: int | None = None) -> int:
+        """Whole graduates: starters times completion rate, rounded down."""
+        sc = self.sc
+        n = sum(c for (t, lv, y), c in self.starts.items() if t == unit_type and lv == level
+                and (by_year is None or sc.graduation_year(lv, y) <= by_year))
+        return n * sc.level(level).rate_scaled // RATE_SCALE
+
+    def spending(self, year: int, level: str | None = None) -> Decimal:
+        """Money spent in `year` on trainees in training (at one level, if given)."""
+        sc = self.sc
+        return sum((n * sc.level(lv).cost_per_trainee_year
+                    for (_, lv, y), n in self.starts.items()
+                    if (level is None or lv == level) and y <= year <= sc.graduation_year(lv, y)),
+                   Decimal(0))
+
+    def total_cost(self) -> Decimal:
+        """Money spent over the whole plan, million VND."""
+        sc = self.sc
+        return sum((n * sc.level(lv).duration_years * sc.level(lv).cost_per_trainee_year
+                    for (_, lv, _), n in self.starts.items()), Decimal(0))
+
+
+def _quota_met(t: Tally) -> list[str]:
+    out = []
+    for ut in t.sc.unit_types:
+        for lid, q in ut.quotas.items():
+            g = t.graduates(ut.id, lid)
+            if (q.mode != "at_most" and g < q.people) or (q.mode != "at_least" and g > q.people):
+                out.append(f"{ut.id}, {lid}: {g} graduates, quota {q.mode} {q.people}")
+    return out
+
+
+def _annual_places(t: Tally) -> list[str]:
+    return [f"{y}: {t.total(year=y)} starters, places {cap}" for y in t.sc.years
+            if (cap := t.sc.starts_cap(y)) is not None and t.total(year=y) > cap]
+
+
+def _level_places(t: Tally) -> list[str]:
+    return [f"{lid}, {y}: {t.total(level=lid, year=y)} starters, places {cap}"
+            for lid in t.sc.capacity.by_level for y in t.sc.years
+            if (cap := t.sc.level_starts_cap(lid, y)) is not None
+            and t.total(level=lid, year=y) > cap]
+
+
+def _minimum_intake(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    for y in sc.years:
+        low = sc.capacity.min_starts_per_year
+        if low and t.total(year=y) < low:
+            out.append(f"{y}: {t.total(year=y)} starters, at least {low} required")
+        for lid, lc in sc.capacity.by_level.items():
+            if lc.min_starts_per_year and t.total(level=lid, year=y) < lc.min_starts_per_year:
+                out.append(f"{lid}, {y}: {t.total(level=lid, year=y)} starters, at least "
+                           f"{lc.min_starts_per_year} required")
+    return out
+
+
+def _seats(t: Tally) -> list[str]:
+    return [f"{y}: {t.in_training(y)} in training, seats {cap}" for y in t.sc.years
+            if (cap := t.sc.seats_cap(y)) is not None and t.in_training(y) > cap]
+
+
+def _level_seats(t: Tally) -> list[str]:
+    return [f"{lid}, {y}: {t.in_training(y, lid)} in training, seats {cap}"
+            for lid in t.sc.capacity.by_level for y in t.sc.years
+            if (cap := t.sc.level_seats_cap(lid, y)) is not None and t.in_training(y, lid) > cap]
+
+
+def _total_budget(t: Tally) -> list[str]:
+    total = t.sc.budget.total
+    cost = t.total_cost()
+    return [f"total cost {cost} exceeds budget {total} million VND"] if (
+        total is not None and cost > total) else []
+
+
+def _annual_budget(t: Tally) -> list[str]:
+    return [f"{y}: spending {t.spending(y)} exceeds ceiling {cap} million VND"
+            for y in t.sc.years
+            if (cap := t.sc.budget_ceiling(y)) is not None and t.spending(y) > cap]
+
+
+def _funding_sources(t: Tally) -> list[str]:
+    sc = t.sc
+    if not sc.budget.sources:
+        return []
+    out = []
+    sources = {s.id: s for s in sc.budget.sources}
+    paid: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    for f in t.funding:
+        src = sources.get(f.source)
+        if src is None:
+            out.append(f"unknown source {f.source}")
+            continue
+        if not sc.source_pays(src, f.level, f.year):
+            out.append(f"source {f.source} pays for {f.level} in {f.year}, which it may not")
+        paid[f.level, f.year] += f.amount
+        by_source[f.source] += f.amount
+    for sid, amount in by_source.items():
+        if amount > sources[sid].amount:
+            out.append(f"source {sid} pays {amount}, more than its {sources[sid].amount}")
+    for lv in sc.levels:
+        for y in sc.years:
+            if paid[lv.id, y] != t.spending(y, lv.id):
+                out.append(f"{lv.id}, {y}: spending {t.spending(y, lv.id)} but sources pay "
+                           f"{paid[lv.id, y]}")
+    return out
+
+
+def _milestones(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    for ms in sc.milestones:
+        got = sum(t.graduates(ut, lv, ms.by_year) for ut, lv in sc.milestone_pairs(ms))
+        need = sc.milestone_target(ms)
+        if got < need:
+            out.append(f"milestone {ms.id}: {got} graduates by {ms.by_year}, {need} needed")
+    return out
+
+
+def _unit_staff(t: Tally) -> list[str]:
+    return [f"{ut}, {unit}: {n} starters, staff {t.sc.unit_type(ut).staff_per_unit}"
+            for (ut, unit), n in sorted(t.unit_starts.items())
+            if n > t.sc.unit_type(ut).staff_per_unit]
+
+
+def _unit_concurrency(t: Tally) -> list[str]:
+    return [f"{ut}, {unit}, {y}: {n} staff in training, at most "
+            f"{t.sc.unit_type(ut).concurrency}"
+            for (ut, unit, y), n in sorted(t.unit_away.items())
+            if n > t.sc.unit_type(ut).concurrency]
+
+
+CHECKS: dict[str, Callable[[Tally], list[str]]] = {
+    "quota_met": _quota_met,
+    "annual_places": _annual_places,
+    "level_places": _level_places,
+    "minimum_intake": _minimum_intake,
+    "seats": _seats,
+    "level_seats": _level_seats,
+    "total_budget": _total_budget,
+    "annual_budget": _annual_budget,
+    "funding_sources": _funding_sources,
+    "milestones": _milestones,
+    "unit_staff": _unit_staff,
+    "unit_concurrency": _unit_concurrency,
+}
+assert set(CHECKS) == set(RULES), "every rule needs a check"
+
+
+def _well_formed(sc: Scenario, roster: Roster) -> list[str]:
+    """Rows name known units and levels, courses end in the plan, costs add up."""
+    out = []
+    levels = {lv.id: lv for lv in sc.levels}
+    units = {(ut.id, u) for ut in sc.unit_types for u in ut.unit_ids}
+    seen = set()
+    for r in roster.rows:
+        where = f"row {r.year},{r.unit_type},{r.unit},{r.level}"
+        if (r.unit_type, r.unit) not in units:
+            out.append(f"{where}: unknown unit")
+        lv = levels.get(r.level)
+        if lv is None or r.level not in sc.unit_type(r.unit_type).quotas:
+            out.append(f"{where}: level not in this unit type's table")
+            continue
+        if r.year not in sc.years or r.graduation_year != r.year + lv.duration_years - 1:
+            out.append(f"{where}: graduation year {r.graduation_year} does not follow from "
+                       f"a {lv.duration_years}-year course")
+        if r.graduation_year > sc.horizon.last_year:
+            out.append(f"{where}: course ends after the plan ({sc.horizon.last_year})")
+        if r.cost_million_vnd != r.starts * lv.duration_years * lv.cost_per_trainee_year:
+            out.append(f"{where}: cost {r.cost_million_vnd} does not match the level's cost")
+        if (key := (r.year, r.unit_type, r.unit, r.level)) in seen:
+            out.append(f"{where}: repeated row")
+        seen.add(key)
+    return out
+
+
+def goal_values(sc: Scenario, roster: Roster) -> dict[str, int]:
+    """Each goal's value recomputed from the roster, in the model's integer units."""
+    t = Tally(sc, roster)
+    yearly = [t.total(year=y) for y in sc.years]
+    return {
+        "min_cost": int(t.total_cost() * MONEY_SCALE),
+        "smooth_intake": sum(abs(b - a) for a, b in pairwise(yearly)),
+        "earliest_completion": sum(n * (sc.graduation_year(lv, y) - sc.horizon.first_year)
+                                   for (_, lv, y), n in t.starts.items()),
+    }
+
+
+def verify(sc: Scenario, roster: Roster, claimed: list[GoalResult] | None = None
+           ) -> Verification:
+    """Recompute every rule (and, if given, the claimed goal values) from the roster."""
+    t = Tally(sc, roster)
+    result = Verification(rules_checked=list(CHECKS))
+    for msg in _well_formed(sc, roster):
+        result.violations.append(Violation("roster", msg))
+    for rule, check in CHECKS.items():
+        for msg in check(t):
+            result.violations.append(Violation(rule, msg))
+    result.goal_values = goal_values(sc, roster)
+    for goal in claimed or []:
+        actual = result.goal_values[goal.name]
+        if actual > goal.value or (goal.optimal and actual != goal.value):
+            result.violations.append(Violation(
+                "objective", f"{goal.name}: roster gives {actual}, solver reported "
+                             f"{goal.value}{' (proven optimal)' if goal.optimal else ''}"))
+    return result

@@ -1,0 +1,349 @@
+"""The constraint model: one function per planning rule, listed in a registry.
+
+Decision variables are the number of people of a unit type starting a level in
+a year. Units of one type are interchangeable, so the model works per type;
+`optimizer.solve` assigns starters to individual units afterwards. Money is in
+1/MONEY_SCALE million VND and completion rates in 1/RATE_SCALE, so every
+coefficient is an integer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from ortools.sat.python import cp_model
+
+from models.rules import RULES
+from models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """One constraint of one rule, e.g. the ceiling of one year."""
+
+    rule: str
+    key: str
+    text: str
+
+
+class PlanVariables:
+    """The decision variables, reached by what they mean, never by index."""
+
+    def __init__(self, model: cp_model.CpModel, sc: Scenario):
+        self._sc = sc
+        self._starts: dict[tuple[str, str, int], cp_model.IntVar] = {}
+        for t, lv, y in sc.cohorts():
+            ut = sc.unit_type(t)
+            self._starts[t, lv, y] = model.new_int_var(
+                0, ut.units * ut.staff_per_unit, f"start[{t},{lv},{y}]"
+            )
+        self.pay: dict[tuple[str, str, int], cp_model.IntVar] = {}
+
+    def cohorts(self) -> list[tuple[str, str, int]]:
+        """Every (unit type, level, start year) with a variable, in canonical order."""
+        return list(self._starts)
+
+    def starts(self, unit_type: str | None = None, level: str | None = None,
+               year: int | None = None) -> list[cp_model.IntVar]:
+        """Starter variables matching the given unit type, level and start year."""
+        return [v for (t, lv, y), v in self._starts.items()
+                if (unit_type is None or t == unit_type) and (level is None or lv == level)
+                and (year is None or y == year)]
+
+    def start(self, unit_type: str, level: str, year: int) -> cp_model.IntVar:
+        """Starters of one cohort."""
+        return self._starts[unit_type, level, year]
+
+    def in_training(self, year: int, level: str | None = None,
+                    unit_type: str | None = None) -> list[cp_model.IntVar]:
+        """Starter variables of cohorts still in training during `year`."""
+        sc = self._sc
+        return [v for (t, lv, y), v in self._starts.items()
+                if (level is None or lv == level) and (unit_type is None or t == unit_type)
+                and y <= year <= sc.graduation_year(lv, y)]
+
+    def graduated_by(self, unit_type: str, level: str, year: int) -> list[cp_model.IntVar]:
+        """Starter variables of one unit type and level whose course ends by `year`."""
+        sc = self._sc
+        return [v for (t, lv, y), v in self._starts.items()
+                if t == unit_type and lv == level and sc.graduation_year(lv, y) <= year]
+
+    def spending(self, year: int, level: str | None = None) -> LinearExpr:
+        """Money spent in `year` on trainees in training (scaled integers)."""
+        sc = self._sc
+        return sum(sc.level(lv).cost_scaled * v for (t, lv, y), v in self._starts.items()
+                   if (level is None or lv == level) and y <= year <= sc.graduation_year(lv, y))
+
+    def total_cost(self) -> LinearExpr:
+        """Money spent over the whole plan (scaled integers)."""
+        sc = self._sc
+        return sum(sc.level(lv).cost_scaled * sc.level(lv).duration_years * v
+                   for (t, lv, y), v in self._starts.items())
+
+
+@dataclass
+class PlanModel:
+    """A CP-SAT model of one scenario, with every rule instance it holds."""
+
+    scenario: Scenario
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    switches: bool = False
+    instances: list[RuleInstance] = field(default_factory=list)
+    literals: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.vars = PlanVariables(self.model, self.scenario)
+
+    def require(self, constraint: cp_model.BoundedLinearExpression | bool, rule: str,
+                key: str, text: str) -> None:
+        """Add one rule instance; with switches on, it holds only when its literal is true."""
+        assert rule in RULES, rule
+        inst = RuleInstance(rule, key, text)
+        if isinstance(constraint, bool):  # a sum over no variables, decided already
+            if constraint:
+                return
+            constraint = self.model.new_constant(0) >= 1
+        ct = self.model.add(constraint)
+        self.instances.append(inst)
+        if self.switches:
+            lit = self.model.new_bool_var(f"on[{rule}:{key}]")
+            ct.only_enforce_if(lit)
+            self.literals[inst] = lit
+
+
+def _money(scaled: int) -> str:
+    """Scaled money as million VND text."""
+    return f"{scaled / MONEY_SCALE:,.3f}".rstrip("0").rstrip(".")
+
+
+# ----- hard rules ---------------------------------------------------------------------
+
+
+def quota_met(m: PlanModel) -> None:
+    """Each unit type graduates the people its table asks for at each level."""
+    sc = m.scenario
+    for ut in sc.unit_types:
+        for lid, quota in ut.quotas.items():
+            rate = sc.level(lid).rate_scaled
+            grads = rate * sum(m.vars.starts(ut.id, lid))  # graduates x RATE_SCALE
+            low, high = quota.people * RATE_SCALE, (quota.people + 1) * RATE_SCALE - 1
+            pct = sc.level(lid).completion_rate_percent
+            need = sc.starters_needed(ut.id, lid)
+            words = f"{ut.id}, {lid}: {quota.people} graduates"
+            if pct < 100:
+                words += f" at {pct}% completion need {need} starters"
+            if quota.mode != "at_most":
+                m.require(grads >= low, "quota_met", f"{ut.id}/{lid}/min",
+                          words if quota.mode == "exact" else f"{words} at least")
+            if quota.mode != "at_least":
+                m.require(grads <= high, "quota_met", f"{ut.id}/{lid}/max",
+                          f"{ut.id}, {lid}: at most {quota.people} graduates")
+
+
+def annual_places(m: PlanModel) -> None:
+    """Trainees starting in a year never exceed that year's training places."""
+    for year in m.scenario.years:
+        cap = m.scenario.starts_cap(year)
+        if cap is not None:
+            m.require(sum(m.vars.starts(year=year)) <= cap, "annual_places", str(year),
+                      f"{year}: at most {cap} places for new starters")
+
+
+def level_places(m: PlanModel) -> None:
+    """Starters at a level in a year never exceed that level's places."""
+    for lid in m.scenario.capacity.by_level:
+        for year in m.scenario.years:
+            cap = m.scenario.level_starts_cap(lid, year)
+            if cap is not None:
+                m.require(sum(m.vars.starts(level=lid, year=year)) <= cap, "level_places",
+                          f"{lid}/{year}", f"{lid}, {year}: at most {cap} places")
+
+
+def minimum_intake(m: PlanModel) -> None:
+    """At least the stated number of people start training every year."""
+    sc = m.scenario
+    for year in sc.years:
+        low = sc.capacity.min_starts_per_year
+        if low:
+            m.require(sum(m.vars.starts(year=year)) >= low, "minimum_intake", str(year),
+                      f"{year}: at least {low} new starters")
+        for lid, lc in sc.capacity.by_level.items():
+            if lc.min_starts_per_year:
+                m.require(sum(m.vars.starts(level=lid, year=year)) >= lc.min_starts_per_year,
+                          "minimum_intake", f"{lid}/{year}",
+                          f"{lid}, {year}: at least {lc.min_starts_per_year} new starters")
+
+
+def seats(m: PlanModel) -> None:
+    """People in training at the same time never exceed the seats."""
+    for year in m.scenario.years:
+        cap = m.scenario.seats_cap(year)
+        if cap is not None:
+            m.require(sum(m.vars.in_training(year)) <= cap, "seats", str(year),
+                      f"{year}: at most {cap} people in training")
+
+
+def level_seats(m: PlanModel) -> None:
+    """People in training at one level never exceed that level's seats."""
+    for lid in m.scenario.capacity.by_level:
+        for year in m.scenario.years:
+            cap = m.scenario.level_seats_cap(lid, year)
+            if cap is not None:
+                m.require(sum(m.vars.in_training(year, level=lid)) <= cap, "level_seats",
+                          f"{lid}/{year}", f"{lid}, {year}: at most {cap} in training")
+
+
+def total_budget(m: PlanModel) -> None:
+    """Training spending over the whole plan stays within the total budget."""
+    total = m.scenario.budget.total
+    if total is not None:
+        cap = int(total * MONEY_SCALE)
+        m.require(m.vars.total_cost() <= cap, "total_budget", "total",
+                  f"total training budget {_money(cap)} million VND")
+
+
+def annual_budget(m: PlanModel) -> None:
+    """Training spending in each year stays within that year's ceiling."""
+    for year in m.scenario.years:
+        ceiling = m.scenario.budget_ceiling(year)
+        if ceiling is not None:
+            cap = int(ceiling * MONEY_SCALE)
+            m.require(m.vars.spending(year) <= cap, "annual_budget", str(year),
+                      f"{year}: at most {_money(cap)} million VND for training")
+
+
+def funding_sources(m: PlanModel) -> None:
+    """Each source pays only for its levels and years, and at most its amount."""
+    sc = m.scenario
+    if not sc.budget.sources:
+        return
+    for src in sc.budget.sources:
+        amount = int(src.amount * MONEY_SCALE)
+        for lv in sc.levels:
+            for year in sc.years:
+                if sc.source_pays(src, lv.id, year):
+                    m.vars.pay[src.id, lv.id, year] = m.model.new_int_var(
+                        0, amount, f"pay[{src.id},{lv.id},{year}]")
+        m.require(sum(v for (s, _, _), v in m.vars.pay.items() if s == src.id) <= amount,
+                  "funding_sources", f"{src.id}/amount",
+                  f"source {src.id}: at most {_money(amount)} million VND")
+    for lv in sc.levels:
+        for year in sc.years:
+            paid = [v for (_, lid, y), v in m.vars.pay.items() if lid == lv.id and y == year]
+            m.require(sum(paid) == m.vars.spending(year, lv.id), "funding_sources",
+                      f"{lv.id}/{year}/covered",
+                      f"{lv.id}, {year}: spending paid by the sources allowed to pay it")
+
+
+def milestones(m: PlanModel) -> None:
+    """Enough people of the named units and levels have graduated by each deadline."""
+    sc = m.scenario
+    for ms in sc.milestones:
+        target = sc.milestone_target(ms)
+        grads = []
+        for t, lid in sc.milestone_pairs(ms):
+            starters = m.vars.graduated_by(t, lid, ms.by_year)
+            ub = sc.unit_type(t).units * sc.unit_type(t).staff_per_unit
+            g = m.model.new_int_var(0, ub, f"graduates[{ms.id},{t},{lid}]")
+            # g <= floor(starters x rate): whole graduates only
+            m.model.add(g * RATE_SCALE <= sc.level(lid).rate_scaled * sum(starters))
+            grads.append(g)
+        m.require(sum(grads) >= target, "milestones", ms.id,
+                  f"milestone {ms.id}: at least {target} graduates by {ms.by_year}"
+                  + (f" ({ms.label})" if ms.label else ""))
+
+
+def unit_staff(m: PlanModel) -> None:
+    """A unit sends at most its staff for training; each person trains once."""
+    for ut in m.scenario.unit_types:
+        cap = ut.units * ut.staff_per_unit
+        m.require(sum(m.vars.starts(ut.id)) <= cap, "unit_staff", ut.id,
+                  f"{ut.id}: at most {ut.staff_per_unit} staff per unit may train "
+                  f"({cap} over {ut.units} units)")
+
+
+def unit_concurrency(m: PlanModel) -> None:
+    """A unit has at most its limit of staff in training at the same time."""
+    for ut in m.scenario.unit_types:
+        if ut.concurrency >= ut.staff_per_unit:
+            continue  # never binding: a unit cannot send more than its staff
+        cap = ut.units * ut.concurrency
+        for year in m.scenario.years:
+            m.require(sum(m.vars.in_training(year, unit_type=ut.id)) <= cap,
+                      "unit_concurrency", f"{ut.id}/{year}",
+                      f"{ut.id}, {year}: at most {ut.concurrency} staff per unit away "
+                      f"({cap} over {ut.units} units)")
+
+
+Rule = Callable[[PlanModel], None]
+
+#: Hard rules, in the order they are added and reported.
+RULE_REGISTRY: dict[str, Rule] = {
+    "quota_met": quota_met,
+    "annual_places": annual_places,
+    "level_places": level_places,
+    "minimum_intake": minimum_intake,
+    "seats": seats,
+    "level_seats": level_seats,
+    "total_budget": total_budget,
+    "annual_budget": annual_budget,
+    "funding_sources": funding_sources,
+    "milestones": milestones,
+    "unit_staff": unit_staff,
+    "unit_concurrency": unit_concurrency,
+}
+
+
+# ----- goals (objective terms), applied lexicographically ------------------------------
+
+
+def min_cost(m: PlanModel) -> LinearExpr:
+    """Lowest total training cost."""
+    return m.vars.total_cost()
+
+
+def smooth_intake(m: PlanModel) -> LinearExpr:
+    """Smoothest yearly intake: the sum of year-to-year changes in starters."""
+    years = m.scenario.years
+    bound = sum(ut.units * ut.staff_per_unit for ut in m.scenario.unit_types)
+    changes = []
+    for prev, year in pairwise(years):
+        change = m.model.new_int_var(0, bound, f"intake_change[{year}]")
+        diff = sum(m.vars.starts(year=year)) - sum(m.vars.starts(year=prev))
+        m.model.add(change >= diff)
+        m.model.add(change >= -diff)
+        changes.append(change)
+    return sum(changes)
+
+
+def earliest_completion(m: PlanModel) -> LinearExpr:
+    """Earliest completion: trainees' years from plan start to graduation, summed."""
+    sc = m.scenario
+    return sum((sc.graduation_year(lv, y) - sc.horizon.first_year) * m.vars.start(t, lv, y)
+               for t, lv, y in m.vars.cohorts())
+
+
+def canonical_order(m: PlanModel) -> LinearExpr:
+    """Tie-break: among equal plans, prefer starters in earlier-listed cohorts."""
+    cohorts = m.vars.cohorts()
+    return sum((i + 1) * m.vars.start(*c) for i, c in enumerate(cohorts))
+
+
+GOAL_REGISTRY: dict[str, Callable[[PlanModel], LinearExpr]] = {
+    "min_cost": min_cost,
+    "smooth_intake": smooth_intake,
+    "earliest_completion": earliest_completion,
+}
+
+
+def build(sc: Scenario, switches: bool = False, rules: list[str] | None = None) -> PlanModel:
+    """Build the model of a scenario with all (or the named) hard rules."""
+    m = PlanModel(sc, switches=switches)
+    for name, rule in RULE_REGISTRY.items():
+        if rules is None or name in rules:
+            rule(m)
+    return m

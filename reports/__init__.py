@@ -1,0 +1,1 @@
+"""Reports read the verified roster; they never touch the model."""

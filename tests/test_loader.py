@@ -1,0 +1,62 @@
+"""Loading: consistency warnings, integer scaling, overflow guard, generated ids."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from models.loader import ScenarioError, load_scenario
+from models.solution import Status
+from tests.conftest import scenario, solve_verified, tiny
+
+
+def load(tmp_path, data):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_scenario(path)
+
+
+def test_levels_not_adding_up_to_stated_totals_warn_with_both_numbers(tmp_path):
+    loaded = load(tmp_path, tiny(stated_total_people=5, stated_level_totals={"A": 3}))
+    text = " | ".join(str(w) for w in loaded.warnings)
+    assert "the plan states 5 people but its table sums to 4" in text
+    assert "stated_level_totals.A: the plan states 3 but the unit types sum to 2" in text
+
+
+def test_per_level_people_not_matching_units_times_staff_warns(tmp_path):
+    data = tiny()
+    data["unit_types"][0]["quotas"] = {"A": 2, "B": 3}
+    text = " | ".join(str(w) for w in load(tmp_path, data).warnings)
+    assert "per-level people 2+3=5 but 3 units x 2 staff = 6" in text
+
+
+def test_budgets_of_a_trillion_vnd_work():
+    sc = scenario(tiny(budget={"total": 1_000_000, "per_year": 1_000_000}))  # 1e12 VND
+    assert solve_verified(sc).status == Status.optimal
+
+
+def test_coefficients_that_could_overflow_are_refused(tmp_path):
+    data = tiny()
+    data["unit_types"][0]["units"] = 10**9
+    data["unit_types"][0]["staff_per_unit"] = 10**6
+    with pytest.raises(ScenarioError, match="too large for the solver"):
+        load(tmp_path, data)
+
+
+def test_generated_and_listed_unit_ids():
+    assert scenario(tiny()).unit_types[0].unit_ids == ["commune-001", "commune-002",
+                                                       "commune-003"]
+    data = tiny()
+    data["unit_types"][0]["unit_list"] = [{"id": "an-hiep"}, {"id": "an-thoi"}]
+    with pytest.raises(ValueError, match="names 2 units but units says 3"):
+        scenario(data)
+
+
+def test_fractional_costs_and_rates_stay_exact():
+    data = tiny()
+    data["levels"][0]["cost_per_trainee_year"] = "12.345"
+    data["levels"][0]["completion_rate_percent"] = "36.67"
+    sc = scenario(data)
+    assert sc.level("A").cost_scaled == 12345
+    assert sc.level("A").rate_scaled == 3667
+    assert sc.starters_needed("commune", "A") == 6  # 2 / 0.3667 = 5.45 -> 6
