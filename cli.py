@@ -20,14 +20,15 @@ from models.loader import LoadedScenario, ScenarioError, load_scenario
 from models.solution import SolveSettings, Status
 from optimizer.checker import verify
 from optimizer.solve import check_feasible, solve
-from reports.tables import terminal_report, write_outputs
+from reports.tables import scenario_yaml, terminal_report, write_outputs
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 
 
-def _load(path: str) -> LoadedScenario:
+def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = ()
+          ) -> LoadedScenario:
     try:
-        loaded = load_scenario(path)
+        loaded = load_scenario(path, variants, sets)
     except ScenarioError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
@@ -52,11 +53,25 @@ _settings = [
 ]
 
 
-def settings_options(func):  # noqa: ANN001, ANN201 - click decorator plumbing
-    """Attach the solver-settings options to a command."""
-    for option in reversed(_settings):
-        func = option(func)
-    return func
+_scenario = [
+    click.argument("scenario", type=click.Path(dir_okay=False)),
+    click.option("--variant", "variants", multiple=True, metavar="NAME",
+                 help="Apply a variant defined in the scenario file (repeatable, in order)."),
+    click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                 help="Set a value by dotted key, e.g. budget.total=45000 (repeatable)."),
+]
+
+
+def _options(options: list):  # noqa: ANN202 - click decorator plumbing
+    def attach(func):  # noqa: ANN001, ANN202
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return attach
+
+
+settings_options = _options(_settings)
+scenario_options = _options(_scenario)
 
 
 @click.group()
@@ -66,14 +81,14 @@ def main() -> None:
 
 
 @main.command("solve")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@scenario_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for roster.csv and summary.json.")
 @settings_options
-def solve_cmd(scenario: str, out_dir: str | None, time_limit: float, workers: int,
-              seed: int) -> None:
+def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
+              out_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
-    loaded = _load(scenario)
+    loaded = _load(scenario, variants, sets)
     sc = loaded.scenario
     result = solve(sc, SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed))
     check = verify(sc, result.roster, result.goals) if result.roster is not None else None
@@ -87,17 +102,26 @@ def solve_cmd(scenario: str, out_dir: str | None, time_limit: float, workers: in
 
 
 @main.command("check")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@scenario_options
 @settings_options
-def check_cmd(scenario: str, time_limit: float, workers: int, seed: int) -> None:
+def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
+              time_limit: float, workers: int, seed: int) -> None:
     """Say only whether any plan meets every rule (fast)."""
-    loaded = _load(scenario)
+    loaded = _load(scenario, variants, sets)
     result = check_feasible(loaded.scenario,
                             SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed))
     verdict = {Status.optimal: "feasible", Status.infeasible: "infeasible"}.get(
         result.status, result.status.value)
     click.echo(f"{loaded.scenario.name}: {verdict}")
     sys.exit(_exit_code(result.status))
+
+
+@main.command("show")
+@scenario_options
+def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]) -> None:
+    """Print the effective scenario: base files, variants and --set values merged."""
+    loaded = _load(scenario, variants, sets)
+    click.echo(scenario_yaml(loaded))
 
 
 if __name__ == "__main__":

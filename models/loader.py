@@ -7,12 +7,14 @@ both numbers; nothing is silently fixed.
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from models.scenario import INT_LIMIT, MONEY_SCALE, RATE_SCALE, Scenario
 
@@ -47,6 +49,16 @@ class LoadedScenario:
     scenario: Scenario
     path: Path
     warnings: list[Problem] = field(default_factory=list)
+    variants: dict[str, Variant] = field(default_factory=dict)
+    applied: list[str] = field(default_factory=list)
+    sets: list[str] = field(default_factory=list)
+
+
+Origins = dict[tuple, tuple[str, int]]
+"""Where each part of the merged data was written: path -> (file, line)."""
+
+#: Keys of a scenario file that compose files rather than describe the plan.
+COMPOSE_KEYS = ("extends", "overrides", "variants")
 
 
 def _compose_with_lines(text: str) -> tuple[Any, dict[tuple, int]]:
@@ -73,33 +85,8 @@ def _compose_with_lines(text: str) -> tuple[Any, dict[tuple, int]]:
     return build(node, ()), lines
 
 
-def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
-    """Line of the deepest part of `loc` that the file has."""
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in lines:
-            return lines[loc[:cut]]
-    return None
-
-
-def _field_name(data: Any, loc: tuple) -> str:
-    """A readable dotted path, using ids instead of list positions where known."""
-    parts: list[str] = []
-    node = data
-    for part in loc:
-        if isinstance(part, int) and isinstance(node, list) and part < len(node):
-            item = node[part]
-            ident = item.get("id") if isinstance(item, dict) else None
-            parts.append(f"[{ident}]" if ident else f"[{part}]")
-            node = item
-        else:
-            parts.append(f".{part}")
-            node = node.get(part) if isinstance(node, dict) else None
-    return "".join(parts).lstrip(".")
-
-
-def load_scenario(path: str | Path) -> LoadedScenario:
-    """Load and validate a scenario file; raise ScenarioError with every problem found."""
-    path = Path(path)
+def _read(path: Path) -> tuple[dict, Origins]:
+    """Read one YAML scenario file as a mapping, with the origin of every part."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -126,6 +113,224 @@ def load_scenario(path: str | Path) -> LoadedScenario:
             [Problem(name, 1, "", "a scenario is a mapping of fields (name:, horizon:, ...), "
                      f"not a {type(data).__name__}")]
         )
+    return data, {k: (name, v) for k, v in lines.items()}
+
+
+def _origin(origins: Origins, loc: tuple) -> tuple[str | None, int | None]:
+    """File and line of the deepest part of `loc` that was written somewhere."""
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in origins:
+            return origins[loc[:cut]]
+    return None, None
+
+
+def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
+    """Line of the deepest part of `loc` that the file has."""
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return None
+
+
+def _field_name(data: Any, loc: tuple) -> str:
+    """A readable dotted path, using ids instead of list positions where known."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            item = node[part]
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts.append(f"[{ident}]" if ident else f"[{part}]")
+            node = item
+        else:
+            parts.append(f".{part}")
+            node = node.get(part) if isinstance(node, dict) else None
+    return "".join(parts).lstrip(".")
+
+
+def _merge(base: Any, top: Any, origins: Origins, top_origins: Origins, path: tuple) -> Any:
+    """Deep-merge `top` over `base`: mappings merge key by key, anything else replaces."""
+    if isinstance(base, dict) and isinstance(top, dict):
+        out = dict(base)
+        for key, value in top.items():
+            out[key] = _merge(base.get(key), value, origins, top_origins, (*path, key))
+        return out
+    for k in [k for k in origins if k[: len(path)] == path]:
+        del origins[k]
+    origins.update({k: v for k, v in top_origins.items() if k[: len(path)] == path})
+    return top
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named set of dotted-key changes, defined in a scenario file."""
+
+    name: str
+    description: str
+    changes: dict[str, Any]
+    file: str
+    lines: dict[str, int]
+
+
+def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Origins, dict[str, Variant]]:
+    """A file merged over the files it extends, with its overrides applied."""
+    if path.resolve() in [p.resolve() for p in chain]:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise ScenarioError([Problem(str(path), None, "extends",
+                                     f"files extend each other in a circle: {cycle}")])
+    raw, origins = _read(path)
+    name = str(path)
+    data = {k: v for k, v in raw.items() if k not in COMPOSE_KEYS}
+    variants: dict[str, Variant] = {}
+    if "extends" in raw:
+        parent = raw["extends"]
+        if not isinstance(parent, str):
+            raise ScenarioError([Problem(name, origins[("extends",)][1], "extends",
+                                         "give the path of the base scenario file")])
+        base, merged_origins, variants = _resolve(path.parent / parent, (*chain, path))
+        data = _merge(base, data, merged_origins, origins, ())
+        own_origins, origins = origins, merged_origins
+        origins.update({k: v for k, v in own_origins.items() if k and k[0] in COMPOSE_KEYS})
+    for vname, spec in (raw.get("variants") or {}).items():
+        where = origins.get(("variants", vname), (name, None))
+        if not isinstance(spec, dict) or not isinstance(spec.get("set", {}), dict):
+            raise ScenarioError([Problem(name, where[1], f"variants.{vname}",
+                                         "a variant is a mapping with 'description' and 'set'")])
+        extra = set(spec) - {"description", "set"}
+        if extra:
+            raise ScenarioError([Problem(name, where[1], f"variants.{vname}",
+                                         f"unknown field(s) {', '.join(sorted(extra))}; "
+                                         "use 'description' and 'set'")])
+        changes = spec.get("set") or {}
+        variants[vname] = Variant(
+            vname, str(spec.get("description", "")), changes, name,
+            {k: origins.get(("variants", vname, "set", k), where)[1] for k in changes})
+    overrides = raw.get("overrides") or {}
+    lines = {k: origins.get(("overrides", k), (name, None))[1] for k in overrides}
+    for key, value in overrides.items():
+        apply_change(data, origins, key, value, name, lines[key])
+    return data, origins, variants
+
+
+def apply_change(data: dict, origins: Origins, dotted: str, value: Any, file: str,
+                 line: int | None) -> None:
+    """Set a dotted key (`budget.total`, `levels.college.duration_years`) in the data.
+
+    List items are named by their `id`. Mappings given as values merge into what is
+    there; other values replace it. A key the scenario format does not know is an
+    error that names the key and the file.
+    """
+    parts = str(dotted).split(".")
+    node: Any = data
+    schema: Any = Scenario
+    path: tuple = ()
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        key: Any = part
+        if isinstance(node, list):
+            ids = [item.get("id") if isinstance(item, dict) else None for item in node]
+            if part not in ids:
+                raise ScenarioError([Problem(file, line, dotted, f"no item with id '{part}' "
+                                             f"(known: {', '.join(map(str, ids))})")])
+            key = ids.index(part)
+            schema = _schema_item(schema)
+        else:
+            if not isinstance(node, dict):
+                raise ScenarioError([Problem(file, line, dotted,
+                                             f"'{'.'.join(parts[:i])}' holds a value, not fields")])
+            key = _typed_key(node, part)
+            schema = _schema_field(schema, key)
+            if schema is _UNKNOWN:
+                raise ScenarioError([Problem(file, line, dotted,
+                                             f"unknown key '{part}': the scenario has no such "
+                                             "field to override")])
+        path = (*path, key)
+        if last:
+            old = node[key] if isinstance(node, list) else node.get(key)
+            node[key] = _merge(old, value, origins, {path: (file, line or 0)}, path)
+            if isinstance(value, dict):
+                for sub in value:
+                    origins[(*path, sub)] = (file, line or 0)
+            return
+        if isinstance(node, dict) and key not in node:
+            node[key] = {}
+        node = node[key]
+
+
+_UNKNOWN = object()
+
+
+def _typed_key(node: dict, part: str) -> Any:
+    """The key as the data holds it: year keys are integers."""
+    return int(part) if part not in node and part.isdigit() else part
+
+
+def _schema_field(schema: Any, key: Any) -> Any:
+    """Type of field `key` under `schema`; free-form mappings accept any key."""
+    if schema is None:
+        return None
+    if isinstance(schema, type) and issubclass(schema, BaseModel):
+        field = schema.model_fields.get(str(key))
+        return _UNKNOWN if field is None else _unwrap(field.annotation)
+    origin = typing.get_origin(schema)
+    if origin is dict:
+        return _unwrap(typing.get_args(schema)[1])
+    return None  # a plain value: nothing below to check
+
+
+def _schema_item(schema: Any) -> Any:
+    """Type of the items of a list field."""
+    args = typing.get_args(schema)
+    return _unwrap(args[0]) if typing.get_origin(schema) is list and args else None
+
+
+def _unwrap(tp: Any) -> Any:
+    """`X | None` -> X; Annotated[X, ...] -> X."""
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        tp = args[0] if len(args) == 1 else tp
+    return tp
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """`budget.total=45000` -> ('budget.total', 45000): the value is read as YAML."""
+    if "=" not in text:
+        raise ScenarioError([Problem("--set", None, text, "write KEY=VALUE, e.g. "
+                                     "budget.total=45000")])
+    key, _, raw = text.partition("=")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    return key.strip(), value
+
+
+def load_scenario(path: str | Path, variants: list[str] | tuple[str, ...] = (),
+                  sets: list[str] | tuple[str, ...] = ()) -> LoadedScenario:
+    """Load a scenario (with its base files, named variants and ad-hoc `--set` values)."""
+    path = Path(path)
+    data, origins, known = _resolve(path)
+    for vname in variants:
+        if vname not in known:
+            names = ", ".join(sorted(known)) or "none defined"
+            raise ScenarioError([Problem(str(path), None, "variant",
+                                         f"unknown variant '{vname}' (known: {names})")])
+        v = known[vname]
+        for key, value in v.changes.items():
+            apply_change(data, origins, key, value, v.file, v.lines.get(key))
+    for text in sets:
+        key, value = parse_set(text)
+        apply_change(data, origins, key, value, "--set", None)
+    scenario = validate(data, origins, str(path))
+    lines = {k: ln for k, (f, ln) in origins.items()}
+    return LoadedScenario(scenario, path, consistency_warnings(scenario, str(path), lines),
+                          variants=dict(known), applied=list(variants), sets=list(sets))
+
+
+def validate(data: dict, origins: Origins, name: str) -> Scenario:
+    """Validate merged data; each problem names the file and line it was written on."""
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -139,12 +344,13 @@ def load_scenario(path: str | Path) -> LoadedScenario:
                 msg = "unknown field; check the spelling against README's scenario format"
             elif "input" in err and err["type"] not in ("value_error", "assertion_error"):
                 msg = f"{msg} (got {err['input']!r})"
-            problems.append(Problem(name, _line_for(lines, loc), _field_name(data, loc), msg))
+            file, line = _origin(origins, loc)
+            problems.append(Problem(file or name, line, _field_name(data, loc), msg))
         raise ScenarioError(problems) from None
     overflow = _overflow_problems(scenario, name)
     if overflow:
         raise ScenarioError(overflow)
-    return LoadedScenario(scenario, path, consistency_warnings(scenario, name, lines))
+    return scenario
 
 
 def _overflow_problems(sc: Scenario, name: str) -> list[Problem]:

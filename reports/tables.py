@@ -2,19 +2,57 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
+from models.loader import LoadedScenario
 from models.rules import GOALS
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import ROSTER_COLUMNS, Roster, SolveResult
 from optimizer.checker import Tally, Verification
+
+
+def scenario_yaml(loaded: LoadedScenario) -> str:
+    """The effective scenario as YAML, every default filled in, with a header."""
+    head = [f"# effective scenario from {loaded.path}"]
+    if loaded.applied:
+        head.append(f"# variants applied: {', '.join(loaded.applied)}")
+    if loaded.sets:
+        head.append(f"# values set: {', '.join(loaded.sets)}")
+    if loaded.variants:
+        head.append(f"# variants defined: {', '.join(sorted(loaded.variants))}")
+    head.append(f"# scenario hash: {scenario_hash(loaded.scenario)}")
+    body = yaml.safe_dump(_plain(loaded.scenario.model_dump()), sort_keys=False,
+                          allow_unicode=True, width=100)
+    return "\n".join(head) + "\n" + body
+
+
+def _plain(value: Any) -> Any:
+    """Pydantic dump -> YAML-friendly data: Decimals as numbers, enums as text."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def scenario_hash(sc: Scenario) -> str:
+    """A short fingerprint of the effective scenario (what produced a number)."""
+    canonical = json.dumps(sc.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def roster_frame(roster: Roster) -> pd.DataFrame:
@@ -97,6 +135,7 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None) 
     """Everything a reader of summary.json needs, in plain JSON types."""
     out: dict[str, Any] = {
         "scenario": sc.name,
+        "scenario_hash": scenario_hash(sc),
         "status": result.status.value,
         "status_code": result.status.name,
         "message": result.message,
