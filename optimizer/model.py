@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -19,6 +21,29 @@ from models.rules import RULES
 from models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
 
 LinearExpr = cp_model.LinearExprT
+
+#: Largest slack a repair may use (well inside 64-bit sums).
+SLACK_LIMIT = 2**40
+
+
+@dataclass(frozen=True)
+class Lever:
+    """The scenario value behind a rule instance, which a planner could change.
+
+    `key` is the dotted key of the value (as `--set` takes it); `current` its value
+    in scenario units; `scale` model units per scenario unit; `direction` +1 when
+    raising the value relaxes the rule (a ceiling), -1 when lowering it does (a
+    requirement); `unit` names the scenario unit for messages.
+    """
+
+    kind: str
+    key: str
+    current: Decimal | int
+    direction: int
+    scale: int
+    unit: str
+    what: str
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,19 +53,28 @@ class RuleInstance:
     rule: str
     key: str
     text: str
+    lever: Lever | None = None
+
+    @property
+    def label(self) -> str:
+        """The rule's label and this instance's words."""
+        return f"{RULES[self.rule].label}: {self.text}"
 
 
 class PlanVariables:
     """The decision variables, reached by what they mean, never by index."""
 
-    def __init__(self, model: cp_model.CpModel, sc: Scenario):
+    def __init__(self, model: cp_model.CpModel, sc: Scenario, loose: bool = False):
         self._sc = sc
         self._starts: dict[tuple[str, str, int], cp_model.IntVar] = {}
+        # The staff rule bounds every cohort; when rules can be switched off (to explain
+        # infeasibility) the bound must not be a hidden rule, so it is loosened.
+        everyone = sum(ut.units * ut.staff_per_unit for ut in sc.unit_types)
+        needed = sum(sc.starters_needed(ut.id, lv) for ut in sc.unit_types for lv in ut.quotas)
         for t, lv, y in sc.cohorts():
             ut = sc.unit_type(t)
-            self._starts[t, lv, y] = model.new_int_var(
-                0, ut.units * ut.staff_per_unit, f"start[{t},{lv},{y}]"
-            )
+            ub = 2 * (everyone + needed) if loose else ut.units * ut.staff_per_unit
+            self._starts[t, lv, y] = model.new_int_var(0, ub, f"start[{t},{lv},{y}]")
         self.pay: dict[tuple[str, str, int], cp_model.IntVar] = {}
 
     def cohorts(self) -> list[tuple[str, str, int]]:
@@ -87,27 +121,39 @@ class PlanVariables:
 
 @dataclass
 class PlanModel:
-    """A CP-SAT model of one scenario, with every rule instance it holds."""
+    """A CP-SAT model of one scenario, with every rule instance it holds.
+
+    With `switches`, each rule instance holds only when its own literal is true
+    (for explaining infeasibility). With `elastic` lever kinds, instances whose
+    lever is of those kinds get a slack variable that relaxes them (for repairs).
+    """
 
     scenario: Scenario
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     switches: bool = False
+    elastic: frozenset[str] = frozenset()
     instances: list[RuleInstance] = field(default_factory=list)
     literals: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
+    slacks: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.vars = PlanVariables(self.model, self.scenario)
+        self.vars = PlanVariables(self.model, self.scenario, loose=self.switches)
 
-    def require(self, constraint: cp_model.BoundedLinearExpression | bool, rule: str,
-                key: str, text: str) -> None:
-        """Add one rule instance; with switches on, it holds only when its literal is true."""
+    def require(self, expr: LinearExpr, sense: str, bound: int, rule: str, key: str,
+                text: str, lever: Lever | None = None) -> None:
+        """Add one rule instance: `expr <= bound`, `>=` or `==`."""
         assert rule in RULES, rule
-        inst = RuleInstance(rule, key, text)
-        if isinstance(constraint, bool):  # a sum over no variables, decided already
-            if constraint:
-                return
-            constraint = self.model.new_constant(0) >= 1
-        ct = self.model.add(constraint)
+        inst = RuleInstance(rule, key, text, lever)
+        if lever is not None and lever.kind in self.elastic:
+            slack = self.model.new_int_var(0, SLACK_LIMIT, f"slack[{rule}:{key}]")
+            expr = expr - slack if sense == "<=" else expr + slack
+            self.slacks[inst] = slack
+        if sense == "<=":
+            ct = self.model.add(expr <= bound)
+        elif sense == ">=":
+            ct = self.model.add(expr >= bound)
+        else:
+            ct = self.model.add(expr == bound)
         self.instances.append(inst)
         if self.switches:
             lit = self.model.new_bool_var(f"on[{rule}:{key}]")
@@ -115,9 +161,9 @@ class PlanModel:
             self.literals[inst] = lit
 
 
-def _money(scaled: int) -> str:
-    """Scaled money as million VND text."""
-    return f"{scaled / MONEY_SCALE:,.3f}".rstrip("0").rstrip(".")
+def _money(value: Decimal) -> str:
+    """Million VND as text: 52,500 or 12.5."""
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 # ----- hard rules ---------------------------------------------------------------------
@@ -130,18 +176,20 @@ def quota_met(m: PlanModel) -> None:
         for lid, quota in ut.quotas.items():
             rate = sc.level(lid).rate_scaled
             grads = rate * sum(m.vars.starts(ut.id, lid))  # graduates x RATE_SCALE
-            low, high = quota.people * RATE_SCALE, (quota.people + 1) * RATE_SCALE - 1
             pct = sc.level(lid).completion_rate_percent
-            need = sc.starters_needed(ut.id, lid)
             words = f"{ut.id}, {lid}: {quota.people} graduates"
             if pct < 100:
-                words += f" at {pct}% completion need {need} starters"
+                words += f" at {pct}% completion need {sc.starters_needed(ut.id, lid)} starters"
+            lever = Lever("quota", f"unit_types.{ut.id}.quotas.{lid}", quota.people,
+                          -1, RATE_SCALE, "people", f"{ut.id} {lid} quota")
             if quota.mode != "at_most":
-                m.require(grads >= low, "quota_met", f"{ut.id}/{lid}/min",
-                          words if quota.mode == "exact" else f"{words} at least")
+                m.require(grads, ">=", quota.people * RATE_SCALE, "quota_met",
+                          f"{ut.id}/{lid}/min", words if quota.mode == "exact"
+                          else f"{words} at least", lever)
             if quota.mode != "at_least":
-                m.require(grads <= high, "quota_met", f"{ut.id}/{lid}/max",
-                          f"{ut.id}, {lid}: at most {quota.people} graduates")
+                m.require(grads, "<=", (quota.people + 1) * RATE_SCALE - 1, "quota_met",
+                          f"{ut.id}/{lid}/max", f"{ut.id}, {lid}: at most {quota.people} "
+                          "graduates")
 
 
 def annual_places(m: PlanModel) -> None:
@@ -149,8 +197,10 @@ def annual_places(m: PlanModel) -> None:
     for year in m.scenario.years:
         cap = m.scenario.starts_cap(year)
         if cap is not None:
-            m.require(sum(m.vars.starts(year=year)) <= cap, "annual_places", str(year),
-                      f"{year}: at most {cap} places for new starters")
+            lever = Lever("places", f"capacity.starts_by_year.{year}", cap, +1, 1, "places",
+                          f"places in {year}")
+            m.require(sum(m.vars.starts(year=year)), "<=", cap, "annual_places", str(year),
+                      f"{year}: at most {cap} places for new starters", lever)
 
 
 def level_places(m: PlanModel) -> None:
@@ -159,8 +209,10 @@ def level_places(m: PlanModel) -> None:
         for year in m.scenario.years:
             cap = m.scenario.level_starts_cap(lid, year)
             if cap is not None:
-                m.require(sum(m.vars.starts(level=lid, year=year)) <= cap, "level_places",
-                          f"{lid}/{year}", f"{lid}, {year}: at most {cap} places")
+                lever = Lever("places", f"capacity.by_level.{lid}.starts_by_year.{year}", cap,
+                              +1, 1, "places", f"{lid} places in {year}")
+                m.require(sum(m.vars.starts(level=lid, year=year)), "<=", cap, "level_places",
+                          f"{lid}/{year}", f"{lid}, {year}: at most {cap} places", lever)
 
 
 def minimum_intake(m: PlanModel) -> None:
@@ -169,13 +221,19 @@ def minimum_intake(m: PlanModel) -> None:
     for year in sc.years:
         low = sc.capacity.min_starts_per_year
         if low:
-            m.require(sum(m.vars.starts(year=year)) >= low, "minimum_intake", str(year),
-                      f"{year}: at least {low} new starters")
+            lever = Lever("minimum_intake", "capacity.min_starts_per_year", low, -1, 1,
+                          "starters", "minimum starters per year")
+            m.require(sum(m.vars.starts(year=year)), ">=", low, "minimum_intake", str(year),
+                      f"{year}: at least {low} new starters", lever)
         for lid, lc in sc.capacity.by_level.items():
             if lc.min_starts_per_year:
-                m.require(sum(m.vars.starts(level=lid, year=year)) >= lc.min_starts_per_year,
-                          "minimum_intake", f"{lid}/{year}",
-                          f"{lid}, {year}: at least {lc.min_starts_per_year} new starters")
+                lever = Lever("minimum_intake", f"capacity.by_level.{lid}.min_starts_per_year",
+                              lc.min_starts_per_year, -1, 1, "starters",
+                              f"minimum {lid} starters per year")
+                m.require(sum(m.vars.starts(level=lid, year=year)), ">=",
+                          lc.min_starts_per_year, "minimum_intake", f"{lid}/{year}",
+                          f"{lid}, {year}: at least {lc.min_starts_per_year} new starters",
+                          lever)
 
 
 def seats(m: PlanModel) -> None:
@@ -183,8 +241,10 @@ def seats(m: PlanModel) -> None:
     for year in m.scenario.years:
         cap = m.scenario.seats_cap(year)
         if cap is not None:
-            m.require(sum(m.vars.in_training(year)) <= cap, "seats", str(year),
-                      f"{year}: at most {cap} people in training")
+            lever = Lever("seats", f"capacity.seats_by_year.{year}", cap, +1, 1, "seats",
+                          f"seats in {year}")
+            m.require(sum(m.vars.in_training(year)), "<=", cap, "seats", str(year),
+                      f"{year}: at most {cap} people in training", lever)
 
 
 def level_seats(m: PlanModel) -> None:
@@ -193,17 +253,20 @@ def level_seats(m: PlanModel) -> None:
         for year in m.scenario.years:
             cap = m.scenario.level_seats_cap(lid, year)
             if cap is not None:
-                m.require(sum(m.vars.in_training(year, level=lid)) <= cap, "level_seats",
-                          f"{lid}/{year}", f"{lid}, {year}: at most {cap} in training")
+                lever = Lever("seats", f"capacity.by_level.{lid}.seats_by_year.{year}", cap, +1,
+                              1, "seats", f"{lid} seats in {year}")
+                m.require(sum(m.vars.in_training(year, level=lid)), "<=", cap, "level_seats",
+                          f"{lid}/{year}", f"{lid}, {year}: at most {cap} in training", lever)
 
 
 def total_budget(m: PlanModel) -> None:
     """Training spending over the whole plan stays within the total budget."""
     total = m.scenario.budget.total
     if total is not None:
-        cap = int(total * MONEY_SCALE)
-        m.require(m.vars.total_cost() <= cap, "total_budget", "total",
-                  f"total training budget {_money(cap)} million VND")
+        lever = Lever("total_budget", "budget.total", total, +1, MONEY_SCALE, "million VND",
+                      "total budget")
+        m.require(m.vars.total_cost(), "<=", int(total * MONEY_SCALE), "total_budget", "total",
+                  f"total training budget {_money(total)} million VND", lever)
 
 
 def annual_budget(m: PlanModel) -> None:
@@ -211,9 +274,11 @@ def annual_budget(m: PlanModel) -> None:
     for year in m.scenario.years:
         ceiling = m.scenario.budget_ceiling(year)
         if ceiling is not None:
-            cap = int(ceiling * MONEY_SCALE)
-            m.require(m.vars.spending(year) <= cap, "annual_budget", str(year),
-                      f"{year}: at most {_money(cap)} million VND for training")
+            lever = Lever("annual_budget", f"budget.by_year.{year}", ceiling, +1, MONEY_SCALE,
+                          "million VND", f"budget ceiling of {year}")
+            m.require(m.vars.spending(year), "<=", int(ceiling * MONEY_SCALE), "annual_budget",
+                      str(year), f"{year}: at most {_money(ceiling)} million VND for training",
+                      lever)
 
 
 def funding_sources(m: PlanModel) -> None:
@@ -227,14 +292,17 @@ def funding_sources(m: PlanModel) -> None:
             for year in sc.years:
                 if sc.source_pays(src, lv.id, year):
                     m.vars.pay[src.id, lv.id, year] = m.model.new_int_var(
-                        0, amount, f"pay[{src.id},{lv.id},{year}]")
-        m.require(sum(v for (s, _, _), v in m.vars.pay.items() if s == src.id) <= amount,
+                        0, amount + (SLACK_LIMIT if "source_amount" in m.elastic else 0),
+                        f"pay[{src.id},{lv.id},{year}]")
+        lever = Lever("source_amount", f"budget.sources.{src.id}.amount", src.amount, +1,
+                      MONEY_SCALE, "million VND", f"amount of source {src.id}")
+        m.require(sum(v for (s, _, _), v in m.vars.pay.items() if s == src.id), "<=", amount,
                   "funding_sources", f"{src.id}/amount",
-                  f"source {src.id}: at most {_money(amount)} million VND")
+                  f"source {src.id}: at most {_money(src.amount)} million VND", lever)
     for lv in sc.levels:
         for year in sc.years:
             paid = [v for (_, lid, y), v in m.vars.pay.items() if lid == lv.id and y == year]
-            m.require(sum(paid) == m.vars.spending(year, lv.id), "funding_sources",
+            m.require(sum(paid) - m.vars.spending(year, lv.id), "==", 0, "funding_sources",
                       f"{lv.id}/{year}/covered",
                       f"{lv.id}, {year}: spending paid by the sources allowed to pay it")
 
@@ -247,21 +315,24 @@ def milestones(m: PlanModel) -> None:
         grads = []
         for t, lid in sc.milestone_pairs(ms):
             starters = m.vars.graduated_by(t, lid, ms.by_year)
-            ub = sc.unit_type(t).units * sc.unit_type(t).staff_per_unit
+            ub = 2 * sum(ut.units * ut.staff_per_unit for ut in sc.unit_types)
             g = m.model.new_int_var(0, ub, f"graduates[{ms.id},{t},{lid}]")
             # g <= floor(starters x rate): whole graduates only
             m.model.add(g * RATE_SCALE <= sc.level(lid).rate_scaled * sum(starters))
             grads.append(g)
-        m.require(sum(grads) >= target, "milestones", ms.id,
+        lever = Lever("milestone_size", f"milestones.{ms.id}.people", target, -1, 1,
+                      "graduates", f"milestone {ms.id}",
+                      extra=(("milestones." + ms.id + ".share_percent", None),))
+        m.require(sum(grads), ">=", target, "milestones", ms.id,
                   f"milestone {ms.id}: at least {target} graduates by {ms.by_year}"
-                  + (f" ({ms.label})" if ms.label else ""))
+                  + (f" ({ms.label})" if ms.label else ""), lever)
 
 
 def unit_staff(m: PlanModel) -> None:
     """A unit sends at most its staff for training; each person trains once."""
     for ut in m.scenario.unit_types:
         cap = ut.units * ut.staff_per_unit
-        m.require(sum(m.vars.starts(ut.id)) <= cap, "unit_staff", ut.id,
+        m.require(sum(m.vars.starts(ut.id)), "<=", cap, "unit_staff", ut.id,
                   f"{ut.id}: at most {ut.staff_per_unit} staff per unit may train "
                   f"({cap} over {ut.units} units)")
 
@@ -273,7 +344,7 @@ def unit_concurrency(m: PlanModel) -> None:
             continue  # never binding: a unit cannot send more than its staff
         cap = ut.units * ut.concurrency
         for year in m.scenario.years:
-            m.require(sum(m.vars.in_training(year, unit_type=ut.id)) <= cap,
+            m.require(sum(m.vars.in_training(year, unit_type=ut.id)), "<=", cap,
                       "unit_concurrency", f"{ut.id}/{year}",
                       f"{ut.id}, {year}: at most {ut.concurrency} staff per unit away "
                       f"({cap} over {ut.units} units)")
@@ -340,9 +411,10 @@ GOAL_REGISTRY: dict[str, Callable[[PlanModel], LinearExpr]] = {
 }
 
 
-def build(sc: Scenario, switches: bool = False, rules: list[str] | None = None) -> PlanModel:
+def build(sc: Scenario, switches: bool = False, rules: list[str] | None = None,
+          elastic: frozenset[str] = frozenset()) -> PlanModel:
     """Build the model of a scenario with all (or the named) hard rules."""
-    m = PlanModel(sc, switches=switches)
+    m = PlanModel(sc, switches=switches, elastic=elastic)
     for name, rule in RULE_REGISTRY.items():
         if rules is None or name in rules:
             rule(m)

@@ -1,0 +1,418 @@
+"""Why a plan is impossible, and the smallest priced changes that make it possible.
+
+- `explain`: an irreducible set of rule instances that cannot hold together.
+  CP-SAT's own `sufficient_assumptions_for_infeasibility` is not used: it is
+  only minimised with one worker and no objective, may be wrong with presolve
+  on (OR-Tools issue #5141), and assumption solves are slow here (see
+  `Switchboard`). Instead a deletion filter shrinks the set, and every member
+  is proved necessary by re-solving without it.
+- `repairs`: for each lever a planner can pull, the least change that makes the
+  plan feasible on its own (elastic slack, minimised), and the cheapest
+  combination under a priority of levers. Each is checked by solving the
+  repaired scenario, and for minimality by solving it with one unit less.
+- `min_budget`: the least total budget (and least flat yearly ceiling), and the
+  curve of lowest cost against the share of the quotas met.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models.loader import apply_change
+from models.scenario import MONEY_SCALE, Scenario
+from models.solution import SolveSettings
+from optimizer.model import GOAL_REGISTRY, RULE_REGISTRY, Lever, RuleInstance, build
+
+#: Lever kinds repaired by elastic slack, in the default order of preference
+#: (pull the first before the later ones).
+SLACK_LEVERS = ["places", "seats", "minimum_intake", "annual_budget", "total_budget",
+                "source_amount", "milestone_size", "quota"]
+#: Levers repaired by search rather than slack.
+SEARCH_LEVERS = ["milestone_year", "completion_rate"]
+LEVER_WORDS = {
+    "places": "training places in a year", "seats": "seats in a year",
+    "minimum_intake": "minimum starters per year", "annual_budget": "a year's budget ceiling",
+    "total_budget": "total budget", "source_amount": "a funding source's amount",
+    "milestone_size": "a milestone's size", "quota": "a quota",
+    "milestone_year": "a milestone's year", "completion_rate": "a completion assumption",
+}
+
+
+def _solver(settings: SolveSettings, workers: int | None = None) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = settings.time_limit_s
+    solver.parameters.num_workers = workers or settings.workers
+    solver.parameters.random_seed = settings.seed
+    return solver
+
+
+def is_feasible(sc: Scenario, settings: SolveSettings) -> bool | None:
+    """True / False when proven, None when the time limit ran out."""
+    code = _solver(settings).solve(build(sc).model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    return False if code == cp_model.INFEASIBLE else None
+
+
+# ----- irreducible conflict -------------------------------------------------------------
+
+
+@dataclass
+class Explanation:
+    """An irreducible conflict, with the re-solves that prove it."""
+
+    feasible: bool
+    conflict: list[RuleInstance] = field(default_factory=list)
+    proof: list[str] = field(default_factory=list)
+    solves: int = 0
+
+
+class Switchboard:
+    """One model with a switch per rule instance, solved with chosen switches on.
+
+    Switches are fixed through their domains rather than passed as assumptions:
+    with assumptions CP-SAT cannot presolve them away, and on a Bến Tre variant a
+    one-worker assumption solve ran past 10 s where the fixed model takes 10 ms.
+    """
+
+    def __init__(self, sc: Scenario, settings: SolveSettings):
+        self.m = build(sc, switches=True)
+        self.settings = settings
+        self.solves = 0
+
+    def infeasible(self, on: list[RuleInstance]) -> bool:
+        """Solve with only the instances `on` enforced; True when proved infeasible."""
+        chosen = set(on)
+        proto = self.m.model.proto
+        for inst, lit in self.m.literals.items():
+            value = 1 if inst in chosen else 0
+            domain = proto.variables[lit.index].domain
+            domain[0], domain[1] = value, value
+        code = _solver(self.settings).solve(self.m.model)
+        self.solves += 1
+        if code == cp_model.INFEASIBLE:
+            return True
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        raise TimeoutError("the time limit ran out while explaining; raise --time-limit")
+
+
+#: Explanations should name specific rules (one quota, one unit type's staff, one
+#: year's places) rather than broad ones (a milestone over many unit types, a
+#: whole-plan budget) when both would do: QuickXplain keeps earlier ones first.
+_SPECIFIC_FIRST = ["unit_staff", "quota_met", "level_places", "annual_places",
+                   "unit_concurrency", "minimum_intake", "level_seats", "seats", "annual_budget",
+                   "funding_sources", "total_budget", "milestones"]
+
+
+def _preference(inst: RuleInstance) -> tuple[int, bool]:
+    return _SPECIFIC_FIRST.index(inst.rule), not inst.key.endswith("/min")
+
+
+def explain(sc: Scenario, settings: SolveSettings) -> Explanation:
+    """Find an irreducible set of rule instances that cannot all hold.
+
+    QuickXplain (Junker, 2004): split the candidates, find which of the second
+    half are needed with the first half kept, then which of the first half are
+    needed with those; O(k log(n/k)) solves for a conflict of k among n. The
+    result is irreducible and, among conflicts, prefers the earlier instances
+    in `_SPECIFIC_FIRST` order.
+    """
+    board = Switchboard(sc, settings)
+    candidates = sorted(board.m.instances, key=_preference)
+    if not board.infeasible(candidates):
+        return Explanation(feasible=True, solves=board.solves)
+
+    def quickxplain(background: list[RuleInstance], added: bool,
+                    rest: list[RuleInstance]) -> list[RuleInstance]:
+        if added and board.infeasible(background):
+            return []
+        if len(rest) == 1:
+            return rest
+        first, second = rest[: len(rest) // 2], rest[len(rest) // 2:]
+        need_second = quickxplain(background + first, bool(first), second)
+        need_first = quickxplain(background + need_second, bool(need_second), first)
+        return need_first + need_second
+
+    core = quickxplain([], False, candidates)
+    proof = []
+    for member in core:
+        if board.infeasible([c for c in core if c is not member]):
+            raise AssertionError(f"conflict not irreducible: {member.label}")  # cannot happen
+        proof.append(f"without '{member.label}' the rest is feasible")
+    return Explanation(feasible=False, conflict=core, proof=proof, solves=board.solves)
+
+
+# ----- repairs --------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One scenario value changed by a repair."""
+
+    key: str
+    old: Any
+    new: Any
+    words: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def overrides(self) -> dict[str, Any]:
+        """Dotted-key overrides that make this change."""
+        return {self.key: self.new, **self.extra}
+
+
+@dataclass
+class Repair:
+    """A set of changes that makes the plan feasible, checked by solving it."""
+
+    lever: str
+    changes: list[Change]
+    verified_feasible: bool
+    minimal_checked: bool
+    cost_words: str = ""
+
+    @property
+    def words(self) -> str:
+        """The repair in the planner's words."""
+        return "; ".join(c.words for c in self.changes)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _change_for(lever: Lever, sc: Scenario, slack: int) -> Change:
+    """The scenario change that gives a rule instance `slack` more room."""
+    steps = -(-slack // lever.scale)  # whole units of the scenario value, rounded up
+    new = lever.current + lever.direction * steps
+    if lever.kind == "quota":
+        type_id, level_id = lever.key.split(".")[1], lever.key.split(".")[3]
+        mode = sc.unit_type(type_id).quotas[level_id].mode.value
+        return Change(lever.key, lever.current, {"people": new, "mode": mode},
+                      f"lower the {lever.what} from {lever.current} to {new} "
+                      f"(-{steps} {lever.unit})")
+    sign = "+" if lever.direction > 0 else "-"
+    verb = "raise" if lever.direction > 0 else "lower"
+    return Change(lever.key, lever.current, new,
+                  f"{verb} the {lever.what} from {_fmt(lever.current)} to {_fmt(new)} "
+                  f"({sign}{_fmt(steps)} {lever.unit})", dict(lever.extra))
+
+
+def apply_changes(sc: Scenario, changes: list[Change]) -> Scenario:
+    """A copy of the scenario with the changes made (validated again)."""
+    data = sc.model_dump()
+    origins: dict = {}
+    for change in changes:
+        for key, value in change.overrides().items():
+            apply_change(data, origins, key, value, "repair", None)
+    return Scenario.model_validate(data)
+
+
+def _one_less(change: Change) -> Change:
+    """The same change, one unit smaller (towards the original value)."""
+    if isinstance(change.new, dict):
+        people = change.new["people"] + 1
+        return Change(change.key, change.old, {**change.new, "people": people}, "", change.extra)
+    step = 1 if change.new > change.old else -1
+    return Change(change.key, change.old, change.new - step, "", change.extra)
+
+
+def _verify(sc: Scenario, lever: str, changes: list[Change], settings: SolveSettings,
+            cost_words: str = "", minimal: bool = True) -> Repair:
+    repaired = apply_changes(sc, changes)
+    ok = is_feasible(repaired, settings) is True
+    minimal_ok = False
+    if ok and minimal:
+        minimal_ok = all(
+            is_feasible(apply_changes(sc, [*changes[:i], _one_less(c), *changes[i + 1:]]),
+                        settings) is False
+            for i, c in enumerate(changes) if c.new != c.old)
+    return Repair(lever, changes, ok, minimal_ok, cost_words)
+
+
+def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
+             ) -> list[tuple[RuleInstance, int]] | None:
+    """Least slack on the given lever kinds (lexicographic: last kind first)."""
+    m = build(sc, elastic=frozenset(kinds))
+    if not any(i.lever.kind in kinds for i in m.slacks):
+        return None
+    for kind in reversed(kinds):
+        total = sum(v for i, v in m.slacks.items() if i.lever.kind == kind)
+        if isinstance(total, int):
+            continue
+        m.model.minimize(total)
+        solver = _solver(settings)
+        code = solver.solve(m.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        m.model.add(total <= round(solver.objective_value))
+    m.model.clear_objective()
+    solver = _solver(settings, workers=1)
+    if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [(i, solver.value(v)) for i, v in m.slacks.items() if solver.value(v) > 0]
+
+
+def repair_with(sc: Scenario, kind: str, settings: SolveSettings) -> Repair | None:
+    """The least change of one lever kind that makes the plan feasible, or None."""
+    if kind == "milestone_year":
+        return _move_milestones(sc, settings)
+    if kind == "completion_rate":
+        return _raise_completion(sc, settings)
+    slack = _elastic(sc, [kind], settings)
+    if not slack:
+        return None
+    changes = [_change_for(i.lever, sc, s) for i, s in slack]
+    return _verify(sc, kind, changes, settings)
+
+
+def _move_milestones(sc: Scenario, settings: SolveSettings) -> Repair | None:
+    """Move one milestone as little as possible later."""
+    best: Repair | None = None
+    for ms in sc.milestones:
+        for year in range(ms.by_year + 1, sc.horizon.last_year + 1):
+            change = Change(f"milestones.{ms.id}.by_year", ms.by_year, year,
+                            f"move milestone {ms.id} from {ms.by_year} to {year}")
+            if is_feasible(apply_changes(sc, [change]), settings):
+                repair = Repair("milestone_year", [change], True, True)
+                if best is None or year - ms.by_year < best.changes[0].new - best.changes[0].old:
+                    best = repair
+                break
+    return best
+
+
+def _raise_completion(sc: Scenario, settings: SolveSettings) -> Repair | None:
+    """Raise one level's assumed completion rate as little as possible (whole percent)."""
+    best: Repair | None = None
+    for lv in sc.levels:
+        if lv.completion_rate_percent >= 100:
+            continue
+        key = f"levels.{lv.id}.completion_rate_percent"
+
+        def feasible_at(pct: int, lv_key: str = key) -> bool:
+            return is_feasible(apply_changes(sc, [Change(lv_key, None, pct, "")]), settings)
+
+        low = math.floor(lv.completion_rate_percent)  # infeasible at the current rate
+        if not feasible_at(100):
+            continue
+        high = 100
+        while high - low > 1:
+            mid = (low + high) // 2
+            if feasible_at(mid):
+                high = mid
+            else:
+                low = mid
+        change = Change(key, lv.completion_rate_percent, high,
+                        f"raise {lv.id} completion from {lv.completion_rate_percent}% to {high}%")
+        repair = Repair("completion_rate", [change], True, True)
+        if best is None or high - lv.completion_rate_percent < \
+                best.changes[0].new - best.changes[0].old:
+            best = repair
+    return best
+
+
+def cheapest_combination(sc: Scenario, priority: list[str], settings: SolveSettings
+                         ) -> Repair | None:
+    """Changes over several levers, using later levers in `priority` as little as possible."""
+    slack = _elastic(sc, priority, settings)
+    if not slack:
+        return None
+    changes = [_change_for(i.lever, sc, s) for i, s in slack]
+    return _verify(sc, "combination", changes, settings, minimal=False)
+
+
+def repairs(sc: Scenario, settings: SolveSettings, levers: list[str] | None = None
+            ) -> list[Repair]:
+    """One repair per lever kind that can make the plan feasible on its own."""
+    found = []
+    for kind in levers or [*SLACK_LEVERS, *SEARCH_LEVERS]:
+        repair = repair_with(sc, kind, settings)
+        if repair is not None and repair.verified_feasible:
+            found.append(repair)
+    return found
+
+
+def overrides_yaml(base_file: str, repair: Repair) -> dict[str, Any]:
+    """A scenario override file that applies a repair to the base scenario file."""
+    overrides: dict[str, Any] = {}
+    for change in repair.changes:
+        for key, value in change.overrides().items():
+            overrides[key] = float(value) if isinstance(value, Decimal) else value
+    return {"extends": base_file, "overrides": overrides}
+
+
+# ----- least budget ---------------------------------------------------------------------
+
+
+@dataclass
+class BudgetAnswer:
+    """The least money for which the plan is feasible."""
+
+    feasible: bool
+    least_total: Decimal | None = None
+    least_flat_ceiling: Decimal | None = None
+    flat_ceiling_bound: Decimal | None = None
+    spending_at_flat_ceiling: dict[int, Decimal] = field(default_factory=dict)
+    curve: list[tuple[int, Decimal | None]] = field(default_factory=list)
+    proven: bool = True
+
+
+def _least(sc: Scenario, settings: SolveSettings, drop: set[str], per_year_peak: bool = False
+           ) -> tuple[int | None, bool, dict[int, int], int | None]:
+    """Least total cost (or least peak yearly spending) with some budget rules dropped."""
+    m = build(sc, rules=[r for r in RULE_REGISTRY if r not in drop])
+    if per_year_peak:
+        peak = m.model.new_int_var(0, 2**50, "peak_yearly_spending")
+        for year in sc.years:
+            m.model.add(m.vars.spending(year) <= peak)
+        m.model.add(len(sc.years) * peak >= m.vars.total_cost())  # helps the bound
+        target = peak
+    else:
+        target = GOAL_REGISTRY["min_cost"](m)
+    m.model.minimize(target)
+    solver = _solver(settings)
+    code = solver.solve(m.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, code == cp_model.INFEASIBLE, {}, None
+    spending = {y: int(solver.value(m.vars.spending(y))) for y in sc.years}
+    return (round(solver.objective_value), code == cp_model.OPTIMAL, spending,
+            math.ceil(solver.best_objective_bound))
+
+
+def _scaled_quotas(sc: Scenario, share: int) -> Scenario:
+    data = sc.model_dump()
+    for ut in data["unit_types"]:
+        for quota in ut["quotas"].values():
+            quota["people"] = math.ceil(quota["people"] * share / 100)
+    return Scenario.model_validate(data)
+
+
+def min_budget(sc: Scenario, settings: SolveSettings, per_year: bool = False,
+               shares: tuple[int, ...] = (80, 90, 100)) -> BudgetAnswer:
+    """The least total budget (and flat yearly ceiling), and cost against quota share."""
+    least, proven, _, _ = _least(sc, settings, {"total_budget"})
+    answer = BudgetAnswer(feasible=least is not None, proven=proven)
+    if least is None:
+        return answer
+    answer.least_total = Decimal(least) / MONEY_SCALE
+    if per_year:
+        peak, peak_proven, spending, bound = _least(
+            sc, settings, {"annual_budget", "total_budget"}, per_year_peak=True)
+        if peak is not None:
+            answer.least_flat_ceiling = Decimal(peak) / MONEY_SCALE
+            answer.flat_ceiling_bound = Decimal(bound or 0) / MONEY_SCALE
+            answer.spending_at_flat_ceiling = {y: Decimal(v) / MONEY_SCALE
+                                               for y, v in spending.items()}
+            answer.proven &= peak_proven
+    for share in shares:
+        cost, ok, _, _ = _least(_scaled_quotas(sc, share), settings, {"total_budget"})
+        answer.curve.append((share, None if cost is None else Decimal(cost) / MONEY_SCALE))
+        answer.proven &= ok or cost is None
+    return answer
