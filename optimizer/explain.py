@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from models.loader import apply_change
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import SolveSettings
-from optimizer.model import GOAL_REGISTRY, RULE_REGISTRY, Lever, RuleInstance, build
+from optimizer.model import GOAL_REGISTRY, RULE_REGISTRY, SLACK_LIMIT, Lever, RuleInstance, build
 
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).
@@ -244,15 +244,19 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
     if not any(i.lever.kind in kinds for i in m.slacks):
         return None
     for kind in reversed(kinds):
-        total = sum(v for i, v in m.slacks.items() if i.lever.kind == kind)
-        if isinstance(total, int):
+        slacks = [v for i, v in m.slacks.items() if i.lever.kind == kind]
+        if not slacks:
             continue
-        m.model.minimize(total)
-        solver = _solver(settings)
-        code = solver.solve(m.model)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        m.model.add(total <= round(solver.objective_value))
+        # least total change of this lever, then spread as evenly as possible
+        peak = m.model.new_int_var(0, SLACK_LIMIT, f"peak_slack[{kind}]")
+        m.model.add_max_equality(peak, slacks)
+        for goal in (sum(slacks), peak):
+            m.model.minimize(goal)
+            solver = _solver(settings)
+            code = solver.solve(m.model)
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+            m.model.add(goal <= round(solver.objective_value))
     m.model.clear_objective()
     solver = _solver(settings, workers=1)
     if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
