@@ -8,21 +8,26 @@ Exit codes:
   4  no answer: the time limit ran out before any plan was found, or the plan
      could not be assigned to individual units
   5  the independent checker found violations in the solver's plan (a bug)
+  130  `sweep` was interrupted; finished points are saved, run it again to resume
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import yaml
 
-from models.loader import LoadedScenario, ScenarioError, load_scenario
-from models.solution import SolveSettings, Status
-from optimizer.checker import verify
+from models.loader import LoadedScenario, Problem, ScenarioError, load_scenario
+from models.scenario import Scenario
+from models.solution import SolveResult, SolveSettings, Status
+from optimizer.checker import Verification, verify
 from optimizer.explain import (
     SLACK_LEVERS,
     cheapest_combination,
@@ -32,8 +37,23 @@ from optimizer.explain import (
     repairs,
 )
 from optimizer.solve import check_feasible, solve
+from optimizer.whatif import (
+    FEASIBLE,
+    SweepRun,
+    compare,
+    default_jobs,
+    frontier,
+    labels,
+    parse_spec,
+    plan_sweep,
+)
+from reports.charts import write_pngs
+from reports.excel import write_template, write_workbook
 from reports.explain import budget_dict, budget_text, explanation_dict, explanation_text
+from reports.html import html_report
+from reports.i18n import Lang
 from reports.tables import scenario_yaml, terminal_report, write_atomic, write_outputs
+from reports.whatif import compare_dict, compare_text, frontier_text, sweep_text, write_compare
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 
@@ -55,6 +75,52 @@ def _exit_code(status: Status) -> int:
     return {Status.optimal: EXIT_OK, Status.feasible: EXIT_OK,
             Status.infeasible: EXIT_INFEASIBLE, Status.invalid: EXIT_INVALID}.get(
                 status, EXIT_NO_ANSWER)
+
+
+def _check_xlsx_path(path: str) -> None:
+    """Refuse, before any work, a workbook path Excel would not open as .xlsx."""
+    if Path(path).suffix.lower() != ".xlsx":
+        click.echo(f"error: --xlsx: '{path}' should end in .xlsx", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def _write_or_exit(path: str, write: Callable[[Path], None]) -> None:
+    """Write a file whole; if it cannot be written, say why and exit 2 (nothing half-written)."""
+    try:
+        write(Path(path))
+    except OSError as exc:
+        click.echo(f"error: cannot write {path}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"wrote {path}")
+
+
+def _write_html_png(sc: Scenario, result: SolveResult, check: Verification | None, lang: Lang,
+                    html_path: str | None, png_dir: str | None, err: bool = False) -> None:
+    """Write the HTML report and the PNG charts asked for, and say so (on stderr if `err`).
+
+    Each file is written whole or not at all; an unwritable path exits 2.
+    """
+    written: list[Path] = []
+    try:
+        if html_path is not None:
+            write_atomic(Path(html_path), html_report(sc, result, check, lang))
+            written.append(Path(html_path))
+        if png_dir is not None:
+            written += write_pngs(Path(png_dir), sc, result, lang)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or html_path or png_dir}: "
+                   f"{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    for path in written:
+        click.echo(f"wrote {path}", err=err)
+
+
+_html_png = [
+    click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+                 help="Also write a self-contained HTML report (charts, tables, roster)."),
+    click.option("--png", "png_dir", type=click.Path(file_okay=False), default=None,
+                 help="Also write the four charts as PNG files into this folder."),
+]
 
 
 _settings = [
@@ -84,6 +150,7 @@ def _options(options: list):  # noqa: ANN202 - click decorator plumbing
 
 
 settings_options = _options(_settings)
+html_png_options = _options(_html_png)
 scenario_options = _options(_scenario)
 
 
@@ -97,18 +164,29 @@ def main() -> None:
 @scenario_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for roster.csv and summary.json.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the plan as an Excel workbook (summary, rosters, budget, charts).")
+@click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Language of the reports (labels and number formats).")
+@html_png_options
 @settings_options
 def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
-              out_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
+              out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
+              png_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
+    if xlsx_path is not None:
+        _check_xlsx_path(xlsx_path)
     loaded = _load(scenario, variants, sets)
     sc = loaded.scenario
     result = solve(sc, SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed))
     check = verify(sc, result.roster, result.goals) if result.roster is not None else None
-    click.echo(terminal_report(sc, result, check))
+    click.echo(terminal_report(sc, result, check, lang))
     if out_dir is not None:
         for path in write_outputs(Path(out_dir), sc, result, check):
             click.echo(f"wrote {path}")
+    if xlsx_path is not None:
+        _write_or_exit(xlsx_path, lambda p: write_workbook(p, sc, result, check, lang))
+    _write_html_png(sc, result, check, lang, html_path, png_dir)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
@@ -190,10 +268,14 @@ def explain_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write the roster at the least budget (roster.csv, summary.json).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Language of the plan's report, HTML and charts.")
+@html_png_options
 @settings_options
 def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
-                   per_year: bool, shares: str, out_dir: str | None, as_json: bool,
-                   time_limit: float, workers: int, seed: int) -> None:
+                   per_year: bool, shares: str, out_dir: str | None, as_json: bool, lang: Lang,
+                   html_path: str | None, png_dir: str | None, time_limit: float, workers: int,
+                   seed: int) -> None:
     """The least training budget for which the plan is feasible, with its roster."""
     loaded = _load(scenario, variants, sets)
     try:
@@ -219,9 +301,10 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
     else:
         click.echo(budget_text(loaded.scenario.name, answer))
         click.echo("\nThe plan at that budget:")
-        click.echo(terminal_report(at_least, result, check))
+        click.echo(terminal_report(at_least, result, check, lang))
     if out_dir is not None:
         write_outputs(Path(out_dir), at_least, result, check)
+    _write_html_png(at_least, result, check, lang, html_path, png_dir, err=as_json)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
@@ -233,6 +316,137 @@ def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]) ->
     """Print the effective scenario: base files, variants and --set values merged."""
     loaded = _load(scenario, variants, sets)
     click.echo(scenario_yaml(loaded))
+
+
+def _invalid(exc: ScenarioError) -> NoReturn:
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+@main.command("compare")
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Set a value in every scenario, e.g. budget.per_year=6000 (repeatable).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Write comparison.csv, roster_differences.csv and comparison.json here.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@settings_options
+def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str | None,
+                as_json: bool, time_limit: float, workers: int, seed: int) -> None:
+    """Solve two or more scenarios side by side; each is FILE or FILE:variant[+variant...]."""
+    if len(scenarios) < 2:
+        _invalid(ScenarioError([Problem("compare", None, "", "name at least two scenarios, "
+                                        "e.g. plan.yaml plan.yaml:less-money")]))
+    try:
+        specs = [parse_spec(s) for s in scenarios]
+    except ScenarioError as exc:
+        _invalid(exc)
+    loaded = [(label, _load(path, tuple(variants), sets))
+              for label, (path, variants) in zip(labels(specs), specs, strict=True)]
+    compared = compare(loaded, SolveSettings(time_limit_s=time_limit, workers=workers,
+                                             seed=seed))
+    if as_json:
+        click.echo(json.dumps(compare_dict(compared), indent=2, ensure_ascii=False))
+    else:
+        click.echo(compare_text(compared))
+    for path in write_compare(Path(out_dir), compared) if out_dir else []:
+        click.echo(f"wrote {path}", err=as_json)
+    codes = [EXIT_UNVERIFIED if c.check is not None and not c.check.ok
+             else EXIT_OK if c.result.status == Status.infeasible
+             else _exit_code(c.result.status) for c in compared]
+    sys.exit(max(codes))
+
+
+@main.command("sweep")
+@scenario_options
+@click.option("--grid", "grids", multiple=True, metavar="KEY=VALUES",
+              help="Values of one key: start:stop:step (stop included) or v1,v2,... "
+                   "(repeatable; every combination is solved).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="Results CSV, written as points finish; an existing one is resumed.")
+@click.option("--frontier", "along", default=None, metavar="KEY",
+              help="Key whose least feasible value the frontier reports [first --grid key].")
+@click.option("--backend", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Local processes, or a Dask distributed cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler, e.g. tcp://host:8786 [a local Dask cluster].")
+@click.option("--jobs", type=click.IntRange(1, 512), default=None,
+              help="Concurrent solves (local processes or local Dask workers) "
+                   "[cores // --workers].")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0, min_open=True),
+              default=60.0, show_default=True, help="Seconds per solve stage.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Solver threads per point.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option("--first-goal", is_flag=True,
+              help="Minimise only the scenario's first goal at each point (faster).")
+def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
+              grids: tuple[str, ...], out_file: str | None, along: str | None, backend: str,
+              scheduler: str | None, jobs: int | None, time_limit: float, workers: int,
+              seed: int, first_goal: bool) -> None:
+    """Solve every combination of grid values; print a table and the feasibility frontier."""
+    loaded = _load(scenario, variants, sets)
+    settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
+    try:
+        sweep = plan_sweep(loaded, list(grids), settings, first_goal)
+        keys = [a.key for a in sweep.axes]
+        along = along or keys[0]
+        if along not in keys:
+            raise ScenarioError([Problem("--frontier", None, along, "name one of the --grid "
+                                         f"keys: {', '.join(keys)}")])
+        if scheduler and backend != "dask":
+            raise ScenarioError([Problem("--scheduler", None, "", "needs --backend dask")])
+        run = SweepRun(sweep, Path(out_file) if out_file else None)
+    except ScenarioError as exc:
+        _invalid(exc)
+    jobs = jobs or default_jobs(workers)
+    if jobs * workers > default_jobs(1) and not scheduler:
+        click.echo(f"warning: {jobs} solves x {workers} solver threads exceed the "
+                   f"{default_jobs(1)} cores", err=True)
+    if run.rows:
+        click.echo(f"resumed: {len(run.rows)} done, {len(run.todo)} to go", err=True)
+    shown = sys.stderr.isatty()
+    bar = click.progressbar(length=len(run.todo), label="solving", file=sys.stderr)
+    try:
+        with bar if shown else contextlib.nullcontext():
+            for _ in run.results(backend, jobs, scheduler):
+                if shown:
+                    bar.update(1)
+    except ScenarioError as exc:
+        _invalid(exc)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {len(run.rows)} of {len(sweep.points)} points saved"
+                   f"{f' in {out_file}' if out_file else ''}; run the same command to resume",
+                   err=True)
+        sys.exit(130)
+    rows = run.finish()
+    click.echo(sweep_text(sweep, rows))
+    click.echo("\n" + frontier_text(frontier(sweep, rows, along), along))
+    if out_file:
+        click.echo(f"wrote {out_file}", err=True)
+    answered = (*FEASIBLE, Status.infeasible.name)
+    sys.exit(EXIT_UNVERIFIED if any(r["verified"] == "no" for r in rows)
+             else EXIT_NO_ANSWER if any(r["status"] not in answered for r in rows)
+             else EXIT_OK)
+
+
+@main.command("template")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), required=True,
+              help="The workbook to write, e.g. new-plan.xlsx.")
+@click.option("--from", "from_scenario", type=click.Path(dir_okay=False),
+              default=str(Path(__file__).resolve().parent / "scenarios" /
+                          "ben_tre_2010_2020.yaml"),
+              help="Scenario whose figures fill the template as the example "
+                   "[default: Bến Tre 2010-2020].")
+@click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Language of the explanations in the template.")
+def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang) -> None:
+    """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
+    _check_xlsx_path(xlsx_path)
+    sc = _load(from_scenario).scenario
+    _write_or_exit(xlsx_path, lambda p: write_template(p, sc, lang))
+    sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":

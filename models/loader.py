@@ -24,11 +24,14 @@ class Problem:
     """One finding about a scenario file: where, which field, what."""
 
     file: str
-    line: int | None
+    line: int | str | None
     field: str
     message: str
 
     def __str__(self) -> str:
+        if isinstance(self.line, str):  # a workbook cell: "sheet 'levels', cell D3"
+            field = f", field {self.field}" if self.field else ""
+            return f"{self.file}, {self.line}{field}: {self.message}"
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {field}{self.message}"
@@ -54,8 +57,8 @@ class LoadedScenario:
     sets: list[str] = field(default_factory=list)
 
 
-Origins = dict[tuple, tuple[str, int]]
-"""Where each part of the merged data was written: path -> (file, line)."""
+Origins = dict[tuple, tuple[str, int | str]]
+"""Where each part of the merged data was written: path -> (file, line or workbook cell)."""
 
 #: Keys of a scenario file that compose files rather than describe the plan.
 COMPOSE_KEYS = ("extends", "overrides", "variants")
@@ -116,20 +119,12 @@ def _read(path: Path) -> tuple[dict, Origins]:
     return data, {k: (name, v) for k, v in lines.items()}
 
 
-def _origin(origins: Origins, loc: tuple) -> tuple[str | None, int | None]:
+def _origin(origins: Origins, loc: tuple) -> tuple[str | None, int | str | None]:
     """File and line of the deepest part of `loc` that was written somewhere."""
     for cut in range(len(loc), -1, -1):
         if loc[:cut] in origins:
             return origins[loc[:cut]]
     return None, None
-
-
-def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
-    """Line of the deepest part of `loc` that the file has."""
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in lines:
-            return lines[loc[:cut]]
-    return None
 
 
 def _field_name(data: Any, loc: tuple) -> str:
@@ -311,7 +306,13 @@ def load_scenario(path: str | Path, variants: list[str] | tuple[str, ...] = (),
                   sets: list[str] | tuple[str, ...] = ()) -> LoadedScenario:
     """Load a scenario (with its base files, named variants and ad-hoc `--set` values)."""
     path = Path(path)
-    data, origins, known = _resolve(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from models.workbook import read_workbook  # here: models.workbook imports this module
+
+        data, origins = read_workbook(path)
+        known: dict[str, Variant] = {}
+    else:
+        data, origins, known = _resolve(path)
     for vname in variants:
         if vname not in known:
             names = ", ".join(sorted(known)) or "none defined"
@@ -324,8 +325,7 @@ def load_scenario(path: str | Path, variants: list[str] | tuple[str, ...] = (),
         key, value = parse_set(text)
         apply_change(data, origins, key, value, "--set", None)
     scenario = validate(data, origins, str(path))
-    lines = {k: ln for k, (f, ln) in origins.items()}
-    return LoadedScenario(scenario, path, consistency_warnings(scenario, str(path), lines),
+    return LoadedScenario(scenario, path, consistency_warnings(scenario, str(path), origins),
                           variants=dict(known), applied=list(variants), sets=list(sets))
 
 
@@ -368,34 +368,39 @@ def _overflow_problems(sc: Scenario, name: str) -> list[Problem]:
     return []
 
 
-def consistency_warnings(sc: Scenario, name: str, lines: dict[tuple, int]) -> list[Problem]:
-    """Where the plan's own numbers disagree with each other, name both numbers."""
+def consistency_warnings(sc: Scenario, name: str, origins: Origins) -> list[Problem]:
+    """Where the plan's own numbers disagree with each other, name both numbers.
+
+    Each warning names the file and line the figure was written on, which may be
+    a base file the scenario extends.
+    """
     out: list[Problem] = []
+
+    def warn(loc: tuple, field_name: str, message: str) -> None:
+        file, line = _origin(origins, loc)
+        out.append(Problem(file or name, line, field_name, message))
+
     for i, ut in enumerate(sc.unit_types):
         table = ut.units * ut.staff_per_unit
         by_level = sum(q.people for q in ut.quotas.values())
         loc = ("unit_types", i)
         if all(q.mode == "exact" for q in ut.quotas.values()) and by_level != table:
             parts = "+".join(str(q.people) for q in ut.quotas.values())
-            out.append(Problem(name, _line_for(lines, (*loc, "quotas")), f"unit_types[{ut.id}]",
-                               f"per-level people {parts}={by_level} but {ut.units} units x "
-                               f"{ut.staff_per_unit} staff = {table}"))
+            warn((*loc, "quotas"), f"unit_types[{ut.id}]",
+                 f"per-level people {parts}={by_level} but {ut.units} units x "
+                 f"{ut.staff_per_unit} staff = {table}")
         stated = ut.stated_minimum_per_unit
         if stated is not None and stated != ut.staff_per_unit:
-            out.append(Problem(name, _line_for(lines, (*loc, "stated_minimum_per_unit")),
-                               f"unit_types[{ut.id}]",
-                               f"the plan's text says at least {stated} per "
-                               f"unit but its table uses {ut.staff_per_unit} per unit "
-                               f"({table} over {ut.units} units)"))
+            warn((*loc, "stated_minimum_per_unit"), f"unit_types[{ut.id}]",
+                 f"the plan's text says at least {stated} per unit but its table uses "
+                 f"{ut.staff_per_unit} per unit ({table} over {ut.units} units)")
     total = sum(q.people for ut in sc.unit_types for q in ut.quotas.values())
     if sc.stated_total_people is not None and sc.stated_total_people != total:
-        out.append(Problem(name, _line_for(lines, ("stated_total_people",)), "stated_total_people",
-                           f"the plan states {sc.stated_total_people} people but its table sums "
-                           f"to {total}"))
+        warn(("stated_total_people",), "stated_total_people",
+             f"the plan states {sc.stated_total_people} people but its table sums to {total}")
     for lid, stated in sc.stated_level_totals.items():
         summed = sum(ut.quotas[lid].people for ut in sc.unit_types if lid in ut.quotas)
         if stated != summed:
-            out.append(Problem(name, _line_for(lines, ("stated_level_totals", lid)),
-                               f"stated_level_totals.{lid}",
-                               f"the plan states {stated} but the unit types sum to {summed}"))
+            warn(("stated_level_totals", lid), f"stated_level_totals.{lid}",
+                 f"the plan states {stated} but the unit types sum to {summed}")
     return out

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
-from models.scenario import MONEY_SCALE, Scenario
+from models.scenario import MONEY_SCALE, Scenario, UnitType
 from models.solution import (
     FundingRow,
     GoalResult,
@@ -124,14 +124,61 @@ def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int]) -> 
     with room for one more person away now (ties: the first unit in the list).
     A unit free in the start year stays free for the whole course, since every
     course already handed out began in that year or earlier.
+
+    When no unit has both an untrained person and room, while one unit has untrained
+    staff but is full and another has room but no one left (the greedy choice went
+    wrong earlier, not the plan), the two swap courses handed out before: a course
+    under way in the full unit moves to the other and one of the other's finished
+    courses moves back, each unit keeping its head count and every year's limit.
+    Units with the same courses are interchangeable, so swaps are searched between
+    groups of identical units and made for as many units as the year needs. If a
+    type still cannot be split, it is tried once more filling the units with the
+    fewest staff left first (which pairs long courses with units already used);
+    only when both fail is the plan reported as impossible to split.
     """
-    rows: list[RosterRow] = []
+    Course = tuple[int, int, str]  # start year, graduation year, level
+
+    def fits(held: list[Course], add: Course, drop: Course, cap: int) -> bool:
+        """Whether `held` minus `drop` plus `add` stays within `cap` away every year."""
+        rest = list(held)
+        rest.remove(drop)
+        return all(sum(s <= t <= e for s, e, _ in rest) < cap
+                   for t in range(add[0], add[1] + 1))
+
+    def swap(courses: list[list[Course]], remaining: list[int], busy: list[int], year: int,
+             cap: int, wanted: int) -> list[int]:
+        """Free up to `wanted` units for `year` by swapping courses; the units freed."""
+        full: dict[tuple[Course, ...], list[int]] = {}   # untrained staff, no room
+        spare: dict[tuple[Course, ...], list[int]] = {}  # room, no one left
+        for u, held in enumerate(courses):
+            if remaining[u] > 0 and busy[u] >= cap:
+                full.setdefault(tuple(sorted(held)), []).append(u)
+            elif remaining[u] == 0 and busy[u] < cap:
+                spare.setdefault(tuple(sorted(held)), []).append(u)
+        for sig_a, units_a in full.items():
+            for a in sorted({c for c in sig_a if c[0] <= year <= c[1]}):
+                for sig_b, units_b in spare.items():
+                    for b in sorted({c for c in sig_b if c[1] < year}):
+                        if not (fits(list(sig_a), b, a, cap) and fits(list(sig_b), a, b, cap)):
+                            continue
+                        pairs = list(zip(units_a, units_b, strict=False))[:wanted]
+                        for ua, ub in pairs:
+                            courses[ua].remove(a)
+                            courses[ua].append(b)
+                            courses[ub].remove(b)
+                            courses[ub].append(a)
+                            busy[ua] -= 1
+                            busy[ub] += 1
+                        return [ua for ua, _ in pairs]
+        return []
+
     level_order = {lv.id: i for i, lv in enumerate(sc.levels)}
-    for ut in sc.unit_types:
-        ids = ut.unit_ids
+
+    def split(ut: UnitType, sign: int) -> list[list[Course]]:
+        """Each unit's courses; `sign` -1 picks the unit with most staff left, +1 least."""
+        cap = ut.concurrency
         remaining = [ut.staff_per_unit] * ut.units
-        ends: list[list[int]] = [[] for _ in ids]  # graduation years of courses under way
-        got: dict[tuple[int, str, int], int] = {}
+        courses: list[list[Course]] = [[] for _ in range(ut.units)]
         for year in sc.years:
             cohorts = sorted(
                 ((lv, n) for (t, lv, y), n in per_type.items() if t == ut.id and y == year and n),
@@ -139,24 +186,44 @@ def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int]) -> 
             )
             if not cohorts:
                 continue
-            for u in range(ut.units):
-                ends[u] = [e for e in ends[u] if e >= year]
-            free = [(-remaining[u], u) for u in range(ut.units)
-                    if remaining[u] > 0 and len(ends[u]) < ut.concurrency]
+            busy = [sum(s <= year <= e for s, e, _ in courses[u]) for u in range(ut.units)]
+            free = [(sign * remaining[u], u) for u in range(ut.units)
+                    if remaining[u] > 0 and busy[u] < cap]
             heapq.heapify(free)
+            left = sum(n for _, n in cohorts)
             for lv, n in cohorts:
                 grad = sc.graduation_year(lv, year)
                 for _ in range(n):
+                    if not free:
+                        for u in swap(courses, remaining, busy, year, cap, left):
+                            heapq.heappush(free, (sign * remaining[u], u))
                     if not free:
                         raise AssignmentError(
                             f"{ut.id}, {year}: no unit has a free person for {lv}; the "
                             f"per-type plan cannot be split over individual units")
                     _, u = heapq.heappop(free)
                     remaining[u] -= 1
-                    ends[u].append(grad)
-                    got[u, lv, year] = got.get((u, lv, year), 0) + 1
-                    if remaining[u] > 0 and len(ends[u]) < ut.concurrency:
-                        heapq.heappush(free, (-remaining[u], u))
+                    busy[u] += 1
+                    left -= 1
+                    courses[u].append((year, grad, lv))
+                    if remaining[u] > 0 and busy[u] < cap:
+                        heapq.heappush(free, (sign * remaining[u], u))
+        return courses
+
+    rows: list[RosterRow] = []
+    for ut in sc.unit_types:
+        ids = ut.unit_ids
+        try:
+            courses = split(ut, -1)
+        except AssignmentError as first:
+            try:
+                courses = split(ut, +1)
+            except AssignmentError:
+                raise first from None
+        got: dict[tuple[int, str, int], int] = {}
+        for u, held in enumerate(courses):
+            for year, _, lv in held:
+                got[u, lv, year] = got.get((u, lv, year), 0) + 1
         for (u, lv, year), n in got.items():
             level = sc.level(lv)
             rows.append(RosterRow(

@@ -19,6 +19,17 @@ from models.rules import GOALS
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import ROSTER_COLUMNS, Roster, SolveResult
 from optimizer.checker import Tally, Verification
+from reports.i18n import (
+    Lang,
+    amount,
+    level_label,
+    money,
+    number,
+    percent,
+    status_text,
+    t,
+    unit_type_label,
+)
 
 
 def scenario_yaml(loaded: LoadedScenario) -> str:
@@ -95,40 +106,144 @@ def totals_vs_quotas(sc: Scenario, roster: Roster) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _money(value: Decimal | int | None) -> str:
-    if value is None:
-        return "-"
-    return f"{Decimal(value):,.3f}".rstrip("0").rstrip(".")
+def plan_table(sc: Scenario, roster: Roster | None = None) -> pd.DataFrame:
+    """The plan's own table: per unit type, units, staff and people per level (quota).
+
+    The last row holds the totals (staff per unit has none).
+
+    With a roster, a second block of columns gives the graduates the roster yields,
+    so a reader can set the two side by side.
+    """
+    level_ids = [lv.id for lv in sc.levels]
+    tally = Tally(sc, roster) if roster is not None else None
+    rows = []
+    for ut in sc.unit_types:
+        row: dict[str, Any] = {"unit_type": ut.id, "units": ut.units,
+                               "staff_per_unit": ut.staff_per_unit,
+                               "staff": ut.units * ut.staff_per_unit}
+        for lid in level_ids:
+            row[lid] = ut.quotas[lid].people if lid in ut.quotas else 0
+        row["total"] = sum(row[lid] for lid in level_ids)
+        if tally is not None:
+            for lid in level_ids:
+                row[f"graduates_{lid}"] = tally.graduates(ut.id, lid) if lid in ut.quotas else 0
+            row["graduates_total"] = sum(row[f"graduates_{lid}"] for lid in level_ids)
+        rows.append(row)
+    frame = pd.DataFrame(rows).set_index("unit_type")
+    frame = frame.astype("Int64")
+    totals = frame.sum()
+    totals["staff_per_unit"] = pd.NA  # a sum of per-unit figures means nothing
+    frame.loc["total"] = totals
+    return frame
 
 
-def terminal_report(sc: Scenario, result: SolveResult, check: Verification | None) -> str:
-    """A compact text report: starts, spending, quotas, status, verification."""
-    lines = [f"{sc.name}: {result.status.value}"]
+def in_training_by_year(sc: Scenario, roster: Roster) -> pd.DataFrame:
+    """People in training each year (per level and in all), against the seats ceiling."""
+    tally = Tally(sc, roster)
+    rows = []
+    for year in sc.years:
+        row: dict[str, Any] = {"year": year}
+        for lv in sc.levels:
+            row[lv.id] = tally.in_training(year, lv.id)
+        row["total"] = tally.in_training(year)
+        row["seats"] = sc.seats_cap(year)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("year")
+
+
+def spending_by_source(sc: Scenario, roster: Roster) -> pd.DataFrame:
+    """Money each funding source pays per year (empty when the plan has no sources)."""
+    ids = [s.id for s in sc.budget.sources]
+    table = pd.DataFrame(0, index=pd.Index(sc.years, name="year"), columns=ids, dtype=object)
+    for f in roster.funding:
+        table.loc[f.year, f.source] += f.amount
+    return table
+
+
+def milestones_frame(sc: Scenario, roster: Roster) -> pd.DataFrame:
+    """Each milestone: graduates required by its year, graduates achieved, met or not."""
+    tally = Tally(sc, roster)
+    rows = []
+    for ms in sc.milestones:
+        got = sum(tally.graduates(ut, lv, ms.by_year) for ut, lv in sc.milestone_pairs(ms))
+        need = sc.milestone_target(ms)
+        rows.append({"milestone": ms.id, "label": ms.label, "by_year": ms.by_year,
+                     "unit_types": ", ".join(ms.unit_types or ["all"]),
+                     "levels": ", ".join(ms.levels or ["all"]),
+                     "required": need, "achieved": got, "met": got >= need})
+    return pd.DataFrame(rows, columns=["milestone", "label", "by_year", "unit_types", "levels",
+                                       "required", "achieved", "met"])
+
+
+def cumulative_graduates(sc: Scenario, roster: Roster) -> pd.DataFrame:
+    """Graduates per level counted by graduation year, cumulated over the plan."""
+    tally = Tally(sc, roster)
+    rows = []
+    for year in sc.years:
+        row: dict[str, Any] = {"year": year}
+        for lv in sc.levels:
+            row[lv.id] = sum(tally.graduates(ut.id, lv.id, year) for ut in sc.unit_types
+                             if lv.id in ut.quotas)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("year")
+
+
+def terminal_report(sc: Scenario, result: SolveResult, check: Verification | None,
+                    lang: Lang = "en") -> str:
+    """A compact text report: starts, spending, quotas, status, verification.
+
+    In English the tables keep the scenario's ids; in Vietnamese they use the
+    scenario's Vietnamese level and unit-type names and Vietnamese number format.
+    """
+    lines = [f"{sc.name}: {status_text(result.status, lang)}"]
     for g in result.goals:
-        value = _goal_human(g.name, g.value)
-        gap = "" if g.optimal else f" (bound {_goal_human(g.name, g.bound)}, gap {g.gap:.1%})"
-        lines.append(f"  goal {g.name}: {value}{gap}")
+        name = g.name if lang == "en" else t(f"goal_{g.name}", lang)
+        gap = "" if g.optimal else " (" + t("bound_gap", lang, bound=goal_value(
+            g.name, g.bound, lang), gap=percent(g.gap, lang)) + ")"
+        lines.append(f"  {t('goal', lang).lower()} {name}: {goal_value(g.name, g.value, lang)}"
+                     f"{gap}")
     if result.message:
         lines.append(f"  {result.message}")
     if result.roster is None:
         return "\n".join(lines)
     roster = result.roster
-    lines += ["", "Starters by year and level:", starts_by_year_level(sc, roster).to_string()]
-    spend = spending_by_year(sc, roster)
-    spend_text = spend.apply(lambda c: c.map(_money))
-    lines += ["", "Spending by year (million VND):", spend_text.to_string()]
+    starts = _localised(starts_by_year_level(sc, roster), sc, lang)
+    lines += ["", f"{t('starts_by_year_level', lang)}:", starts.to_string()]
+    spend = spending_by_year(sc, roster).apply(lambda c: c.map(lambda v: amount(v, lang)))
+    lines += ["", f"{t('spending_by_year', lang)}:", _localised(spend, sc, lang).to_string()]
     quotas = totals_vs_quotas(sc, roster)
-    lines += ["", "Graduates against the plan's table:", quotas.to_string(index=False)]
+    if lang != "en":
+        quotas["unit_type"] = [unit_type_label(sc, u, lang) for u in quotas["unit_type"]]
+        quotas["level"] = [level_label(sc, lv, lang) for lv in quotas["level"]]
+        quotas["mode"] = [t(f"mode_{m}", lang) for m in quotas["mode"]]
+    lines += ["", f"{t('graduates_vs_table', lang)}:",
+              _localised(quotas, sc, lang).to_string(index=False)]
     if check is not None:
-        lines += ["", check.summary()]
+        lines += ["", t("verified", lang, rules=len(check.rules_checked),
+                        violations=len(check.violations))]
         lines += [f"  {v.rule}: {v.message}" for v in check.violations[:20]]
     return "\n".join(lines)
 
 
-def _goal_human(name: str, value: int) -> str:
+def _localised(frame: pd.DataFrame, sc: Scenario, lang: Lang) -> pd.DataFrame:
+    """Column and index names in `lang`; English keeps the ids the CLI always printed."""
+    if lang == "en":
+        return frame
+    names = {lv.id: level_label(sc, lv.id, lang) for lv in sc.levels}
+    names |= {key: t(key, lang) for key in ("year", "level", "unit_type", "quota", "mode",
+                                            "starters", "graduates", "total", "spending",
+                                            "ceiling")}
+    out = frame.rename(columns=names)
+    out.columns.name = names.get(str(frame.columns.name), frame.columns.name)
+    out.index.name = names.get(str(frame.index.name), frame.index.name)
+    return out
+
+
+def goal_value(name: str, value: int, lang: Lang = "en") -> str:
+    """A goal's value for people: money for min_cost, a plain number otherwise."""
     if name == "min_cost":
-        return f"{_money(Decimal(value) / MONEY_SCALE)} million VND"
-    return str(value)
+        return money(Decimal(value) / MONEY_SCALE, lang)
+    return str(value) if lang == "en" else number(value, lang)
 
 
 def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None) -> dict[str, Any]:
@@ -172,13 +287,28 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None) 
     return out
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file renamed into place."""
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write a file whole or not at all: a temporary file renamed into place.
+
+    Text is written as UTF-8 with the line endings it has. The file gets the
+    usual permissions (0666 less the umask), not the temporary file's 0600.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

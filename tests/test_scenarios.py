@@ -7,7 +7,8 @@ import pytest
 from models.loader import load_scenario
 from models.solution import Status
 from optimizer.checker import Tally
-from tests.conftest import SCENARIOS, solve_verified
+from optimizer.explain import explain
+from tests.conftest import FAST, SCENARIOS, solve_verified
 
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 EXPECTED_INFEASIBLE = {"ben_tre_dropout_whatif.yaml"}
@@ -38,3 +39,13 @@ def test_ben_tre_reproduces_the_plan_table_exactly():
     assert tally.total() == 500
     assert all(tally.total(year=y) <= 70 for y in sc.years)
     assert tally.total_cost() <= 52500
+
+
+def test_ben_tre_with_kon_tum_dropout_is_explained_by_commune_staff():
+    sc = load_scenario(SCENARIOS / "ben_tre_dropout_whatif.yaml").scenario
+    assert str(sc.level("intermediate").completion_rate_percent) == "36.67"  # 11 of 30
+    exp = explain(sc, FAST)
+    assert not exp.feasible and len(exp.proof) == len(exp.conflict)
+    words = [i.label for i in exp.conflict]
+    assert any("100 graduates at 36.67% completion need 273 starters" in w for w in words)
+    assert any("at most 2 staff per unit may train (328 over 164 units)" in w for w in words)

@@ -119,3 +119,11 @@ def test_show_prints_the_effective_scenario():
 def test_solve_with_a_variant_uses_it():
     result = CliRunner().invoke(main, ["check", str(VARIANTS), "--variant", "low-completion"])
     assert result.exit_code == 3
+
+
+def test_a_warning_from_a_base_file_names_the_base_file_and_line():
+    loaded = load_scenario(SCENARIOS / "ben_tre_variants.yaml")
+    [warning] = loaded.warnings
+    assert warning.file.endswith("ben_tre_2010_2020.yaml")
+    base_lines = (SCENARIOS / "ben_tre_2010_2020.yaml").read_text(encoding="utf-8").splitlines()
+    assert "stated_minimum_per_unit" in base_lines[warning.line - 1]

@@ -1,0 +1,630 @@
+"""Scenario workbooks: an Excel template a planner fills in, and its reader.
+
+The template holds everything a scenario file holds, one sheet per part of the
+plan. Row 1 of each table names the scenario field (the same names as in the
+YAML format), row 2 says in words what goes there and in which unit, and the
+planner's figures start on row 3. Key/value sheets (plan, budget) have one
+field per row.
+
+Reading turns the workbook into the same data the YAML loader validates, and
+remembers the sheet and cell of every figure, so an error says e.g.
+"new-plan.xlsx, sheet 'levels', cell D3, field levels[college].duration_years: ...".
+Formulas are read as the values Excel saved with them; macros are never run
+(macro-enabled workbooks are refused).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models.loader import Origins, Problem, ScenarioError
+from models.scenario import Scenario, UnitType
+
+Lang = Literal["en", "vi"]
+
+#: File endings read as workbooks; `.xlsm` is named only to refuse it clearly.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Sheets the reader ignores (instructions for the planner).
+README_SHEET = "read_me"
+#: Table sheets: row 1 field names, row 2 explanations, figures from this row.
+FIRST_ROW = 3
+ALL_LEVELS = "all"
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+NOTE_FONT = Font(italic=True, color="555555")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a template table: the field it holds and what to write."""
+
+    key: str
+    en: str
+    vi: str
+    width: int = 14
+
+
+PLAN_ROWS = [
+    Column("name", "name of the plan", "tên kế hoạch"),
+    Column("description", "what the plan is about", "mô tả ngắn"),
+    Column("source", "the plan document the figures come from", "văn bản kế hoạch (nguồn số liệu)"),
+    Column("horizon.first_year", "first year trainees may start (year)",
+           "năm đầu tiên của kế hoạch"),
+    Column("horizon.last_year", "last year of the plan; every course ends by then (year)",
+           "năm cuối của kế hoạch; mọi khóa học kết thúc trước hoặc trong năm này"),
+    Column("objective", "goals in order, separated by commas: min_cost, smooth_intake, "
+           "earliest_completion", "mục tiêu theo thứ tự, cách nhau bởi dấu phẩy: min_cost, "
+           "smooth_intake, earliest_completion"),
+    Column("stated_total_people", "the plan's stated grand total (persons; optional)",
+           "tổng số người kế hoạch nêu (người; không bắt buộc)"),
+]
+BUDGET_ROWS = [
+    Column("total", "training money over the whole plan (million VND)",
+           "tổng kinh phí đào tạo cả giai đoạn (triệu đồng)"),
+    Column("per_year", "yearly ceiling on training spending (million VND); "
+           "other years on sheet 'by_year'", "mức trần chi đào tạo mỗi năm (triệu đồng); "
+           "năm riêng ghi ở trang 'by_year'"),
+]
+PHASES = [
+    Column("id", "short name, e.g. 2010-2015", "tên giai đoạn, ví dụ 2010-2015"),
+    Column("first_year", "first year (year)", "năm bắt đầu"),
+    Column("last_year", "last year (year)", "năm kết thúc"),
+]
+LEVELS = [
+    Column("id", "short id used on other sheets", "mã trình độ (dùng ở các trang khác)"),
+    Column("label_vi", "Vietnamese name", "tên tiếng Việt", 24),
+    Column("label_en", "English name", "tên tiếng Anh", 24),
+    Column("duration_years", "course length (years)", "thời gian khóa học (năm)"),
+    Column("cost_per_trainee_year", "cost of one trainee for one year (million VND)",
+           "chi phí một học viên một năm (triệu đồng)", 16),
+    Column("completion_rate_percent", "share of starters who graduate (percent; blank = 100)",
+           "tỷ lệ tốt nghiệp (%; để trống = 100)", 16),
+    Column("stated_level_totals", "the plan's stated total at this level (persons; optional)",
+           "tổng số người kế hoạch nêu ở trình độ này (người; không bắt buộc)", 16),
+]
+UNIT_TYPES = [
+    Column("id", "short id used on other sheets", "mã loại đơn vị (dùng ở các trang khác)"),
+    Column("label_vi", "Vietnamese name", "tên tiếng Việt", 28),
+    Column("label_en", "English name", "tên tiếng Anh", 28),
+    Column("units", "how many units of this type (units)", "số đơn vị"),
+    Column("staff_per_unit", "people per unit to train (persons)",
+             "số người mỗi đơn vị cần đào tạo"),
+    Column("max_in_training_per_unit", "most staff of one unit in training at once "
+           "(persons; optional)", "số người tối đa của một đơn vị đi học cùng lúc (không bắt buộc)",
+           16),
+    Column("stated_minimum_per_unit", "what the plan's text says per unit (persons; optional)",
+           "số người mỗi đơn vị theo lời văn kế hoạch (không bắt buộc)", 16),
+]
+UNITS = [
+    Column("unit_type", "unit type id (sheet unit_types)", "mã loại đơn vị (trang unit_types)"),
+    Column("id", "unit id", "mã đơn vị"),
+    Column("name", "unit name", "tên đơn vị", 28),
+]
+CAPACITY = [
+    Column("level", "'all' for all levels together, or a level id",
+           "'all' = mọi trình độ, hoặc mã trình độ"),
+    Column("starts_per_year", "training places: new starters per year (persons)",
+           "chỉ tiêu tuyển mới mỗi năm (người)", 16),
+    Column("min_starts_per_year", "at least this many new starters every year (persons)",
+           "tối thiểu số người bắt đầu học mỗi năm (người)", 16),
+    Column("seats", "people in training at the same time (persons)",
+           "số người đang học cùng lúc tối đa (người)", 16),
+]
+SOURCES = [
+    Column("id", "short id", "mã nguồn"),
+    Column("label", "name of the source", "tên nguồn kinh phí", 24),
+    Column("amount", "most it pays over the plan (million VND)",
+           "số tiền tối đa cả giai đoạn (triệu đồng)", 16),
+    Column("levels", "levels it pays for, separated by commas (blank = all)",
+           "các trình độ được chi, cách nhau bởi dấu phẩy (để trống = tất cả)", 18),
+    Column("first_year", "first year it pays (blank = from the start)",
+           "năm đầu được chi (để trống = từ đầu)"),
+    Column("last_year", "last year it pays (blank = to the end)",
+           "năm cuối được chi (để trống = đến hết)"),
+]
+MILESTONES = [
+    Column("id", "short id", "mã mốc"),
+    Column("label", "what the milestone says", "nội dung mốc", 30),
+    Column("by_year", "deadline: graduates counted up to the end of this year",
+           "hạn: tính số tốt nghiệp đến hết năm này"),
+    Column("unit_types", "unit types, separated by commas (blank = all)",
+           "các loại đơn vị, cách nhau bởi dấu phẩy (để trống = tất cả)", 18),
+    Column("levels", "levels, separated by commas (blank = all)",
+           "các trình độ, cách nhau bởi dấu phẩy (để trống = tất cả)", 18),
+    Column("people", "graduates needed (persons), or leave blank and give a share",
+           "số người tốt nghiệp cần đạt, hoặc để trống và ghi tỷ lệ"),
+    Column("share_percent", "share of the matching quotas (percent)",
+           "tỷ lệ so với chỉ tiêu tương ứng (%)"),
+]
+#: Scenario fields holding lists of ids, written in one cell separated by commas.
+ID_LISTS = {"levels", "unit_types", "objective"}
+#: Fields kept exactly as written (names and descriptions).
+FREE_TEXT = {"name", "description", "source", "label", "label_vi", "label_en"}
+#: Fields holding a calendar year (written without thousands separators).
+YEAR_KEYS = {"year", "first_year", "last_year", "by_year", "horizon.first_year",
+             "horizon.last_year"}
+
+README_TEXT: dict[Lang, list[str]] = {
+    "en": [
+        "trainplan scenario workbook",
+        "Fill in the sheets with your province's figures, then run: trainplan solve FILE.xlsx",
+        "Row 1 of each sheet names the field (do not change it); row 2 says what goes there "
+        "and in which unit; your figures start on row 3.",
+        "Money is in million VND, people in whole persons, rates in percent.",
+        "Sheets: plan (name, years, goals), phases, levels, unit_types (one quota column per "
+        "level; blank = none at that level; the .mode column: exact, at_least or at_most), "
+        "units (optional names of individual units), capacity (places and seats), budget, "
+        "by_year (per-year places, seats and ceilings; blank = the usual figure), sources, "
+        "milestones.",
+        "Formulas are allowed: the value Excel saved is read. Macros are never run.",
+    ],
+    "vi": [
+        "Sổ kế hoạch đào tạo (trainplan)",
+        "Điền số liệu của tỉnh vào các trang, rồi chạy: trainplan solve TỆP.xlsx",
+        "Dòng 1 mỗi trang là tên trường (không sửa); dòng 2 giải thích nội dung và đơn vị; "
+        "số liệu bắt đầu từ dòng 3.",
+        "Tiền tính bằng triệu đồng, người tính bằng số nguyên, tỷ lệ tính bằng phần trăm.",
+        "Các trang: plan (tên, năm, mục tiêu), phases (giai đoạn), levels (trình độ), "
+        "unit_types (loại đơn vị; mỗi trình độ một cột chỉ tiêu; để trống = không có; cột "
+        ".mode: exact, at_least hoặc at_most), units (tên từng đơn vị, không bắt buộc), "
+        "capacity (chỉ tiêu tuyển và chỗ học), budget (kinh phí), by_year (số liệu riêng "
+        "từng năm; để trống = mức chung), sources (nguồn kinh phí), milestones (mốc).",
+        "Có thể dùng công thức: giá trị Excel đã lưu được đọc. Macro không bao giờ được chạy.",
+    ],
+}
+
+
+# ----- writing the template -------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A cell value: Decimals as numbers, enums and id lists as text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any, key: str) -> None:
+    """One figure: years as plain digits, other numbers with thousands separators.
+
+    Excel shows the separators in the reader's own style (52.500 in a Vietnamese
+    Excel); the cell always holds the number itself.
+    """
+    cell = ws.cell(row=row, column=col, value=_plain(value))
+    if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+        return
+    if key in YEAR_KEYS:
+        cell.number_format = "0"
+    else:
+        cell.number_format = "#,##0.0##" if isinstance(cell.value, float) else "#,##0"
+
+
+def _table(wb: Workbook, title: str, columns: list[Column], rows: list[list[Any]],
+           lang: Lang) -> Worksheet:
+    """A table sheet: field names, explanations, then one row per item."""
+    ws = wb.create_sheet(title)
+    for j, column in enumerate(columns, start=1):
+        head = ws.cell(row=1, column=j, value=column.key)
+        head.font, head.fill = Font(bold=True), HEADER_FILL
+        note = ws.cell(row=2, column=j, value=column.vi if lang == "vi" else column.en)
+        note.font, note.alignment = NOTE_FONT, Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = max(column.width, len(column.key) + 2)
+    for i, values in enumerate(rows, start=FIRST_ROW):
+        for j, value in enumerate(values, start=1):
+            _put(ws, i, j, value, columns[j - 1].key)
+    ws.row_dimensions[2].height = 45
+    ws.freeze_panes = "B3"
+    return ws
+
+
+def _key_values(wb: Workbook, title: str, rows: list[Column], values: dict[str, Any],
+                lang: Lang) -> Worksheet:
+    """A key/value sheet: one field per row, its value, and what it means."""
+    ws = wb.create_sheet(title)
+    for j, head in enumerate(("field", "value", "meaning"), start=1):
+        cell = ws.cell(row=1, column=j, value=head)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for i, column in enumerate(rows, start=2):
+        ws.cell(row=i, column=1, value=column.key)
+        _put(ws, i, 2, values.get(column.key), column.key)
+        ws.cell(row=i, column=3, value=column.vi if lang == "vi" else column.en).font = NOTE_FONT
+    for letter, width in (("A", 22), ("B", 40), ("C", 70)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _unit_type_columns(sc: Scenario) -> list[Column]:
+    quota = [Column(f"quotas.{lv.id}", f"graduates at {lv.label_en} over the plan (persons; "
+                    "blank = none)", f"số người tốt nghiệp {lv.label_vi} (để trống = không có)",
+                    16) for lv in sc.levels]
+    modes = [Column(f"quotas.{lv.id}.mode", f"quota kind at {lv.label_en}: exact, at_least, "
+                    "at_most (blank = exact)", f"loại chỉ tiêu {lv.label_vi}: exact, at_least, "
+                    "at_most (để trống = exact)", 16) for lv in sc.levels]
+    return UNIT_TYPES + quota + modes
+
+
+def _by_year_columns(sc: Scenario) -> list[Column]:
+    cols = [Column("year", "year", "năm", 8),
+            Column("capacity.starts_by_year", "training places this year, all levels (persons)",
+                   "chỉ tiêu tuyển mới năm này, mọi trình độ (người)", 16),
+            Column("capacity.seats_by_year", "seats this year, all levels (persons)",
+                   "số chỗ học năm này, mọi trình độ (người)", 16),
+            Column("budget.by_year", "spending ceiling this year (million VND)",
+                   "mức trần chi năm này (triệu đồng)", 16)]
+    for lv in sc.levels:
+        cols += [Column(f"capacity.by_level.{lv.id}.starts_by_year",
+                        f"{lv.label_en}: places this year (persons)",
+                        f"{lv.label_vi}: chỉ tiêu tuyển năm này (người)", 16),
+                 Column(f"capacity.by_level.{lv.id}.seats_by_year",
+                        f"{lv.label_en}: seats this year (persons)",
+                        f"{lv.label_vi}: số chỗ học năm này (người)", 16)]
+    return cols
+
+
+def _unit_type_row(sc: Scenario, ut: UnitType) -> list[Any]:
+    modes = [ut.quotas[lv.id].mode if lv.id in ut.quotas else None for lv in sc.levels]
+    return [ut.id, ut.label_vi, ut.label_en, ut.units, ut.staff_per_unit,
+            ut.max_in_training_per_unit, ut.stated_minimum_per_unit,
+            *[ut.quotas[lv.id].people if lv.id in ut.quotas else None for lv in sc.levels],
+            *modes]
+
+
+def _by_year_rows(sc: Scenario) -> list[list[Any]]:
+    cap, rows = sc.capacity, []
+    for year in sc.years:
+        row = [year, cap.starts_by_year.get(year), cap.seats_by_year.get(year),
+               sc.budget.by_year.get(year)]
+        for lv in sc.levels:
+            lc = cap.by_level.get(lv.id)
+            row += [lc.starts_by_year.get(year), lc.seats_by_year.get(year)] if lc else [None] * 2
+        rows.append(row)
+    return rows
+
+
+def template_workbook(sc: Scenario, lang: Lang = "en") -> Workbook:
+    """The template, filled with a scenario's figures as the worked example."""
+    wb = Workbook()
+    readme = wb.active
+    readme.title = README_SHEET
+    for i, line in enumerate(README_TEXT[lang], start=1):
+        readme.cell(row=i, column=1, value=line).font = Font(bold=i == 1)
+    readme.column_dimensions["A"].width = 120
+    _key_values(wb, "plan", PLAN_ROWS, {
+        "name": sc.name, "description": sc.description, "source": sc.source,
+        "horizon.first_year": sc.horizon.first_year, "horizon.last_year": sc.horizon.last_year,
+        "objective": sc.objective, "stated_total_people": sc.stated_total_people}, lang)
+    _table(wb, "phases", PHASES, [[p.id, p.first_year, p.last_year] for p in sc.phases], lang)
+    _table(wb, "levels", LEVELS, [
+        [lv.id, lv.label_vi, lv.label_en, lv.duration_years, lv.cost_per_trainee_year,
+         lv.completion_rate_percent, sc.stated_level_totals.get(lv.id)] for lv in sc.levels], lang)
+    _table(wb, "unit_types", _unit_type_columns(sc),
+           [_unit_type_row(sc, ut) for ut in sc.unit_types], lang)
+    _table(wb, "units", UNITS, [[ut.id, u.id, u.name] for ut in sc.unit_types
+                                for u in ut.unit_list or []], lang)
+    cap = sc.capacity
+    level_caps = [[lv.id, *((c.starts_per_year, c.min_starts_per_year, c.seats)
+                            if (c := cap.by_level.get(lv.id)) else (None,) * 3)]
+                  for lv in sc.levels]
+    _table(wb, "capacity", CAPACITY, [
+        [ALL_LEVELS, cap.starts_per_year, cap.min_starts_per_year, cap.seats], *level_caps], lang)
+    _key_values(wb, "budget", BUDGET_ROWS,
+                {"total": sc.budget.total, "per_year": sc.budget.per_year}, lang)
+    _table(wb, "by_year", _by_year_columns(sc), _by_year_rows(sc), lang)
+    _table(wb, "sources", SOURCES, [[s.id, s.label, s.amount, s.levels, s.first_year, s.last_year]
+                                    for s in sc.budget.sources], lang)
+    _table(wb, "milestones", MILESTONES, [
+        [m.id, m.label, m.by_year, m.unit_types, m.levels, m.people, m.share_percent]
+        for m in sc.milestones], lang)
+    return wb
+
+
+# ----- reading a filled workbook ---------------------------------------------------
+
+
+class _Reader:
+    """Reads figures off the sheets, remembering where each came from.
+
+    `values` is the workbook as Excel last saved it (formulas as their values);
+    `formulas` is the same file with formulas as text, only to name a formula
+    that has no saved value.
+    """
+
+    def __init__(self, path: Path, values: Workbook, formulas: Workbook):
+        self.path = path
+        self.values = values
+        self.formulas = formulas
+        self.problems: list[Problem] = []
+        self.origins: Origins = {}
+
+    def note(self, path: tuple, sheet: str, cell: str | None = None,
+             row: int | None = None) -> None:
+        """Remember that the field at `path` was written on this sheet (cell, row)."""
+        self.origins[path] = (str(self.path), _where(sheet, cell, row))
+
+    def fail(self, sheet: str, cell: str | None, field: str, message: str) -> None:
+        """Record a problem at a cell."""
+        self.problems.append(Problem(str(self.path), _where(sheet, cell), field, message))
+
+    def _value(self, sheet: str, row: int, col: int) -> tuple[Any, str]:
+        """A cell's saved value (None when blank) and its name, e.g. 'D4'."""
+        cell = f"{get_column_letter(col)}{row}"
+        value = self.values[sheet].cell(row=row, column=col).value
+        if isinstance(value, str) and not value.strip():
+            value = None
+        if value is None:
+            formula = self.formulas[sheet].cell(row=row, column=col).value
+            if isinstance(formula, str) and formula.startswith("="):
+                self.fail(sheet, cell, "", f"formula {formula} but no saved value; open the "
+                          "file in Excel or LibreOffice and save it, or type the figure")
+        return value, cell
+
+    def key_values(self, sheet: str, keys: list[str]) -> dict[str, tuple[Any, str]]:
+        """A key/value sheet: field names in column A, figures in column B, from row 2."""
+        if sheet not in self.values.sheetnames:
+            return {}
+        out: dict[str, tuple[Any, str]] = {}
+        for row in range(2, self.values[sheet].max_row + 1):
+            key, key_cell = self._value(sheet, row, 1)
+            if key is None:
+                continue
+            key = str(key).strip()
+            if key not in keys:
+                self.fail(sheet, key_cell, "", f"unknown field '{key}'; the fields are "
+                          f"{', '.join(keys)}")
+                continue
+            value, cell = self._value(sheet, row, 2)
+            if value is not None:
+                out[key] = (value, cell)
+        return out
+
+    def records(self, sheet: str, keys: list[str]
+                ) -> Iterator[tuple[int, dict[str, tuple[Any, str]]]]:
+        """A table sheet: field names in row 1, one item per row from FIRST_ROW.
+
+        Yields the row number and the filled cells by field; blank rows are skipped.
+        """
+        if sheet not in self.values.sheetnames:
+            return
+        ws = self.values[sheet]
+        columns: dict[int, str] = {}
+        for col in range(1, ws.max_column + 1):
+            head, cell = self._value(sheet, 1, col)
+            if head is None:
+                continue
+            head = str(head).strip()
+            if head in keys:
+                columns[col] = head
+            else:
+                self.fail(sheet, cell, "", f"unknown column '{head}'; the columns are "
+                          f"{', '.join(keys)}")
+        for row in range(FIRST_ROW, ws.max_row + 1):
+            record = {}
+            for col, key in columns.items():
+                value, cell = self._value(sheet, row, col)
+                if value is not None:
+                    record[key] = (value, cell)
+            if record:
+                yield row, record
+
+
+def _where(sheet: str, cell: str | None = None, row: int | None = None) -> str:
+    """A place in the workbook in words: "sheet 'levels', cell D4"."""
+    if cell is not None:
+        return f"sheet '{sheet}', cell {cell}"
+    if row is not None:
+        return f"sheet '{sheet}', row {row}"
+    return f"sheet '{sheet}'"
+
+
+def _cell_value(key: str, value: Any) -> Any:
+    """Comma-separated id lists become lists; stray spaces around ids and figures go."""
+    if not isinstance(value, str) or key in FREE_TEXT:
+        return value
+    if key in ID_LISTS:
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value.strip()
+
+
+def _set(r: _Reader, target: dict, path: tuple, sheet: str, key: str, value: Any,
+         cell: str) -> None:
+    """Store one figure under its field, noting its cell."""
+    target[key] = _cell_value(key.rsplit(".", 1)[-1], value)
+    r.note(path, sheet, cell)
+
+
+def _read_plan(r: _Reader, data: dict) -> None:
+    for key, (value, cell) in r.key_values("plan", [c.key for c in PLAN_ROWS]).items():
+        parts = key.split(".")
+        node = data
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        _set(r, node, tuple(parts), "plan", parts[-1], value, cell)
+    r.note(("horizon",), "plan")
+
+
+def _read_list(r: _Reader, data: dict, sheet: str, columns: list[Column], field: str) -> None:
+    """A table sheet whose rows are the items of a list field (phases, levels...)."""
+    items = data.setdefault(field, [])
+    r.note((field,), sheet)
+    for row, record in r.records(sheet, [c.key for c in columns]):
+        i = len(items)
+        items.append({})
+        r.note((field, i), sheet, row=row)
+        for key, (value, cell) in record.items():
+            _set(r, items[i], (field, i, key), sheet, key, value, cell)
+
+
+def _read_levels(r: _Reader, data: dict) -> None:
+    _read_list(r, data, "levels", LEVELS, "levels")
+    for i, level in enumerate(data["levels"]):
+        if "stated_level_totals" in level:
+            stated = level.pop("stated_level_totals")
+            where = r.origins.pop(("levels", i, "stated_level_totals"))
+            key = level.get("id", f"row{i + FIRST_ROW}")
+            data.setdefault("stated_level_totals", {})[key] = stated
+            r.origins[("stated_level_totals", key)] = where
+
+
+def _read_unit_types(r: _Reader, data: dict) -> None:
+    level_ids = [lv.get("id") for lv in data.get("levels", []) if lv.get("id")]
+    quota_keys = [f"quotas.{lid}" for lid in level_ids]
+    known = [c.key for c in UNIT_TYPES] + quota_keys + [f"{k}.mode" for k in quota_keys]
+    items = data.setdefault("unit_types", [])
+    r.note(("unit_types",), "unit_types")
+    for row, record in r.records("unit_types", known):
+        i = len(items)
+        item: dict = {"quotas": {}}
+        items.append(item)
+        r.note(("unit_types", i), "unit_types", row=row)
+        r.note(("unit_types", i, "quotas"), "unit_types", row=row)
+        for key, (value, cell) in record.items():
+            if not key.startswith("quotas."):
+                _set(r, item, ("unit_types", i, key), "unit_types", key, value, cell)
+                continue
+            lid, _, mode = key.removeprefix("quotas.").partition(".")
+            quota = item["quotas"].setdefault(lid, {})
+            field = "mode" if mode else "people"
+            _set(r, quota, ("unit_types", i, "quotas", lid, field), "unit_types", field,
+                 value, cell)
+            r.origins.setdefault(("unit_types", i, "quotas", lid), r.origins[
+                ("unit_types", i, "quotas", lid, field)])
+
+
+def _read_units(r: _Reader, data: dict) -> None:
+    types = {ut.get("id"): i for i, ut in enumerate(data.get("unit_types", []))}
+    for row, record in r.records("units", [c.key for c in UNITS]):
+        type_id, cell = record.pop("unit_type", (None, f"A{row}"))
+        if type_id not in types:
+            r.fail("units", cell, "unit_type", f"unknown unit type '{type_id}' (known: "
+                   f"{', '.join(str(t) for t in types)})")
+            continue
+        t = types[type_id]
+        units = data["unit_types"][t].setdefault("unit_list", [])
+        r.note(("unit_types", t, "unit_list"), "units")
+        j = len(units)
+        units.append({})
+        r.note(("unit_types", t, "unit_list", j), "units", row=row)
+        for key, (value, cell) in record.items():
+            _set(r, units[j], ("unit_types", t, "unit_list", j, key), "units", key, value, cell)
+
+
+def _read_capacity(r: _Reader, data: dict) -> None:
+    capacity = data.setdefault("capacity", {})
+    r.note(("capacity",), "capacity")
+    for row, record in r.records("capacity", [c.key for c in CAPACITY]):
+        level, cell = record.pop("level", (ALL_LEVELS, None))
+        if not record:
+            continue
+        target, path = capacity, ("capacity",)
+        if level != ALL_LEVELS:
+            target = capacity.setdefault("by_level", {}).setdefault(level, {})
+            path = ("capacity", "by_level", level)
+            r.note(path, "capacity", cell, row)
+        for key, (value, vcell) in record.items():
+            _set(r, target, (*path, key), "capacity", key, value, vcell)
+
+
+def _read_by_year(r: _Reader, data: dict) -> None:
+    level_ids = [lv.get("id") for lv in data.get("levels", []) if lv.get("id")]
+    known = ["year", "capacity.starts_by_year", "capacity.seats_by_year", "budget.by_year"]
+    known += [f"capacity.by_level.{lid}.{k}" for lid in level_ids
+              for k in ("starts_by_year", "seats_by_year")]
+    for row, record in r.records("by_year", known):
+        year, ycell = record.pop("year", (None, f"A{row}"))
+        if record and not isinstance(year, int):
+            r.fail("by_year", ycell, "year", f"give the year as a whole number (got {year!r})")
+            continue
+        for key, (value, cell) in record.items():
+            parts = key.split(".")
+            node = data
+            for part in parts:
+                node = node.setdefault(part, {})
+            node[year] = value
+            r.note((*parts, year), "by_year", cell)
+
+
+def _read_budget(r: _Reader, data: dict) -> None:
+    budget = data.setdefault("budget", {})
+    r.note(("budget",), "budget")
+    for key, (value, cell) in r.key_values("budget", [c.key for c in BUDGET_ROWS]).items():
+        _set(r, budget, ("budget", key), "budget", key, value, cell)
+    if "sources" in r.values.sheetnames:
+        sources: dict = {}
+        _read_list(r, sources, "sources", SOURCES, "sources")
+        budget["sources"] = sources["sources"]
+        for path in [p for p in r.origins if p[:1] == ("sources",)]:
+            r.origins[("budget", *path)] = r.origins.pop(path)
+
+
+def _open(path: Path, data_only: bool) -> Workbook:
+    """Open a workbook for reading only; nothing in it is run."""
+    try:
+        return load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), None, "", "file not found")]) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ScenarioError([Problem(str(path), None, "", f"cannot read this as an Excel "
+                                     f"workbook (.xlsx): {exc}")]) from None
+
+
+def _refuse_macros(path: Path) -> None:
+    """Macro-enabled workbooks are refused: a plan needs no code, and none is ever run."""
+    name = str(path)
+    why = "macro-enabled workbooks are not read (macros are never run); save it as .xlsx"
+    if path.suffix.lower() == ".xlsm":
+        raise ScenarioError([Problem(name, None, "", why)])
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if any("vbaproject" in n.lower() for n in zf.namelist()):
+                raise ScenarioError([Problem(name, None, "", f"the file contains macros: {why}")])
+    except (zipfile.BadZipFile, OSError):
+        return  # _open names the problem
+
+
+SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_year", "budget",
+          "sources", "milestones")
+
+
+def read_workbook(path: Path) -> tuple[dict, Origins]:
+    """The workbook as scenario data, with the sheet and cell of every figure."""
+    _refuse_macros(path)
+    values, formulas = _open(path, True), _open(path, False)
+    r = _Reader(path, values, formulas)
+    unknown = [s for s in values.sheetnames if s not in (*SHEETS, README_SHEET)]
+    for sheet in unknown:
+        r.problems.append(Problem(str(path), f"sheet '{sheet}'", "",
+                                  f"unknown sheet; the sheets are {', '.join(SHEETS)}"))
+    missing = [s for s in ("plan", "levels", "unit_types") if s not in values.sheetnames]
+    if missing:
+        r.problems.append(Problem(str(path), None, "", f"sheet(s) {', '.join(missing)} missing; "
+                                  "start from `trainplan template --xlsx FILE`"))
+    data: dict = {}
+    _read_plan(r, data)
+    _read_list(r, data, "phases", PHASES, "phases")
+    _read_levels(r, data)
+    _read_unit_types(r, data)
+    _read_units(r, data)
+    _read_capacity(r, data)
+    _read_by_year(r, data)
+    _read_budget(r, data)
+    _read_list(r, data, "milestones", MILESTONES, "milestones")
+    if r.problems:
+        raise ScenarioError(r.problems)
+    return data, r.origins

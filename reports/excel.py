@@ -1,0 +1,393 @@
+"""The plan as an Excel workbook, in English or Vietnamese.
+
+Sheets: a summary laid out like the plan's own table (unit types by level, with
+the graduates the plan yields beside it), starters by year and level with a
+chart, one roster sheet per year, the budget (spending per year against the
+ceiling, per level and per funding source) with a chart, the milestones (met or
+not) and the verification. Every figure is a number with a number format, so
+a planner can sum and chart it; Excel shows thousands separators in the
+reader's own style. Header rows stay in view when scrolling.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models.rules import RULES
+from models.scenario import MONEY_SCALE, Scenario
+from models.solution import Roster, SolveResult
+from models.workbook import template_workbook
+from optimizer.checker import Verification
+from reports.i18n import Lang, level_label, milestone_label, status_text, t, unit_type_label
+from reports.tables import (
+    milestones_frame,
+    plan_table,
+    roster_frame,
+    spending_by_source,
+    spending_by_year,
+    starts_by_year_level,
+    write_atomic,
+)
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FONT = Font(bold=True)
+
+#: Words only the workbook uses, in both languages.
+WORDS: dict[str, dict[Lang, str]] = {
+    "sheet_summary": {"en": "Summary", "vi": "Tổng hợp"},
+    "sheet_starts": {"en": "Starters", "vi": "Tuyển mới"},
+    "sheet_roster": {"en": "Roster {year}", "vi": "Danh sách {year}"},
+    "sheet_budget": {"en": "Budget", "vi": "Kinh phí"},
+    "sheet_milestones": {"en": "Milestones", "vi": "Mốc thời gian"},
+    "sheet_verification": {"en": "Verification", "vi": "Kiểm tra"},
+    "graduates_of": {"en": "Graduates: {level}", "vi": "Tốt nghiệp: {level}"},
+    "spending_of": {"en": "{name} (million VND)", "vi": "{name} (triệu đồng)"},
+    "source_amount": {"en": "Available from the source", "vi": "Số tiền của nguồn"},
+    "value": {"en": "Value", "vi": "Giá trị"},
+    "bound": {"en": "Bound", "vi": "Cận"},
+    "proven": {"en": "Proven optimal", "vi": "Đã chứng minh tối ưu"},
+    "yes": {"en": "yes", "vi": "có"},
+    "no": {"en": "no", "vi": "không"},
+    "rule": {"en": "Rule", "vi": "Quy tắc"},
+    "result": {"en": "Result", "vi": "Kết quả"},
+    "ok": {"en": "holds", "vi": "đạt"},
+    "violated": {"en": "{n} violations", "vi": "{n} vi phạm"},
+    "violation": {"en": "Violation", "vi": "Vi phạm"},
+    "no_roster": {"en": "No roster: {status}", "vi": "Không có danh sách: {status}"},
+    "not_verified": {"en": "not verified (no roster)",
+                     "vi": "chưa kiểm tra (không có danh sách)"},
+}
+
+#: The rules' names in Vietnamese (models.rules holds the English ones).
+RULE_VI: dict[str, str] = {
+    "quota_met": "chỉ tiêu theo loại đơn vị và trình độ",
+    "annual_places": "chỉ tiêu tuyển mới mỗi năm",
+    "level_places": "chỉ tiêu tuyển mới theo trình độ và năm",
+    "minimum_intake": "số người bắt đầu học tối thiểu mỗi năm",
+    "seats": "số chỗ học mỗi năm",
+    "level_seats": "số chỗ học theo trình độ và năm",
+    "total_budget": "tổng kinh phí đào tạo",
+    "annual_budget": "mức trần kinh phí mỗi năm",
+    "funding_sources": "nguồn kinh phí",
+    "milestones": "các mốc thời gian",
+    "unit_staff": "số người mỗi đơn vị",
+    "unit_concurrency": "số người của một đơn vị đi học cùng lúc",
+}
+
+
+def _w(key: str, lang: Lang, **values: object) -> str:
+    text = WORDS[key][lang]
+    return text.format(**values) if values else text
+
+
+def _rule_label(rule: str, lang: Lang) -> str:
+    if lang == "vi" and rule in RULE_VI:
+        return RULE_VI[rule]
+    return RULES[rule].label if rule in RULES else rule
+
+
+# ----- cells -------------------------------------------------------------------------
+
+
+def _cell_value(value: Any) -> Any:
+    """Numbers stay numbers (Decimals become int or float); missing values stay blank."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _write_row(ws: Worksheet, row: int, values: list[Any], years: set[int] | None = None,
+               bold: bool = False) -> None:
+    """One row; numbers get a thousands format, the columns in `years` a plain one."""
+    for col, raw in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col, value=_cell_value(raw))
+        if bold:
+            cell.font = TOTAL_FONT
+        if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+            continue
+        if years and col in years:
+            cell.number_format = "0"
+        elif isinstance(cell.value, float):
+            cell.number_format = "#,##0.0##"
+        else:
+            cell.number_format = "#,##0"
+
+
+def _header(ws: Worksheet, row: int, headers: list[str]) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=col, value=text)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _widths(ws: Worksheet, top: int = 1, first: int = 50, high: int = 22) -> None:
+    """Readable column widths, measured from the table at row `top` down.
+
+    The first column (names) gets up to `first` characters, the others up to
+    `high` (their headers wrap).
+    """
+    for col in range(1, ws.max_column + 1):
+        letter = get_column_letter(col)
+        longest = max((len(str(c.value)) for c in ws[letter][top - 1:] if c.value is not None),
+                      default=0)
+        ws.column_dimensions[letter].width = min(first if col == 1 else high,
+                                                 max(10, longest + 2))
+
+
+def _table(ws: Worksheet, top: int, headers: list[str], rows: list[list[Any]],
+           years: set[int] | None = None, total: list[Any] | None = None) -> int:
+    """A header row at `top`, the rows, an optional bold total row; the next free row."""
+    _header(ws, top, headers)
+    for i, values in enumerate(rows, start=top + 1):
+        _write_row(ws, i, values, years)
+    end = top + 1 + len(rows)
+    if total is not None:
+        _write_row(ws, end, total, years, bold=True)
+        end += 1
+    ws.freeze_panes = ws.cell(row=top + 1, column=2).coordinate
+    return end
+
+
+def _title(ws: Worksheet, text: str) -> None:
+    ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=13)
+
+
+# ----- sheets --------------------------------------------------------------------------
+
+
+def _summary(wb: Workbook, sc: Scenario, result: SolveResult, check: Verification | None,
+             lang: Lang) -> None:
+    """The plan's own table, and the graduates the plan yields beside it."""
+    ws = wb.active
+    ws.title = _w("sheet_summary", lang)
+    _title(ws, f"{t('report_title', lang)}: {sc.name}")
+    ws.cell(row=2, column=1, value=f"{t('status', lang)}: {status_text(result.status, lang)}")
+    ws.cell(row=3, column=1, value=f"{t('verification', lang)}: {_verdict(check, lang)}")
+    roster = result.roster
+    frame = plan_table(sc, roster)
+    levels = [lv.id for lv in sc.levels]
+    headers = [t("unit_type", lang), t("units", lang), t("people_per_unit", lang),
+               t("staff", lang), *[level_label(sc, lid, lang) for lid in levels], t("total", lang)]
+    columns = ["units", "staff_per_unit", "staff", *levels, "total"]
+    if roster is not None:
+        headers += [_w("graduates_of", lang, level=level_label(sc, lid, lang)) for lid in levels]
+        headers.append(_w("graduates_of", lang, level=t("total", lang)))
+        columns += [f"graduates_{lid}" for lid in levels] + ["graduates_total"]
+    rows = [[unit_type_label(sc, ut.id, lang), *frame.loc[ut.id, columns].tolist()]
+            for ut in sc.unit_types]
+    total = [t("total", lang), *frame.loc["total", columns].tolist()]
+    _table(ws, 5, headers, rows, total=total)
+    _widths(ws, top=5, high=16)
+
+
+def _verdict(check: Verification | None, lang: Lang) -> str:
+    if check is None:
+        return _w("not_verified", lang)
+    return t("verified", lang, rules=len(check.rules_checked), violations=len(check.violations))
+
+
+def _starts(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
+    """Starters per year and level, with a stacked bar chart."""
+    ws = wb.create_sheet(_w("sheet_starts", lang))
+    table = starts_by_year_level(sc, roster)
+    levels = [lv.id for lv in sc.levels]
+    headers = [t("year", lang), *[level_label(sc, lid, lang) for lid in levels],
+               t("total", lang), t("places", lang)]
+    rows = [[year, *table.loc[year, [*levels, "total"]].tolist(), sc.starts_cap(year)]
+            for year in sc.years]
+    total = [t("total", lang), *table[[*levels, "total"]].sum().tolist(), None]
+    end = _table(ws, 1, headers, rows, years={1}, total=total)
+    _widths(ws, high=22)
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
+    chart.title = t("starts_by_year_level", lang)
+    chart.y_axis.title, chart.x_axis.title = t("starters", lang), t("year", lang)
+    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(levels), min_row=1,
+                             max_row=1 + len(rows)), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(rows)))
+    _place(ws, chart, f"A{end + 2}")
+
+
+def _place(ws: Worksheet, chart: BarChart, anchor: str) -> None:
+    """Put a chart on the sheet, axes shown (newer Excel hides axes not marked as kept)."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.width, chart.height = 22, 11
+    ws.add_chart(chart, anchor)
+
+
+def _roster_sheets(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
+    """One sheet per year: who starts which course, when they graduate, what it costs."""
+    frame = roster_frame(roster)
+    headers = [t("unit_type", lang), t("unit", lang), t("level", lang), t("starters", lang),
+               t("graduation_year", lang), t("cost", lang)]
+    for year in sc.years:
+        ws = wb.create_sheet(_w("sheet_roster", lang, year=year))
+        rows = [[unit_type_label(sc, r.unit_type, lang), r.unit, level_label(sc, r.level, lang),
+                 r.starts, r.graduation_year, r.cost_million_vnd]
+                for r in frame[frame["year"] == year].itertuples()]
+        total = [t("total", lang), None, None, sum(r[3] for r in rows), None,
+                 sum((Decimal(r[5]) for r in rows), Decimal(0))]
+        _table(ws, 1, headers, rows, years={5}, total=total)
+        _widths(ws, high=16)
+
+
+def _spending_by_level(sc: Scenario, roster: Roster) -> dict[tuple[int, str], Decimal]:
+    """Money spent per year on trainees of each level (the budget's content lines)."""
+    spent: dict[tuple[int, str], Decimal] = {}
+    for r in roster.rows:
+        cost = r.starts * sc.level(r.level).cost_per_trainee_year
+        for year in range(r.year, r.graduation_year + 1):
+            spent[year, r.level] = spent.get((year, r.level), Decimal(0)) + cost
+    return spent
+
+
+def _budget(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
+    """Spending per year by level and by source, against the ceiling, with a chart."""
+    ws = wb.create_sheet(_w("sheet_budget", lang))
+    levels = [lv.id for lv in sc.levels]
+    sources = sc.budget.sources
+    by_level = _spending_by_level(sc, roster)
+    spend = spending_by_year(sc, roster)
+    paid = spending_by_source(sc, roster)
+    headers = [t("year", lang),
+               *[_w("spending_of", lang, name=level_label(sc, lid, lang)) for lid in levels],
+               t("spending", lang), t("ceiling", lang),
+               *[_w("spending_of", lang, name=s.label or s.id) for s in sources]]
+    rows = [[year, *[by_level.get((year, lid), Decimal(0)) for lid in levels],
+             spend.loc[year, "spending"], spend.loc[year, "ceiling"],
+             *[paid.loc[year, s.id] for s in sources]] for year in sc.years]
+    total = [t("total", lang), *[sum((r[i] for r in rows), Decimal(0))
+                                 for i in range(1, len(levels) + 2)],
+             sc.budget.total, *[sum((r[i] for r in rows), Decimal(0))
+                                for i in range(len(levels) + 3, len(headers))]]
+    end = _table(ws, 1, headers, rows, years={1}, total=total)
+    if sources:
+        _write_row(ws, end, [_w("source_amount", lang), *[None] * (len(levels) + 2),
+                             *[s.amount for s in sources]])
+        end += 1
+    _widths(ws, high=22)
+    _spending_chart(ws, sc, len(levels), len(rows), f"A{end + 2}", lang)
+
+
+def _spending_chart(ws: Worksheet, sc: Scenario, n_levels: int, n_rows: int, anchor: str,
+                    lang: Lang) -> None:
+    """Spending per year as bars, the yearly ceiling as a line over them."""
+    spending_col = n_levels + 2
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = t("spending_vs_ceiling", lang)
+    chart.y_axis.title, chart.x_axis.title = t("million_vnd", lang), t("year", lang)
+    chart.add_data(Reference(ws, min_col=spending_col, min_row=1, max_row=1 + n_rows),
+                   titles_from_data=True)
+    categories = Reference(ws, min_col=1, min_row=2, max_row=1 + n_rows)
+    chart.set_categories(categories)
+    if any(sc.budget_ceiling(year) is not None for year in sc.years):
+        line = LineChart()
+        line.add_data(Reference(ws, min_col=spending_col + 1, min_row=1, max_row=1 + n_rows),
+                      titles_from_data=True)
+        line.set_categories(categories)
+        chart += line
+    _place(ws, chart, anchor)
+
+
+def _milestones(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
+    """Each milestone: what it asks, what the plan achieves, met or not."""
+    ws = wb.create_sheet(_w("sheet_milestones", lang))
+    frame = milestones_frame(sc, roster)
+    headers = [t("milestone", lang), t("by_year", lang), t("unit_type", lang), t("level", lang),
+               t("required", lang), t("achieved", lang), t("status", lang)]
+    rows = []
+    for ms, row in zip(sc.milestones, frame.itertuples(), strict=True):
+        label = milestone_label(sc, ms.id, lang) if lang == "vi" or not ms.label else ms.label
+        types = ", ".join(unit_type_label(sc, u, lang) for u in ms.unit_types or []) \
+            or t("all", lang)
+        levels = ", ".join(level_label(sc, lv, lang) for lv in ms.levels or []) or t("all", lang)
+        rows.append([label, ms.by_year, types, levels, row.required, row.achieved,
+                     t("met", lang) if row.met else t("not_met", lang)])
+    _table(ws, 1, headers, rows, years={2})
+    _widths(ws, high=50)
+
+
+def _verification(wb: Workbook, sc: Scenario, result: SolveResult, check: Verification | None,
+                  lang: Lang) -> None:
+    """Status, each goal's value and bound, and the independent checker's verdict per rule."""
+    ws = wb.create_sheet(_w("sheet_verification", lang))
+    ws.cell(row=1, column=1, value=t("status", lang)).font = TOTAL_FONT
+    ws.cell(row=1, column=2, value=status_text(result.status, lang))
+    if result.message:
+        ws.cell(row=2, column=2, value=result.message)
+    goals = [[t(f"goal_{g.name}", lang), *_goal_figures(g.name, g.value, g.bound),
+              _w("yes" if g.optimal else "no", lang)] for g in result.goals]
+    end = _table(ws, 4, [t("goal", lang), _w("value", lang), _w("bound", lang),
+                         _w("proven", lang)], goals)
+    ws.cell(row=end + 1, column=1, value=t("verification", lang)).font = TOTAL_FONT
+    ws.cell(row=end + 1, column=2, value=_verdict(check, lang))
+    if check is not None:
+        broken = {rule: sum(v.rule == rule for v in check.violations)
+                  for rule in check.rules_checked}
+        rules = [[_rule_label(rule, lang), _w("ok", lang) if not n else
+                  _w("violated", lang, n=n)] for rule, n in broken.items()]
+        end = _table(ws, end + 3, [_w("rule", lang), _w("result", lang)], rules)
+        if check.violations:
+            _table(ws, end + 1, [_w("rule", lang), _w("violation", lang)],
+                   [[_rule_label(v.rule, lang), v.message] for v in check.violations])
+    ws.freeze_panes = None
+    _widths(ws, top=4, high=90)
+
+
+def _goal_figures(name: str, value: int, bound: int) -> list[Any]:
+    """Goal value and bound; total cost in million VND, the others as counted."""
+    if name == "min_cost":
+        return [Decimal(value) / MONEY_SCALE, Decimal(bound) / MONEY_SCALE]
+    return [value, bound]
+
+
+def plan_workbook(sc: Scenario, result: SolveResult, check: Verification | None,
+                  lang: Lang = "en") -> Workbook:
+    """The whole workbook in memory (the sheets that need a roster only when there is one)."""
+    wb = Workbook()
+    _summary(wb, sc, result, check, lang)
+    roster = result.roster
+    if roster is None:
+        wb.active.cell(row=4, column=1,
+                       value=_w("no_roster", lang, status=status_text(result.status, lang)))
+    else:
+        _starts(wb, sc, roster, lang)
+        _roster_sheets(wb, sc, roster, lang)
+        _budget(wb, sc, roster, lang)
+        _milestones(wb, sc, roster, lang)
+    _verification(wb, sc, result, check, lang)
+    return wb
+
+
+def write_workbook(path: Path, sc: Scenario, result: SolveResult, check: Verification | None,
+                   lang: Lang = "en") -> None:
+    """Write the plan's workbook to `path`, whole or not at all."""
+    save_workbook(plan_workbook(sc, result, check, lang), path)
+
+
+def write_template(path: Path, sc: Scenario, lang: Lang = "en") -> None:
+    """Write the template workbook for `sc` (its figures as the example) to `path`."""
+    save_workbook(template_workbook(sc, lang), path)
+
+
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """Save a workbook whole or not at all."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())

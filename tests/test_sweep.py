@@ -1,0 +1,181 @@
+"""`trainplan sweep`: grids, local processes and Dask alike, traceable rows, resume."""
+
+from __future__ import annotations
+
+import csv
+from io import StringIO
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from models.loader import ScenarioError, load_scenario
+from models.solution import SolveSettings
+from optimizer.whatif import TIMING_COLUMNS, SweepRun, parse_grid, plan_sweep
+from reports.tables import scenario_hash
+from tests.conftest import SCENARIOS
+
+BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
+GRID = ["--grid", "budget.total=36000:38000:2000", "--grid", "capacity.starts_per_year=50,60,70"]
+SETTINGS = SolveSettings(time_limit_s=20, workers=1)
+
+
+def sweep(*args: str):
+    return CliRunner().invoke(main, ["sweep", BEN_TRE, *args, "--time-limit", "20",
+                                     "--jobs", "2"])
+
+
+def read(path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def untimed(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{k: v for k, v in r.items() if k not in TIMING_COLUMNS} for r in rows]
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fresh") / "results.csv"
+    result = sweep(*GRID, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return result, read(out)
+
+
+def test_every_point_is_solved_in_grid_order(fresh):
+    result, rows = fresh
+    assert [r["point"] for r in rows] == [
+        f"budget.total={b};capacity.starts_per_year={p}"
+        for b in (36000, 38000) for p in (50, 60, 70)]
+    feasible = {r["point"] for r in rows if r["status"] == "optimal"}
+    assert feasible == {"budget.total=38000;capacity.starts_per_year=60",
+                        "budget.total=38000;capacity.starts_per_year=70"}
+    assert all(r["verified"] == "yes" and r["total_cost"] == "37640"
+               for r in rows if r["point"] in feasible)
+    assert "solving" not in result.stderr  # no progress bar when not on a terminal
+
+
+def test_frontier_gives_the_least_budget_per_level_of_places(fresh):
+    result, _ = fresh
+    assert "capacity.starts_per_year=50: none feasible on this grid" in result.stdout
+    assert "capacity.starts_per_year=60: budget.total=38000 (cost 37640" in result.stdout
+
+
+def test_rows_trace_back_to_scenario_solver_and_settings(fresh):
+    _, rows = fresh
+    row = rows[4]
+    sets = [f"budget.total={row['budget.total']}",
+            f"capacity.starts_per_year={row['capacity.starts_per_year']}"]
+    assert row["scenario_hash"] == scenario_hash(load_scenario(BEN_TRE, sets=sets).scenario)
+    assert row["ortools"].count(".") == 2
+    assert (row["time_limit_s"], row["solver_workers"], row["seed"]) == ("20.0", "1", "0")
+
+
+def test_dask_cluster_gives_the_same_results_as_local_processes(fresh, tmp_path):
+    from distributed import LocalCluster
+
+    out = tmp_path / "dask.csv"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = sweep(*GRID, "--out", str(out), "--backend", "dask",
+                       "--scheduler", cluster.scheduler_address)
+    assert result.exit_code == 0, result.output
+    assert untimed(read(out)) == untimed(fresh[1])
+
+
+def test_resume_after_interruption_solves_only_the_missing_points(fresh, tmp_path):
+    out = tmp_path / "results.csv"
+    header, *body = _csv_lines(fresh[1])
+    out.write_text("\n".join([header, *body[:2]]) + "\nbudget.total=38000;capaci")  # cut short
+    result = sweep(*GRID, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "resumed: 2 done, 4 to go" in result.stderr
+    rows = read(out)
+    assert untimed(rows) == untimed(fresh[1])
+    assert [r["seconds"] for r in rows[:2]] == [r["seconds"] for r in fresh[1][:2]]  # kept
+
+
+def test_an_interrupted_run_keeps_what_it_wrote(tmp_path):
+    out = tmp_path / "results.csv"
+    plan = plan_sweep(load_scenario(BEN_TRE), GRID[1::2], SETTINGS)
+    first = SweepRun(plan, out)
+    for n, _ in enumerate(first.results("local", 2), 1):
+        if n == 3:
+            break  # as if interrupted
+    assert len(read(out)) == 3
+    again = SweepRun(plan, out)
+    assert (len(again.rows), len(again.todo)) == (3, 3)
+    assert len(list(again.results("local", 2))) == 3
+    assert [r["point"] for r in again.finish()] == [p.id for p in plan.points]
+
+
+def test_failed_points_are_redone_on_resume(fresh, tmp_path):
+    out = tmp_path / "results.csv"
+    rows = [dict(r) for r in fresh[1]]
+    rows[1] |= {"status": "error", "error": "BrokenProcessPool: a worker died"}
+    out.write_text("\n".join(_csv_lines(rows)) + "\n")
+    plan = plan_sweep(load_scenario(BEN_TRE), GRID[1::2], SETTINGS)
+    assert [p.id for p in SweepRun(plan, out).todo] == [rows[1]["point"]]
+
+
+def test_a_failing_point_never_kills_the_sweep(tmp_path):
+    out = tmp_path / "results.csv"
+    result = sweep("--grid", "budget.total=-5,40000", "--out", str(out))
+    assert result.exit_code == 4, result.output  # one point has no answer
+    bad, good = read(out)
+    assert bad["status"] == "invalid" and "budget.total" in bad["error"]
+    assert good["status"] == "optimal" and good["verified"] == "yes"
+
+
+def test_resuming_with_other_settings_is_refused(fresh, tmp_path):
+    out = tmp_path / "results.csv"
+    out.write_text("\n".join(_csv_lines(fresh[1][:2])) + "\n")
+    result = CliRunner().invoke(main, ["sweep", BEN_TRE, *GRID, "--out", str(out),
+                                       "--time-limit", "30"])
+    assert result.exit_code == 2
+    assert "time_limit_s" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("spec, values", [
+    ("budget.total=40000:44000:2000", (40000, 42000, 44000)),
+    ("budget.total=44000:40000:-2000", (44000, 42000, 40000)),
+    ("levels.college.completion_rate_percent=90:91:0.5", (90.0, 90.5, 91.0)),
+    ("capacity.starts_per_year=50, 60,70", (50, 60, 70)),
+    ("budget.total=45000", (45000,)),
+])
+def test_grid_syntax(spec, values):
+    assert parse_grid(spec).values == values
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--grid", "budget.total"], "write KEY=START:STOP:STEP"),
+    (["--grid", "budget.total=1:9"], "a range is start:stop:step"),
+    (["--grid", "budget.total=9:1:2"], "never gets from 9 to 1"),
+    (["--grid", "budget.total=a:b:1"], "is not a number"),
+    (["--grid", "budget.total=1,1"], "listed twice"),
+    (["--grid", "budget.totl=1,2"], "unknown key 'totl'"),
+    (["--grid", "budget.total=1", "--grid", "budget.total=2"], "one --grid only"),
+    (["--grid", "budget.total=1", "--frontier", "x"], "name one of the --grid keys"),
+    (["--grid", "budget.total=1", "--scheduler", "tcp://x:1"], "needs --backend dask"),
+    ([], "give at least one --grid"),
+])
+def test_bad_options_exit_2_and_write_nothing(tmp_path, args, words):
+    out = tmp_path / "results.csv"
+    result = sweep(*args, "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_grid_errors_are_scenario_errors():
+    with pytest.raises(ScenarioError, match="--grid"):
+        parse_grid("=1")
+
+
+def _csv_lines(rows: list[dict[str, str]]) -> list[str]:
+    buf = StringIO()
+    writer = csv.DictWriter(buf, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().splitlines()
