@@ -89,12 +89,19 @@ class Recorder:
     def __init__(self) -> None:
         self.stages: list[dict] = []
         self.assign_s = 0.0
+        self.builds: list[dict[str, str]] = []  # per-unit path of each type, per model
 
     @contextlib.contextmanager
     def active(self):
         real_solve = cp_model.CpSolver.solve
         real_assign = solve_mod.assign_to_units
+        real_build = solve_mod.build
         rec = self
+
+        def recorded_build(*args, **kwargs):
+            m = real_build(*args, **kwargs)
+            rec.builds.append(dict(m.unit_paths))
+            return m
 
         def timed_solve(solver, model, *args, **kwargs):
             t0 = time.perf_counter()
@@ -119,11 +126,13 @@ class Recorder:
 
         cp_model.CpSolver.solve = timed_solve
         solve_mod.assign_to_units = timed_assign
+        solve_mod.build = recorded_build
         try:
             yield self
         finally:
             cp_model.CpSolver.solve = real_solve
             solve_mod.assign_to_units = real_assign
+            solve_mod.build = real_build
 
 
 def one_run(sc: Scenario, settings: SolveSettings) -> dict:
@@ -144,6 +153,11 @@ def one_run(sc: Scenario, settings: SolveSettings) -> dict:
         "units": len({(r.unit_type, r.unit) for r in result.roster.rows})
         if result.roster else 0,
         "message": result.message,
+        # pass 1: per-unit rules per type (split by assign_to_units); pass 2, only when
+        # that split fails: exact unit-state flows where they fit
+        "passes": len(rec.builds),
+        "paths": ", ".join(f"{t} {p}" for t, p in rec.builds[-1].items()) if rec.builds
+        else "",
     }
     if result.roster is not None:
         t1 = time.perf_counter()
@@ -195,6 +209,7 @@ def report(name: str, sc: Scenario, runs: list[dict], workers: int) -> dict:
     rows.append(("build s (model + goals)", stat([r["build"] for r in runs])))
     n_stages = max(len(r["stages"]) for r in runs)
     stage_names = [*sc.objective, "tie-break (1 worker)"]
+    stage_names += [f"exact pass: {n}" for n in stage_names]
     for i in range(n_stages):
         st = [r["stages"][i] for r in runs if len(r["stages"]) > i]
         label = stage_names[i] if i < len(stage_names) else f"stage {i + 1}"
@@ -208,6 +223,8 @@ def report(name: str, sc: Scenario, runs: list[dict], workers: int) -> dict:
     first = runs[0]
     sizes = ", ".join(f"{s['vars']}/{s['constraints']}" for s in first["stages"])
     rows.append(("vars/constraints per stage", sizes or "-"))
+    rows.append(("model passes", ", ".join(sorted({str(r["passes"]) for r in runs}))))
+    rows.append(("per-unit limits (last model)", "; ".join(sorted({r["paths"] for r in runs}))))
     rows.append(("status", ", ".join(sorted({r["status"] for r in runs}))))
     stage_status = ", ".join(s["status"] for s in first["stages"])
     rows.append(("solver status per stage", stage_status))
@@ -256,16 +273,20 @@ def sweep(args: argparse.Namespace) -> int:
     settings = SolveSettings(time_limit_s=args.time_limit, workers=args.workers)
     print("machine: " + "; ".join(f"{k} {v}" for k, v in machine_info().items()))
     print(f"national sweep, {args.workers} workers; one solve each")
-    print(f"{'years':>5} {'seed':>4}  {'status':<10} {'solve s':>8} {'assign s':>8}  "
-          "checker / message")
+    print(f"{'years':>5} {'seed':>4}  {'status':<10} {'build s':>7} {'solve s':>8} "
+          f"{'assign s':>8} {'passes':>6} {'vars':>6}  checker / message")
     counts: dict[str, int] = {}
     for years in _span(years_text):
         for seed in _span(seeds_text or "0"):
             sc = Scenario.model_validate(national_scenario(years=years, seed=seed))
             run = one_run(sc, settings)
             counts[run["status"]] = counts.get(run["status"], 0) + 1
-            print(f"{years:>5} {seed:>4}  {run['status']:<10} {run['solve']:>8.3f} "
-                  f"{run['assign']:>8.3f}  {run.get('check', run['message'])}")
+            size = run["stages"][-1]["vars"] if run["stages"] else 0
+            print(f"{years:>5} {seed:>4}  {run['status']:<10} {run['build']:>7.3f} "
+                  f"{run['solve']:>8.3f} {run['assign']:>8.3f} {run['passes']:>6} {size:>6}  "
+                  f"{run.get('check', run['message'])}")
+            counts["optimal+verified"] = counts.get("optimal+verified", 0) + (
+                run["status"] == "optimal" and not run.get("violations") and "verify" in run)
     print("totals: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0
 

@@ -129,6 +129,7 @@ def main() -> None:
     for _ in range(args.repeats):
         for name, backend, jobs in runs:
             sec, rows = timed_run(sweep, backend, jobs)
+            print(f"  run: {name}: {sec:.2f} s", flush=True)
             seconds[name].append(sec)
             results[name] = untimed(rows)
     statuses: dict[str, int] = {}

@@ -190,7 +190,7 @@ def _fmt(value: Any) -> str:
 
 def _change_for(lever: Lever, sc: Scenario, slack: int) -> Change:
     """The scenario change that gives a rule instance `slack` more room."""
-    steps = -(-slack // lever.scale)  # whole units of the scenario value, rounded up
+    steps = slack  # the model's slack is in whole units of the scenario value
     new = lever.current + lever.direction * steps
     if lever.kind == "quota":
         type_id, level_id = lever.key.split(".")[1], lever.key.split(".")[3]

@@ -4,7 +4,9 @@ Stages: each goal of the scenario's objective is minimised in turn, with the
 earlier goals held at the values found. A last stage minimises a fixed
 tie-break with one worker and no hints, so the same scenario gives the same
 roster whatever the number of workers. The per-type plan is then handed to
-individual units by a deterministic rule that respects every per-unit limit.
+individual units by a deterministic rule that respects every per-unit limit: read
+off the exact unit-state flow where the model has one, else a greedy hand-out with
+an exact per-unit CP-SAT split as fallback (see `solve` for the two passes).
 """
 
 from __future__ import annotations
@@ -25,7 +27,17 @@ from models.solution import (
     SolveSettings,
     Status,
 )
-from optimizer.model import GOAL_REGISTRY, PlanModel, build, canonical_order
+from optimizer.model import (
+    GOAL_REGISTRY,
+    PlanModel,
+    UnitFlow,
+    build,
+    canonical_order,
+    unit_flow_arcs,
+)
+
+#: Largest unit type the exact per-unit assignment model is tried on.
+EXACT_SPLIT_UNITS = 2000
 
 
 class AssignmentError(Exception):
@@ -61,9 +73,68 @@ def check_feasible(sc: Scenario, settings: SolveSettings,
 
 
 def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None) -> SolveResult:
-    """Solve the scenario's goals in order (under all, or the named, rules) as a unit roster."""
+    """Solve the scenario's goals in order (under all, or the named, rules) as a unit roster.
+
+    First pass: the per-type model with the per-unit rules as per-type totals only
+    (a relaxation), split by `assign_to_units`. If that split fails, the plan found
+    is not one the units can hold, and the goals are solved again on the model with
+    the exact unit-state flows (`optimizer.model.UnitFlow`), which is split by its
+    flows. Either way the roster is lexicographically optimal for the exact per-unit
+    rules: the relaxation's optimum, once split, is feasible for them and no worse
+    than their optimum, stage by stage. (The first pass keeps earlier rosters
+    unchanged where they could be split, and is the faster model.)
+    """
+    t0 = time.perf_counter()
+    m = build(sc, rules=rules, flows=False)
+    staged = _stages(m, sc, settings, t0)
+    if isinstance(staged, SolveResult):
+        return staged
+    goals, solver, proven, build_seconds, solve_seconds = staged
+    per_type = {c: solver.value(m.vars.start(*c)) for c in m.vars.cohorts()}
+    # A type the exact model gives a flow goes to the second pass if the greedy fails;
+    # only the others try the exact per-unit split here.
+    flowing = {ut.id for ut in sc.unit_types if ut.concurrency < ut.staff_per_unit
+               and (rules is None or "unit_concurrency" in rules)
+               and unit_flow_arcs(sc, ut.id) is not None}
+    try:
+        rows = assign_to_units(sc, per_type, time_limit_s=settings.time_limit_s,
+                               no_exact_split=flowing)
+    except AssignmentError as exc:
+        first_error = exc
+    else:
+        return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
+
+    # Second pass: the exact model, split by its flows.
     t0 = time.perf_counter()
     m = build(sc, rules=rules)
+    if not m.flows:
+        return SolveResult(status=Status.unassigned, goals=goals, build_seconds=build_seconds,
+                           solve_seconds=solve_seconds, settings=settings,
+                           message=str(first_error))
+    staged = _stages(m, sc, settings, t0)
+    if isinstance(staged, SolveResult):
+        staged.build_seconds += build_seconds
+        staged.solve_seconds += solve_seconds
+        return staged
+    goals, solver, proven, build_2, solve_2 = staged
+    build_seconds += build_2
+    solve_seconds += solve_2
+    per_type = {c: solver.value(m.vars.start(*c)) for c in m.vars.cohorts()}
+    # The tie-break solve is deterministic (one worker, fixed seed), so are its flows.
+    flows = {tid: (f, [solver.value(x) for x in f.x]) for tid, f in m.flows.items()}
+    try:
+        rows = assign_to_units(sc, per_type, flows=flows, time_limit_s=settings.time_limit_s)
+    except AssignmentError as exc:
+        paths = "; ".join(f"{t}: {p}" for t, p in m.unit_paths.items())
+        return SolveResult(status=Status.unassigned, goals=goals, build_seconds=build_seconds,
+                           solve_seconds=solve_seconds, settings=settings,
+                           message=f"{exc} (per-unit limits by type: {paths})")
+    return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
+
+
+def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float
+            ) -> tuple[list[GoalResult], cp_model.CpSolver, bool, float, float] | SolveResult:
+    """The lexicographic stages and the tie-break; the last solver, or a failed result."""
     stages = [(name, GOAL_REGISTRY[name](m)) for name in sc.objective]
     tie_break = canonical_order(m)
     build_seconds = time.perf_counter() - t0
@@ -91,14 +162,12 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _failed(code, settings, build_seconds, time.perf_counter() - t1, goals)
     proven &= code == cp_model.OPTIMAL
-    solve_seconds = time.perf_counter() - t1
+    return goals, solver, proven, build_seconds, time.perf_counter() - t1
 
-    per_type = {c: solver.value(m.vars.start(*c)) for c in m.vars.cohorts()}
-    try:
-        rows = assign_to_units(sc, per_type)
-    except AssignmentError as exc:
-        return SolveResult(status=Status.unassigned, goals=goals, build_seconds=build_seconds,
-                           solve_seconds=solve_seconds, settings=settings, message=str(exc))
+
+def _solved(m: PlanModel, solver: cp_model.CpSolver, goals: list[GoalResult], proven: bool,
+            rows: list[RosterRow], build_seconds: float, solve_seconds: float,
+            settings: SolveSettings) -> SolveResult:
     funding = [FundingRow(source=s, level=lv, year=y,
                           amount=Decimal(solver.value(v)) / MONEY_SCALE)
                for (s, lv, y), v in m.vars.pay.items() if solver.value(v)]
@@ -117,8 +186,106 @@ def _failed(code: int, settings: SolveSettings, build_s: float, solve_s: float,
                        solve_seconds=solve_s, settings=settings)
 
 
-def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int]) -> list[RosterRow]:
-    """Hand each type's starters to its units, year by year, longest courses first.
+def _split_flow(sc: Scenario, ut: UnitType, per_type: dict[tuple[str, str, int], int],
+                flow: UnitFlow, counts: list[int]) -> list[list[tuple[int, int, str]]]:
+    """Each unit's courses, read off the type's unit-state flow (exact, deterministic).
+
+    Year by year, the units in each state (in id order) take that state's transitions
+    in their canonical order, as many units as each transition carries; then each
+    start year's courses of one duration go to the units starting that many courses
+    of that duration, in unit order, levels in scenario order.
+    """
+    years = sc.years
+    arcs_at: dict[tuple[int, object], list[tuple[tuple[int, ...], object, int]]] = {}
+    for (t, before, new, after), n in zip(flow.arcs, counts, strict=True):
+        if n:
+            arcs_at.setdefault((t, before), []).append((new, after, n))
+    state = [flow.arcs[0][1]] * ut.units if flow.arcs else []
+    courses: list[list[tuple[int, int, str]]] = [[] for _ in range(ut.units)]
+    for t, year in enumerate(years):
+        members: dict[object, list[int]] = {}
+        for u in range(ut.units):
+            members.setdefault(state[u], []).append(u)
+        started: list[tuple[int, ...]] = [()] * ut.units
+        for st, units in members.items():
+            i = 0
+            for new, after, n in arcs_at.get((t, st), []):
+                for u in units[i:i + n]:
+                    started[u] = new
+                    state[u] = after
+                i += n
+            if i != len(units):
+                raise AssignmentError(f"{ut.id}, {year}: the unit flow does not conserve units")
+        for d in flow.durations:
+            slots = [u for u in range(ut.units) for _ in range(started[u].count(d))]
+            wanted = [lv.id for lv in sc.levels
+                      if lv.id in ut.quotas and lv.duration_years == d
+                      for _ in range(per_type.get((ut.id, lv.id, year), 0))]
+            if len(slots) != len(wanted):
+                raise AssignmentError(f"{ut.id}, {year}: the unit flow does not match the "
+                                      f"plan's {d}-year starters")
+            for u, lv in zip(slots, wanted, strict=True):
+                courses[u].append((year, sc.graduation_year(lv, year), lv))
+    return courses
+
+
+def _split_exact(sc: Scenario, ut: UnitType, per_type: dict[tuple[str, str, int], int],
+                 time_limit_s: float) -> list[list[tuple[int, int, str]]]:
+    """Each unit's courses from an explicit per-unit CP-SAT model (one worker, fixed seed).
+
+    Used when the type has no flow and the greedy split failed; raises AssignmentError
+    when the model proves no split exists or finds none in time.
+    """
+    cohorts = sorted(((lv, y, n) for (t, lv, y), n in per_type.items() if t == ut.id and n),
+                     key=lambda c: (c[1], [lv.id for lv in sc.levels].index(c[0])))
+    model = cp_model.CpModel()
+    units = range(ut.units)
+    x = {(u, i): model.new_int_var(0, min(n, ut.concurrency), f"x[{u},{i}]")
+         for u in units for i, (_, _, n) in enumerate(cohorts)}
+    for i, (_, _, n) in enumerate(cohorts):
+        model.add(sum(x[u, i] for u in units) == n)
+    for u in units:
+        model.add(sum(x[u, i] for i in range(len(cohorts))) <= ut.staff_per_unit)
+        for year in sc.years:
+            away = [x[u, i] for i, (lv, y, _) in enumerate(cohorts)
+                    if y <= year <= sc.graduation_year(lv, y)]
+            if len(away) > 0:
+                model.add(sum(away) <= ut.concurrency)
+    # units are interchangeable: order them by their courses (first cohort decreasing)
+    if cohorts:
+        for u in units[1:]:
+            model.add(x[u - 1, 0] >= x[u, 0])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    # deterministic time, not wall time: the same split (or none) on every machine load
+    solver.parameters.max_deterministic_time = time_limit_s
+    code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        why = ("no split exists" if code == cp_model.INFEASIBLE
+               else "none found within the time limit")
+        raise AssignmentError(f"{ut.id}: the per-type plan cannot be split over individual "
+                              f"units ({why}, exact per-unit model)")
+    courses: list[list[tuple[int, int, str]]] = [[] for _ in units]
+    for (u, i), v in x.items():
+        lv, y, _ = cohorts[i]
+        courses[u] += [(y, sc.graduation_year(lv, y), lv)] * solver.value(v)
+    return courses
+
+
+def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int],
+                    flows: dict[str, tuple[UnitFlow, list[int]]] | None = None,
+                    time_limit_s: float = 60.0,
+                    no_exact_split: frozenset[str] | set[str] = frozenset()
+                    ) -> list[RosterRow]:
+    """Hand each type's starters to its units, deterministically, within every unit limit.
+
+    A type modelled by a unit-state flow is split by that flow (`_split_flow`: exact).
+    Any other type goes through the greedy below and, if that fails, an explicit
+    per-unit CP-SAT model (`_split_exact`, up to EXACT_SPLIT_UNITS units, not for the
+    types in `no_exact_split`).
+
+    The greedy: hand each type's starters to its units, year by year, longest courses first.
 
     Each starter goes to the unit with the most staff still untrained among those
     with room for one more person away now (ties: the first unit in the list).
@@ -213,13 +380,18 @@ def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int]) -> 
     rows: list[RosterRow] = []
     for ut in sc.unit_types:
         ids = ut.unit_ids
-        try:
-            courses = split(ut, -1)
-        except AssignmentError as first:
+        if flows and ut.id in flows:
+            courses = _split_flow(sc, ut, per_type, *flows[ut.id])
+        else:
             try:
-                courses = split(ut, +1)
-            except AssignmentError:
-                raise first from None
+                courses = split(ut, -1)
+            except AssignmentError as first:
+                try:
+                    courses = split(ut, +1)
+                except AssignmentError:
+                    if ut.units > EXACT_SPLIT_UNITS or ut.id in no_exact_split:
+                        raise first from None
+                    courses = _split_exact(sc, ut, per_type, time_limit_s)
         got: dict[tuple[int, str, int], int] = {}
         for u, held in enumerate(courses):
             for year, _, lv in held:

@@ -23,12 +23,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models.rules import RULES
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import Roster, SolveResult
 from models.workbook import template_workbook
 from optimizer.checker import Verification
-from reports.i18n import Lang, level_label, milestone_label, status_text, t, unit_type_label
+from reports.i18n import (
+    Lang,
+    level_label,
+    milestone_label,
+    rule_label,
+    status_text,
+    t,
+    unit_type_label,
+)
 from reports.tables import (
     milestones_frame,
     plan_table,
@@ -41,60 +48,6 @@ from reports.tables import (
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FONT = Font(bold=True)
-
-#: Words only the workbook uses, in both languages.
-WORDS: dict[str, dict[Lang, str]] = {
-    "sheet_summary": {"en": "Summary", "vi": "Tổng hợp"},
-    "sheet_starts": {"en": "Starters", "vi": "Tuyển mới"},
-    "sheet_roster": {"en": "Roster {year}", "vi": "Danh sách {year}"},
-    "sheet_budget": {"en": "Budget", "vi": "Kinh phí"},
-    "sheet_milestones": {"en": "Milestones", "vi": "Mốc thời gian"},
-    "sheet_verification": {"en": "Verification", "vi": "Kiểm tra"},
-    "graduates_of": {"en": "Graduates: {level}", "vi": "Tốt nghiệp: {level}"},
-    "spending_of": {"en": "{name} (million VND)", "vi": "{name} (triệu đồng)"},
-    "source_amount": {"en": "Available from the source", "vi": "Số tiền của nguồn"},
-    "value": {"en": "Value", "vi": "Giá trị"},
-    "bound": {"en": "Bound", "vi": "Cận"},
-    "proven": {"en": "Proven optimal", "vi": "Đã chứng minh tối ưu"},
-    "yes": {"en": "yes", "vi": "có"},
-    "no": {"en": "no", "vi": "không"},
-    "rule": {"en": "Rule", "vi": "Quy tắc"},
-    "result": {"en": "Result", "vi": "Kết quả"},
-    "ok": {"en": "holds", "vi": "đạt"},
-    "violated": {"en": "{n} violations", "vi": "{n} vi phạm"},
-    "violation": {"en": "Violation", "vi": "Vi phạm"},
-    "no_roster": {"en": "No roster: {status}", "vi": "Không có danh sách: {status}"},
-    "not_verified": {"en": "not verified (no roster)",
-                     "vi": "chưa kiểm tra (không có danh sách)"},
-}
-
-#: The rules' names in Vietnamese (models.rules holds the English ones).
-RULE_VI: dict[str, str] = {
-    "quota_met": "chỉ tiêu theo loại đơn vị và trình độ",
-    "annual_places": "chỉ tiêu tuyển mới mỗi năm",
-    "level_places": "chỉ tiêu tuyển mới theo trình độ và năm",
-    "minimum_intake": "số người bắt đầu học tối thiểu mỗi năm",
-    "seats": "số chỗ học mỗi năm",
-    "level_seats": "số chỗ học theo trình độ và năm",
-    "total_budget": "tổng kinh phí đào tạo",
-    "annual_budget": "mức trần kinh phí mỗi năm",
-    "funding_sources": "nguồn kinh phí",
-    "milestones": "các mốc thời gian",
-    "unit_staff": "số người mỗi đơn vị",
-    "unit_concurrency": "số người của một đơn vị đi học cùng lúc",
-}
-
-
-def _w(key: str, lang: Lang, **values: object) -> str:
-    text = WORDS[key][lang]
-    return text.format(**values) if values else text
-
-
-def _rule_label(rule: str, lang: Lang) -> str:
-    if lang == "vi" and rule in RULE_VI:
-        return RULE_VI[rule]
-    return RULES[rule].label if rule in RULES else rule
-
 
 # ----- cells -------------------------------------------------------------------------
 
@@ -173,7 +126,7 @@ def _summary(wb: Workbook, sc: Scenario, result: SolveResult, check: Verificatio
              lang: Lang) -> None:
     """The plan's own table, and the graduates the plan yields beside it."""
     ws = wb.active
-    ws.title = _w("sheet_summary", lang)
+    ws.title = t("sheet_summary", lang)
     _title(ws, f"{t('report_title', lang)}: {sc.name}")
     ws.cell(row=2, column=1, value=f"{t('status', lang)}: {status_text(result.status, lang)}")
     ws.cell(row=3, column=1, value=f"{t('verification', lang)}: {_verdict(check, lang)}")
@@ -184,8 +137,8 @@ def _summary(wb: Workbook, sc: Scenario, result: SolveResult, check: Verificatio
                t("staff", lang), *[level_label(sc, lid, lang) for lid in levels], t("total", lang)]
     columns = ["units", "staff_per_unit", "staff", *levels, "total"]
     if roster is not None:
-        headers += [_w("graduates_of", lang, level=level_label(sc, lid, lang)) for lid in levels]
-        headers.append(_w("graduates_of", lang, level=t("total", lang)))
+        headers += [t("graduates_of", lang, level=level_label(sc, lid, lang)) for lid in levels]
+        headers.append(t("graduates_of", lang, level=t("total", lang)))
         columns += [f"graduates_{lid}" for lid in levels] + ["graduates_total"]
     rows = [[unit_type_label(sc, ut.id, lang), *frame.loc[ut.id, columns].tolist()]
             for ut in sc.unit_types]
@@ -196,13 +149,13 @@ def _summary(wb: Workbook, sc: Scenario, result: SolveResult, check: Verificatio
 
 def _verdict(check: Verification | None, lang: Lang) -> str:
     if check is None:
-        return _w("not_verified", lang)
+        return t("not_verified", lang)
     return t("verified", lang, rules=len(check.rules_checked), violations=len(check.violations))
 
 
 def _starts(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
     """Starters per year and level, with a stacked bar chart."""
-    ws = wb.create_sheet(_w("sheet_starts", lang))
+    ws = wb.create_sheet(t("sheet_starts", lang))
     table = starts_by_year_level(sc, roster)
     levels = [lv.id for lv in sc.levels]
     headers = [t("year", lang), *[level_label(sc, lid, lang) for lid in levels],
@@ -236,7 +189,7 @@ def _roster_sheets(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> No
     headers = [t("unit_type", lang), t("unit", lang), t("level", lang), t("starters", lang),
                t("graduation_year", lang), t("cost", lang)]
     for year in sc.years:
-        ws = wb.create_sheet(_w("sheet_roster", lang, year=year))
+        ws = wb.create_sheet(t("sheet_roster", lang, year=year))
         rows = [[unit_type_label(sc, r.unit_type, lang), r.unit, level_label(sc, r.level, lang),
                  r.starts, r.graduation_year, r.cost_million_vnd]
                 for r in frame[frame["year"] == year].itertuples()]
@@ -258,16 +211,16 @@ def _spending_by_level(sc: Scenario, roster: Roster) -> dict[tuple[int, str], De
 
 def _budget(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
     """Spending per year by level and by source, against the ceiling, with a chart."""
-    ws = wb.create_sheet(_w("sheet_budget", lang))
+    ws = wb.create_sheet(t("sheet_budget", lang))
     levels = [lv.id for lv in sc.levels]
     sources = sc.budget.sources
     by_level = _spending_by_level(sc, roster)
     spend = spending_by_year(sc, roster)
     paid = spending_by_source(sc, roster)
     headers = [t("year", lang),
-               *[_w("spending_of", lang, name=level_label(sc, lid, lang)) for lid in levels],
+               *[t("spending_of", lang, name=level_label(sc, lid, lang)) for lid in levels],
                t("spending", lang), t("ceiling", lang),
-               *[_w("spending_of", lang, name=s.label or s.id) for s in sources]]
+               *[t("spending_of", lang, name=s.label or s.id) for s in sources]]
     rows = [[year, *[by_level.get((year, lid), Decimal(0)) for lid in levels],
              spend.loc[year, "spending"], spend.loc[year, "ceiling"],
              *[paid.loc[year, s.id] for s in sources]] for year in sc.years]
@@ -277,7 +230,7 @@ def _budget(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
                                 for i in range(len(levels) + 3, len(headers))]]
     end = _table(ws, 1, headers, rows, years={1}, total=total)
     if sources:
-        _write_row(ws, end, [_w("source_amount", lang), *[None] * (len(levels) + 2),
+        _write_row(ws, end, [t("source_amount", lang), *[None] * (len(levels) + 2),
                              *[s.amount for s in sources]])
         end += 1
     _widths(ws, high=22)
@@ -307,7 +260,7 @@ def _spending_chart(ws: Worksheet, sc: Scenario, n_levels: int, n_rows: int, anc
 
 def _milestones(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
     """Each milestone: what it asks, what the plan achieves, met or not."""
-    ws = wb.create_sheet(_w("sheet_milestones", lang))
+    ws = wb.create_sheet(t("sheet_milestones", lang))
     frame = milestones_frame(sc, roster)
     headers = [t("milestone", lang), t("by_year", lang), t("unit_type", lang), t("level", lang),
                t("required", lang), t("achieved", lang), t("status", lang)]
@@ -326,26 +279,26 @@ def _milestones(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
 def _verification(wb: Workbook, sc: Scenario, result: SolveResult, check: Verification | None,
                   lang: Lang) -> None:
     """Status, each goal's value and bound, and the independent checker's verdict per rule."""
-    ws = wb.create_sheet(_w("sheet_verification", lang))
+    ws = wb.create_sheet(t("sheet_verification", lang))
     ws.cell(row=1, column=1, value=t("status", lang)).font = TOTAL_FONT
     ws.cell(row=1, column=2, value=status_text(result.status, lang))
     if result.message:
         ws.cell(row=2, column=2, value=result.message)
     goals = [[t(f"goal_{g.name}", lang), *_goal_figures(g.name, g.value, g.bound),
-              _w("yes" if g.optimal else "no", lang)] for g in result.goals]
-    end = _table(ws, 4, [t("goal", lang), _w("value", lang), _w("bound", lang),
-                         _w("proven", lang)], goals)
+              t("yes" if g.optimal else "no", lang)] for g in result.goals]
+    end = _table(ws, 4, [t("goal", lang), t("value", lang), t("bound", lang),
+                         t("proven", lang)], goals)
     ws.cell(row=end + 1, column=1, value=t("verification", lang)).font = TOTAL_FONT
     ws.cell(row=end + 1, column=2, value=_verdict(check, lang))
     if check is not None:
         broken = {rule: sum(v.rule == rule for v in check.violations)
                   for rule in check.rules_checked}
-        rules = [[_rule_label(rule, lang), _w("ok", lang) if not n else
-                  _w("violated", lang, n=n)] for rule, n in broken.items()]
-        end = _table(ws, end + 3, [_w("rule", lang), _w("result", lang)], rules)
+        rules = [[rule_label(rule, lang), t("ok", lang) if not n else
+                  t("violated", lang, n=n)] for rule, n in broken.items()]
+        end = _table(ws, end + 3, [t("rule", lang), t("result", lang)], rules)
         if check.violations:
-            _table(ws, end + 1, [_w("rule", lang), _w("violation", lang)],
-                   [[_rule_label(v.rule, lang), v.message] for v in check.violations])
+            _table(ws, end + 1, [t("rule", lang), t("violation", lang)],
+                   [[rule_label(v.rule, lang), v.message] for v in check.violations])
     ws.freeze_panes = None
     _widths(ws, top=4, high=90)
 
@@ -365,7 +318,7 @@ def plan_workbook(sc: Scenario, result: SolveResult, check: Verification | None,
     roster = result.roster
     if roster is None:
         wb.active.cell(row=4, column=1,
-                       value=_w("no_roster", lang, status=status_text(result.status, lang)))
+                       value=t("no_roster", lang, status=status_text(result.status, lang)))
     else:
         _starts(wb, sc, roster, lang)
         _roster_sheets(wb, sc, roster, lang)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
+from models.rules import RULES
 from models.scenario import Scenario
 from models.solution import Status
 
@@ -102,6 +103,45 @@ TEXT: dict[str, dict[Lang, str]] = {
     "mode_exact": {"en": "exact", "vi": "đúng"},
     "mode_at_least": {"en": "at_least", "vi": "ít nhất"},
     "mode_at_most": {"en": "at_most", "vi": "nhiều nhất"},
+    # the workbook's sheets and cells
+    "sheet_summary": {"en": "Summary", "vi": "Tổng hợp"},
+    "sheet_starts": {"en": "Starters", "vi": "Tuyển mới"},
+    "sheet_roster": {"en": "Roster {year}", "vi": "Danh sách {year}"},
+    "sheet_budget": {"en": "Budget", "vi": "Kinh phí"},
+    "sheet_milestones": {"en": "Milestones", "vi": "Mốc thời gian"},
+    "sheet_verification": {"en": "Verification", "vi": "Kiểm tra"},
+    "graduates_of": {"en": "Graduates: {level}", "vi": "Tốt nghiệp: {level}"},
+    "spending_of": {"en": "{name} (million VND)", "vi": "{name} (triệu đồng)"},
+    "source_amount": {"en": "Available from the source", "vi": "Số tiền của nguồn"},
+    "value": {"en": "Value", "vi": "Giá trị"},
+    "bound": {"en": "Bound", "vi": "Cận"},
+    "proven": {"en": "Proven optimal", "vi": "Đã chứng minh tối ưu"},
+    "yes": {"en": "yes", "vi": "có"},
+    "no": {"en": "no", "vi": "không"},
+    "rule": {"en": "Rule", "vi": "Quy tắc"},
+    "result": {"en": "Result", "vi": "Kết quả"},
+    "ok": {"en": "holds", "vi": "đạt"},
+    "violated": {"en": "{n} violations", "vi": "{n} vi phạm"},
+    "violation": {"en": "Violation", "vi": "Vi phạm"},
+    "no_roster": {"en": "No roster: {status}", "vi": "Không có danh sách: {status}"},
+    "not_verified": {"en": "not verified (no roster)",
+                     "vi": "chưa kiểm tra (không có danh sách)"},
+}
+
+#: The rules' names in Vietnamese (models.rules holds the English ones).
+RULE_VI: dict[str, str] = {
+    "quota_met": "chỉ tiêu theo loại đơn vị và trình độ",
+    "annual_places": "chỉ tiêu tuyển mới mỗi năm",
+    "level_places": "chỉ tiêu tuyển mới theo trình độ và năm",
+    "minimum_intake": "số người bắt đầu học tối thiểu mỗi năm",
+    "seats": "số chỗ học mỗi năm",
+    "level_seats": "số chỗ học theo trình độ và năm",
+    "total_budget": "tổng kinh phí đào tạo",
+    "annual_budget": "mức trần kinh phí mỗi năm",
+    "funding_sources": "nguồn kinh phí",
+    "milestones": "các mốc thời gian",
+    "unit_staff": "số người mỗi đơn vị",
+    "unit_concurrency": "số người của một đơn vị đi học cùng lúc",
 }
 
 STATUS_TEXT: dict[Status, dict[Lang, str]] = {
@@ -123,6 +163,13 @@ def t(key: str, lang: Lang, **values: object) -> str:
     """The label `key` in `lang`, with `{placeholders}` filled from `values`."""
     text = TEXT[key][lang]
     return text.format(**values) if values else text
+
+
+def rule_label(rule: str, lang: Lang) -> str:
+    """A rule's name in the reader's language (the registry's label in English)."""
+    if lang == "vi" and rule in RULE_VI:
+        return RULE_VI[rule]
+    return RULES[rule].label if rule in RULES else rule
 
 
 def status_text(status: Status, lang: Lang) -> str:

@@ -41,26 +41,8 @@ def _infeasible(file: str, name: str) -> bool:
     return name in BROKEN or (file, name) in ALSO_INFEASIBLE
 
 
-#: Per-type plans that CP-SAT finds and that CAN be split over individual units
-#: (an exact assignment exists), but that optimizer.solve.assign_to_units' greedy
-#: hand-out failed to split (status "not assignable to individual units"), checked
-#: with an exact per-unit CP-SAT split. Not strict: once optimizer/solve.py's
-#: hand-out is fixed these XPASS; then drop GREEDY_FAILS.
-UNASSIGNED = pytest.mark.xfail(
-    reason="assign_to_units' greedy hand-out fails on a per-type plan that an exact "
-           "per-unit assignment can split (a bug in optimizer/solve.py)", strict=False)
-GREEDY_FAILS = {
-    ("ben_tre_variants.yaml", "more-college-places"),  # facility, 2019, postgraduate
-    ("ben_tre_variants.yaml", "late-deadline"),        # facility, 2018, college
-    ("ben_tre_variants.yaml", "tight-years"),          # school, 2019, postgraduate
-    ("ben_tre_variants.yaml", "cut-places"),           # the places repair
-    ("ben_tre_variants.yaml", "early-deadline"),       # the places repair
-}
-
-
 def _params(cases: list[tuple[str, str]]) -> list:
-    return [pytest.param(*c, id=f"{c[0]}-{c[1]}", marks=[UNASSIGNED] if c in GREEDY_FAILS else [])
-            for c in cases]
+    return [pytest.param(*c, id=f"{c[0]}-{c[1]}") for c in cases]
 
 
 FEASIBLE = [v for v in _variants() if not _infeasible(*v)]
