@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -58,14 +58,30 @@ from reports.whatif import compare_dict, compare_text, frontier_text, sweep_text
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 
 
+def _invalid(exc: ScenarioError) -> NoReturn:
+    """Print each problem with the input and exit 2."""
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+@contextlib.contextmanager
+def _writing(what: str) -> Iterator[None]:
+    """Turn a failed write into a clear message and exit 2 (files are written whole or not)."""
+    try:
+        yield
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or what}: {exc.strerror or exc}",
+                   err=True)
+        sys.exit(EXIT_INVALID)
+
+
 def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = ()
           ) -> LoadedScenario:
     try:
         loaded = load_scenario(path, variants, sets)
     except ScenarioError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(EXIT_INVALID)
+        _invalid(exc)
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
     return loaded
@@ -86,11 +102,8 @@ def _check_xlsx_path(path: str) -> None:
 
 def _write_or_exit(path: str, write: Callable[[Path], None]) -> None:
     """Write a file whole; if it cannot be written, say why and exit 2 (nothing half-written)."""
-    try:
+    with _writing(path):
         write(Path(path))
-    except OSError as exc:
-        click.echo(f"error: cannot write {path}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_INVALID)
     click.echo(f"wrote {path}")
 
 
@@ -101,16 +114,12 @@ def _write_html_png(sc: Scenario, result: SolveResult, check: Verification | Non
     Each file is written whole or not at all; an unwritable path exits 2.
     """
     written: list[Path] = []
-    try:
+    with _writing(str(html_path or png_dir)):
         if html_path is not None:
             write_atomic(Path(html_path), html_report(sc, result, check, lang))
             written.append(Path(html_path))
         if png_dir is not None:
             written += write_pngs(Path(png_dir), sc, result, lang)
-    except OSError as exc:
-        click.echo(f"error: cannot write {exc.filename or html_path or png_dir}: "
-                   f"{exc.strerror or exc}", err=True)
-        sys.exit(EXIT_INVALID)
     for path in written:
         click.echo(f"wrote {path}", err=err)
 
@@ -182,7 +191,9 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     check = verify(sc, result.roster, result.goals) if result.roster is not None else None
     click.echo(terminal_report(sc, result, check, lang))
     if out_dir is not None:
-        for path in write_outputs(Path(out_dir), sc, result, check):
+        with _writing(out_dir):
+            written = write_outputs(Path(out_dir), sc, result, check)
+        for path in written:
             click.echo(f"wrote {path}")
     if xlsx_path is not None:
         _write_or_exit(xlsx_path, lambda p: write_workbook(p, sc, result, check, lang))
@@ -231,7 +242,8 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
             path = Path(repairs_out) / f"{name}.yaml"
             text = f"# {repair.words}\n" + yaml.safe_dump(overrides_yaml(base, repair),
                                                           sort_keys=False, allow_unicode=True)
-            write_atomic(path, text)
+            with _writing(str(path)):
+                write_atomic(path, text)
             if not as_json:
                 click.echo(f"wrote {path}")
     return EXIT_OK if exp.feasible else EXIT_INFEASIBLE
@@ -303,7 +315,9 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
         click.echo("\nThe plan at that budget:")
         click.echo(terminal_report(at_least, result, check, lang))
     if out_dir is not None:
-        write_outputs(Path(out_dir), at_least, result, check)
+        with _writing(out_dir):
+            for path in write_outputs(Path(out_dir), at_least, result, check):
+                click.echo(f"wrote {path}", err=as_json)
     _write_html_png(at_least, result, check, lang, html_path, png_dir, err=as_json)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
@@ -316,12 +330,6 @@ def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]) ->
     """Print the effective scenario: base files, variants and --set values merged."""
     loaded = _load(scenario, variants, sets)
     click.echo(scenario_yaml(loaded))
-
-
-def _invalid(exc: ScenarioError) -> NoReturn:
-    for problem in exc.problems:
-        click.echo(f"error: {problem}", err=True)
-    sys.exit(EXIT_INVALID)
 
 
 @main.command("compare")

@@ -12,6 +12,7 @@ coefficient is an integer.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -175,11 +176,20 @@ def unit_flow_arcs(sc: Scenario, type_id: str, over: bool = False,
     u <= staff - F(t) can never bind again, so such states are lumped into
     u = staff - F(t): they have the same feasible futures.
     """
-    limit = FLOW_VAR_LIMIT if limit is None else limit
     ut = sc.unit_type(type_id)
-    n_years = len(sc.years)
-    k, staff = ut.concurrency, ut.staff_per_unit
-    durations = sorted({sc.level(lid).duration_years for lid in ut.quotas})
+    durations = tuple(sorted({sc.level(lid).duration_years for lid in ut.quotas}))
+    return _flow_arcs(len(sc.years), ut.concurrency, ut.staff_per_unit, durations, over,
+                      FLOW_VAR_LIMIT if limit is None else limit)
+
+
+@functools.lru_cache(maxsize=256)
+def _flow_arcs(n_years: int, k: int, staff: int, durations: tuple[int, ...], over: bool,
+               limit: int) -> tuple[list[Arc], bool] | None:
+    """`unit_flow_arcs` on plain numbers, remembered between builds.
+
+    Explain and sweeps build the same scenario's model many times. Callers must not
+    change the list returned.
+    """
     if not durations:
         return [], False
     dmin = durations[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,22 @@ def test_missing_file_is_invalid_input(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
     assert "file not found" in result.output
+
+
+def test_unwritable_output_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    result = CliRunner().invoke(main, ["solve", write(tmp_path, GOOD), "--out",
+                                       str(blocker / "out")])
+    assert result.exit_code == 2
+    assert f"error: cannot write {blocker / 'out'}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_outputs_get_the_usual_permissions(tmp_path):
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["solve", write(tmp_path, GOOD), "--out", str(out)])
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (out / "roster.csv").stat().st_mode & 0o777 == 0o666 & ~mask
