@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -100,16 +100,9 @@ def _check_xlsx_path(path: str) -> None:
         sys.exit(EXIT_INVALID)
 
 
-def _write_or_exit(path: str, write: Callable[[Path], None]) -> None:
-    """Write a file whole; if it cannot be written, say why and exit 2 (nothing half-written)."""
-    with _writing(path):
-        write(Path(path))
-    click.echo(f"wrote {path}")
-
-
 def _write_html_png(sc: Scenario, result: SolveResult, check: Verification | None, lang: Lang,
-                    html_path: str | None, png_dir: str | None, err: bool = False) -> None:
-    """Write the HTML report and the PNG charts asked for, and say so (on stderr if `err`).
+                    html_path: str | None, png_dir: str | None) -> list[Path]:
+    """Write the HTML report and the PNG charts asked for; the paths written.
 
     Each file is written whole or not at all; an unwritable path exits 2.
     """
@@ -120,8 +113,7 @@ def _write_html_png(sc: Scenario, result: SolveResult, check: Verification | Non
             written.append(Path(html_path))
         if png_dir is not None:
             written += write_pngs(Path(png_dir), sc, result, lang)
-    for path in written:
-        click.echo(f"wrote {path}", err=err)
+    return written
 
 
 _html_png = [
@@ -189,15 +181,19 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     sc = loaded.scenario
     result = solve(sc, SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed))
     check = verify(sc, result.roster, result.goals) if result.roster is not None else None
-    click.echo(terminal_report(sc, result, check, lang))
+    # Files first, then the terminal: a reader who pipes into `head` loses no file.
+    written: list[Path] = []
     if out_dir is not None:
         with _writing(out_dir):
             written = write_outputs(Path(out_dir), sc, result, check)
-        for path in written:
-            click.echo(f"wrote {path}")
     if xlsx_path is not None:
-        _write_or_exit(xlsx_path, lambda p: write_workbook(p, sc, result, check, lang))
-    _write_html_png(sc, result, check, lang, html_path, png_dir)
+        with _writing(xlsx_path):
+            write_workbook(Path(xlsx_path), sc, result, check, lang)
+        written.append(Path(xlsx_path))
+    written += _write_html_png(sc, result, check, lang, html_path, png_dir)
+    click.echo(terminal_report(sc, result, check, lang))
+    for path in written:
+        click.echo(f"wrote {path}")
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
@@ -318,7 +314,8 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
         with _writing(out_dir):
             for path in write_outputs(Path(out_dir), at_least, result, check):
                 click.echo(f"wrote {path}", err=as_json)
-    _write_html_png(at_least, result, check, lang, html_path, png_dir, err=as_json)
+    for path in _write_html_png(at_least, result, check, lang, html_path, png_dir):
+        click.echo(f"wrote {path}", err=as_json)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
@@ -453,7 +450,9 @@ def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang) -> None:
     """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
     _check_xlsx_path(xlsx_path)
     sc = _load(from_scenario).scenario
-    _write_or_exit(xlsx_path, lambda p: write_template(p, sc, lang))
+    with _writing(xlsx_path):
+        write_template(Path(xlsx_path), sc, lang)
+    click.echo(f"wrote {xlsx_path}")
     sys.exit(EXIT_OK)
 
 

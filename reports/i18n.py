@@ -100,7 +100,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "milestone_text": {"en": "{levels}: at least {people} by {year}",
                        "vi": "{levels}: ít nhất {people} người đến năm {year}"},
     "no_plan": {"en": "No plan to show.", "vi": "Không có phương án để trình bày."},
-    "mode_exact": {"en": "exact", "vi": "đúng"},
+    "mode_exact": {"en": "exact", "vi": "đúng bằng"},
     "mode_at_least": {"en": "at_least", "vi": "ít nhất"},
     "mode_at_most": {"en": "at_most", "vi": "nhiều nhất"},
     # the workbook's sheets and cells
