@@ -76,14 +76,18 @@ def _writing(what: str) -> Iterator[None]:
         sys.exit(EXIT_INVALID)
 
 
-def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = ()
-          ) -> LoadedScenario:
+def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = (),
+          warned: set[str] | None = None) -> LoadedScenario:
+    """Load a scenario or exit 2; print its warnings (each once, when `warned` is shared)."""
     try:
         loaded = load_scenario(path, variants, sets)
     except ScenarioError as exc:
         _invalid(exc)
-    for warning in loaded.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    warned = set() if warned is None else warned
+    for warning in map(str, loaded.warnings):
+        if warning not in warned:
+            warned.add(warning)
+            click.echo(f"warning: {warning}", err=True)
     return loaded
 
 
@@ -347,7 +351,8 @@ def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str 
         specs = [parse_spec(s) for s in scenarios]
     except ScenarioError as exc:
         _invalid(exc)
-    loaded = [(label, _load(path, tuple(variants), sets))
+    warned: set[str] = set()
+    loaded = [(label, _load(path, tuple(variants), sets, warned))
               for label, (path, variants) in zip(labels(specs), specs, strict=True)]
     compared = compare(loaded, SolveSettings(time_limit_s=time_limit, workers=workers,
                                              seed=seed))

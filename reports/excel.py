@@ -12,6 +12,8 @@ reader's own style. Header rows stay in view when scrolling.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -340,7 +342,26 @@ def write_template(path: Path, sc: Scenario, lang: Lang = "en") -> None:
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
-    """Save a workbook whole or not at all."""
+    """Save a workbook whole or not at all; the same plan gives the same bytes."""
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path, _without_timestamps(buffer.getvalue()))
+
+
+#: openpyxl stamps the save time into docProps/core.xml and every zip entry; a fixed
+#: stamp makes the workbook of one scenario identical byte for byte, like its roster.
+FIXED_STAMP = "2000-01-01T00:00:00Z"
+_STAMPED = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _without_timestamps(xlsx: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = _STAMPED.sub(rf"\g<1>{FIXED_STAMP}\g<2>", data.decode("utf-8")).encode()
+            dst.writestr(zipfile.ZipInfo(item.filename, (1980, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

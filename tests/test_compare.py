@@ -104,3 +104,9 @@ def test_spec_syntax_and_labels(tmp_path):
     assert labels([("p.yaml", []), ("p.yaml", ["x"]), ("p.yaml", ["x"])]) == [
         "base", "x", "x#3"]
     assert labels([("a/p.yaml", ["x"]), ("b/q.yaml", [])]) == ["p:x", "q:base"]
+
+
+def test_a_warning_shared_by_the_scenarios_is_printed_once():
+    result = run(f"{OPTIONS}:lean-years", f"{OPTIONS}:slow-start", "--json")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("the plan's text says at least 2 per unit") == 1

@@ -254,3 +254,13 @@ def test_english_workbook_and_unwritable_path(tmp_path):
     assert "should end in .xlsx" in result.output
     result = run("template", "--xlsx", str(blocker / "t.xlsx"))
     assert result.exit_code == 2
+
+
+def test_the_same_plan_gives_the_same_workbook_bytes(vi_workbook, tmp_path):
+    again = tmp_path / "again.xlsx"
+    result = run("solve", BEN_TRE, "--xlsx", str(again), "--lang", "vi", "--time-limit", "20")
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == vi_workbook.read_bytes()
+    with zipfile.ZipFile(again) as zf:  # no save time anywhere that could differ
+        assert {item.date_time for item in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2000-01-01T00:00:00Z</dcterms:modified>" in zf.read("docProps/core.xml")
