@@ -360,7 +360,11 @@ def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str 
         click.echo(json.dumps(compare_dict(compared), indent=2, ensure_ascii=False))
     else:
         click.echo(compare_text(compared))
-    for path in write_compare(Path(out_dir), compared) if out_dir else []:
+    written: list[Path] = []
+    if out_dir:
+        with _writing(out_dir):
+            written = write_compare(Path(out_dir), compared)
+    for path in written:
         click.echo(f"wrote {path}", err=as_json)
     codes = [EXIT_UNVERIFIED if c.check is not None and not c.check.ok
              else EXIT_OK if c.result.status == Status.infeasible
@@ -407,7 +411,8 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                                          f"keys: {', '.join(keys)}")])
         if scheduler and backend != "dask":
             raise ScenarioError([Problem("--scheduler", None, "", "needs --backend dask")])
-        run = SweepRun(sweep, Path(out_file) if out_file else None)
+        with _writing(str(out_file)):
+            run = SweepRun(sweep, Path(out_file) if out_file else None)
     except ScenarioError as exc:
         _invalid(exc)
     jobs = jobs or default_jobs(workers)
@@ -419,7 +424,7 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     shown = sys.stderr.isatty()
     bar = click.progressbar(length=len(run.todo), label="solving", file=sys.stderr)
     try:
-        with bar if shown else contextlib.nullcontext():
+        with bar if shown else contextlib.nullcontext(), _writing(str(out_file)):
             for _ in run.results(backend, jobs, scheduler):
                 if shown:
                     bar.update(1)
@@ -430,7 +435,8 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                    f"{f' in {out_file}' if out_file else ''}; run the same command to resume",
                    err=True)
         sys.exit(130)
-    rows = run.finish()
+    with _writing(str(out_file)):
+        rows = run.finish()
     click.echo(sweep_text(sweep, rows))
     click.echo("\n" + frontier_text(frontier(sweep, rows, along), along))
     if out_file:

@@ -154,7 +154,6 @@ class UnitFlow:
 
     unit_type: str
     durations: list[int]
-    tracked: bool
     arcs: list[Arc]
     x: list[cp_model.IntVar] = field(default_factory=list)
 
@@ -489,24 +488,34 @@ def unit_concurrency(m: PlanModel) -> None:
         _unit_flow(m, ut.id)
 
 
+def unit_flow_for(sc: Scenario, type_id: str, staff_rule: bool = True,
+                  switches: bool = False) -> tuple[list[Arc], bool] | None:
+    """The type's unit-state flow arcs (and whether staff is tracked), None when it has none.
+
+    A type has a flow when its per-unit limit can bind (concurrency below staff), it
+    trains someone, and its state space fits. Without the staff rule (or with
+    switches) starting beyond the staff is a transition of its own, forbidden only
+    while that rule holds. The one test of "does this type get a flow", for the
+    model and for `optimizer.solve`.
+    """
+    ut = sc.unit_type(type_id)
+    if ut.concurrency >= ut.staff_per_unit:
+        return None
+    found = unit_flow_arcs(sc, type_id, over=switches or not staff_rule)
+    return found if found is not None and found[0] else None
+
+
 def _unit_flow(m: PlanModel, type_id: str) -> None:
     """The exact per-unit model of one unit type as a unit-state flow (see UnitFlow)."""
     sc = m.scenario
     ut = sc.unit_type(type_id)
-    if not m.use_flows:
-        m.unit_paths[type_id] = "relaxed"
-        return
-    # Without the staff rule (or with switches) starting beyond the staff is a
-    # transition of its own, forbidden only while that rule holds.
-    found = unit_flow_arcs(sc, type_id, over=m.switches or not m.staff_rule)
+    found = unit_flow_for(sc, type_id, m.staff_rule, m.switches) if m.use_flows else None
     if found is None:
         m.unit_paths[type_id] = "relaxed"
         return
     arcs, tracked = found
-    if not arcs:
-        return  # no level to train: nothing to split
     flow = UnitFlow(type_id, sorted({sc.level(lid).duration_years for lid in ut.quotas}),
-                    tracked, arcs)
+                    arcs)
     model = m.model
     flow.x = [model.new_int_var(0, ut.units, f"flow[{type_id},{i}]") for i in range(len(arcs))]
     out: dict[tuple[int, UnitState], list[cp_model.IntVar]] = {}

@@ -33,7 +33,7 @@ from optimizer.model import (
     UnitFlow,
     build,
     canonical_order,
-    unit_flow_arcs,
+    unit_flow_for,
 )
 
 #: Largest unit type the exact per-unit assignment model is tried on.
@@ -41,7 +41,11 @@ EXACT_SPLIT_UNITS = 2000
 
 
 class AssignmentError(Exception):
-    """The per-type plan could not be handed to individual units."""
+    """The per-type plan could not be handed to the individual units of `unit_type`."""
+
+    def __init__(self, unit_type: str, message: str):
+        super().__init__(message)
+        self.unit_type = unit_type
 
 
 def _solver(settings: SolveSettings, workers: int | None = None) -> cp_model.CpSolver:
@@ -93,24 +97,24 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
     per_type = {c: solver.value(m.vars.start(*c)) for c in m.vars.cohorts()}
     # A type the exact model gives a flow goes to the second pass if the greedy fails;
     # only the others try the exact per-unit split here.
-    flowing = {ut.id for ut in sc.unit_types if ut.concurrency < ut.staff_per_unit
-               and (rules is None or "unit_concurrency" in rules)
-               and unit_flow_arcs(sc, ut.id) is not None}
+    staff_rule = rules is None or "unit_staff" in rules
+    flowing = {ut.id for ut in sc.unit_types
+               if (rules is None or "unit_concurrency" in rules)
+               and unit_flow_for(sc, ut.id, staff_rule) is not None}
     try:
         rows = assign_to_units(sc, per_type, time_limit_s=settings.time_limit_s,
                                no_exact_split=flowing)
     except AssignmentError as exc:
-        first_error = exc
+        if exc.unit_type not in flowing:  # the exact model would hold that type no better
+            return SolveResult(status=Status.unassigned, goals=goals,
+                               build_seconds=build_seconds, solve_seconds=solve_seconds,
+                               settings=settings, message=str(exc))
     else:
         return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
 
     # Second pass: the exact model, split by its flows.
     t0 = time.perf_counter()
     m = build(sc, rules=rules)
-    if not m.flows:
-        return SolveResult(status=Status.unassigned, goals=goals, build_seconds=build_seconds,
-                           solve_seconds=solve_seconds, settings=settings,
-                           message=str(first_error))
     staged = _stages(m, sc, settings, t0)
     if isinstance(staged, SolveResult):
         staged.build_seconds += build_seconds
@@ -215,14 +219,15 @@ def _split_flow(sc: Scenario, ut: UnitType, per_type: dict[tuple[str, str, int],
                     state[u] = after
                 i += n
             if i != len(units):
-                raise AssignmentError(f"{ut.id}, {year}: the unit flow does not conserve units")
+                raise AssignmentError(ut.id, f"{ut.id}, {year}: the unit flow does not "
+                                      "conserve units")
         for d in flow.durations:
             slots = [u for u in range(ut.units) for _ in range(started[u].count(d))]
             wanted = [lv.id for lv in sc.levels
                       if lv.id in ut.quotas and lv.duration_years == d
                       for _ in range(per_type.get((ut.id, lv.id, year), 0))]
             if len(slots) != len(wanted):
-                raise AssignmentError(f"{ut.id}, {year}: the unit flow does not match the "
+                raise AssignmentError(ut.id, f"{ut.id}, {year}: the unit flow does not match the "
                                       f"plan's {d}-year starters")
             for u, lv in zip(slots, wanted, strict=True):
                 courses[u].append((year, sc.graduation_year(lv, year), lv))
@@ -264,7 +269,7 @@ def _split_exact(sc: Scenario, ut: UnitType, per_type: dict[tuple[str, str, int]
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         why = ("no split exists" if code == cp_model.INFEASIBLE
                else "none found within the time limit")
-        raise AssignmentError(f"{ut.id}: the per-type plan cannot be split over individual "
+        raise AssignmentError(ut.id, f"{ut.id}: the per-type plan cannot be split over individual "
                               f"units ({why}, exact per-unit model)")
     courses: list[list[tuple[int, int, str]]] = [[] for _ in units]
     for (u, i), v in x.items():
@@ -365,7 +370,7 @@ def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int],
                         for u in swap(courses, remaining, busy, year, cap, left):
                             heapq.heappush(free, (sign * remaining[u], u))
                     if not free:
-                        raise AssignmentError(
+                        raise AssignmentError(ut.id,
                             f"{ut.id}, {year}: no unit has a free person for {lv}; the "
                             f"per-type plan cannot be split over individual units")
                     _, u = heapq.heappop(free)

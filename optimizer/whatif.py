@@ -375,14 +375,18 @@ class SweepRun:
 
     def _resume(self) -> dict[str, dict[str, str]]:
         assert self.out is not None
-        with self.out.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if reader.fieldnames != self.sweep.columns:
-                raise ScenarioError([Problem(str(self.out), 1, "", "this file holds results "
-                                             "with other columns (another scenario or grid); "
-                                             "choose another --out file")])
-            rows = {r["point"]: r for r in reader
-                    if None not in r.values() and None not in r and r["status"] != "error"}
+        other = ScenarioError([Problem(str(self.out), 1, "", "this file holds results with "
+                                       "other columns (another scenario or grid, or not a "
+                                       "sweep's CSV); choose another --out file")])
+        try:
+            with self.out.open(encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh)
+                if reader.fieldnames != self.sweep.columns:
+                    raise other
+                rows = {r["point"]: r for r in reader
+                        if None not in r.values() and None not in r and r["status"] != "error"}
+        except (UnicodeDecodeError, csv.Error):
+            raise other from None
         self._same_origin(rows)
         return rows
 

@@ -103,6 +103,10 @@ CHECK_SCRIPT = """
   root.setAttribute("data-charts", charts.length > 0 && boxes.length === charts.length
                     ? "ok" : "failed");
   root.setAttribute("data-chart-boxes", JSON.stringify(boxes));
+  // a self-contained report fetches nothing from a network: counted once all has loaded
+  window.addEventListener("load", function () {
+    root.setAttribute("data-resources", performance.getEntriesByType("resource").length);
+  });
 })();
 """
 
