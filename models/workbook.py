@@ -358,9 +358,10 @@ class _Reader:
         """Remember that the field at `path` was written on this sheet (cell, row)."""
         self.origins[path] = (str(self.path), _where(sheet, cell, row))
 
-    def fail(self, sheet: str, cell: str | None, field: str, message: str) -> None:
-        """Record a problem at a cell."""
-        self.problems.append(Problem(str(self.path), _where(sheet, cell), field, message))
+    def fail(self, sheet: str, cell: str | None, field: str, message: str,
+             row: int | None = None) -> None:
+        """Record a problem at a cell (or, when no cell holds it, a row)."""
+        self.problems.append(Problem(str(self.path), _where(sheet, cell, row), field, message))
 
     def _value(self, sheet: str, row: int, col: int) -> tuple[Any, str]:
         """A cell's saved value (None when blank) and its name, e.g. 'D4'."""
@@ -380,6 +381,7 @@ class _Reader:
         if sheet not in self.values.sheetnames:
             return {}
         out: dict[str, tuple[Any, str]] = {}
+        seen: dict[str, int] = {}
         for row in range(2, self.values[sheet].max_row + 1):
             key, key_cell = self._value(sheet, row, 1)
             if key is None:
@@ -389,6 +391,10 @@ class _Reader:
                 self.fail(sheet, key_cell, "", f"unknown field '{key}'; the fields are "
                           f"{', '.join(keys)}")
                 continue
+            if key in seen:
+                self.fail(sheet, key_cell, key, f"given twice (first in row {seen[key]})")
+                continue
+            seen[key] = row
             value, cell = self._value(sheet, row, 2)
             if value is not None:
                 out[key] = (value, cell)
@@ -473,7 +479,15 @@ def _read_list(r: _Reader, data: dict, sheet: str, columns: list[Column], field:
 
 def _read_levels(r: _Reader, data: dict) -> None:
     _read_list(r, data, "levels", LEVELS, "levels")
+    first: dict[str, int] = {}
     for i, level in enumerate(data["levels"]):
+        lid = level.get("id")
+        if isinstance(lid, str) and lid in first:
+            r.problems.append(Problem(str(r.path), r.origins[("levels", i, "id")][1], "id",
+                                      f"level id '{lid}' given twice (first in row "
+                                      f"{first[lid] + FIRST_ROW}); each level needs its own id"))
+        elif isinstance(lid, str):
+            first[lid] = i
         if "stated_level_totals" in level:
             stated = level.pop("stated_level_totals")
             where = r.origins.pop(("levels", i, "stated_level_totals"))
@@ -510,10 +524,10 @@ def _read_unit_types(r: _Reader, data: dict) -> None:
 def _read_units(r: _Reader, data: dict) -> None:
     types = {ut.get("id"): i for i, ut in enumerate(data.get("unit_types", []))}
     for row, record in r.records("units", [c.key for c in UNITS]):
-        type_id, cell = record.pop("unit_type", (None, f"A{row}"))
+        type_id, cell = record.pop("unit_type", (None, None))
         if type_id not in types:
             r.fail("units", cell, "unit_type", f"unknown unit type '{type_id}' (known: "
-                   f"{', '.join(str(t) for t in types)})")
+                   f"{', '.join(str(t) for t in types)})", row)
             continue
         t = types[type_id]
         units = data["unit_types"][t].setdefault("unit_list", [])
@@ -530,9 +544,15 @@ def _read_capacity(r: _Reader, data: dict) -> None:
     r.note(("capacity",), "capacity")
     for row, record in r.records("capacity", [c.key for c in CAPACITY]):
         level, cell = record.pop("level", (ALL_LEVELS, None))
+        level = _cell_value("level", level)
         if not record:
             continue
         target, path = capacity, ("capacity",)
+        known = [lv.get("id") for lv in data.get("levels", [])]
+        if level != ALL_LEVELS and level not in known:
+            r.fail("capacity", cell, "level", f"unknown level '{level}'; write '{ALL_LEVELS}' "
+                   f"or one of {', '.join(str(k) for k in known)}", row)
+            continue
         if level != ALL_LEVELS:
             target = capacity.setdefault("by_level", {}).setdefault(level, {})
             path = ("capacity", "by_level", level)
@@ -547,15 +567,26 @@ def _read_by_year(r: _Reader, data: dict) -> None:
     known += [f"capacity.by_level.{lid}.{k}" for lid in level_ids
               for k in ("starts_by_year", "seats_by_year")]
     for row, record in r.records("by_year", known):
-        year, ycell = record.pop("year", (None, f"A{row}"))
+        year, ycell = record.pop("year", (None, None))
         if record and not isinstance(year, int):
-            r.fail("by_year", ycell, "year", f"give the year as a whole number (got {year!r})")
+            r.fail("by_year", ycell, "year", f"give the year as a whole number (got {year!r})",
+                   row)
+            continue
+        horizon = data.get("horizon", {})
+        first, last = horizon.get("first_year"), horizon.get("last_year")
+        if record and isinstance(first, int) and isinstance(last, int) \
+                and not first <= year <= last:
+            r.fail("by_year", ycell, "year", f"year {year} is outside the plan's years "
+                   f"{first}-{last} (sheet 'plan')", row)
             continue
         for key, (value, cell) in record.items():
             parts = key.split(".")
             node = data
             for part in parts:
                 node = node.setdefault(part, {})
+            if year in node:
+                r.fail("by_year", ycell, "year", f"year {year} given twice ({key})", row)
+                continue
             node[year] = value
             r.note((*parts, year), "by_year", cell)
 

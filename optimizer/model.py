@@ -273,20 +273,19 @@ class PlanModel:
             ct = self.model.add(expr >= bound)
         else:
             ct = self.model.add(expr == bound)
-        self.instances.append(inst)
-        if self.switches:
-            lit = self.model.new_bool_var(f"on[{rule}:{key}]")
-            ct.only_enforce_if(lit)
-            self.literals[inst] = lit
+        self._instance(inst, [ct])
 
     def require_all(self, constraints: list[cp_model.Constraint], rule: str, key: str,
                     text: str) -> None:
         """Add one rule instance made of several constraints, switched on and off together."""
         assert rule in RULES, rule
-        inst = RuleInstance(rule, key, text)
+        self._instance(RuleInstance(rule, key, text), constraints)
+
+    def _instance(self, inst: RuleInstance, constraints: list[cp_model.Constraint]) -> None:
+        """Register a rule instance; with switches, its constraints hold only when it is on."""
         self.instances.append(inst)
         if self.switches:
-            lit = self.model.new_bool_var(f"on[{rule}:{key}]")
+            lit = self.model.new_bool_var(f"on[{inst.rule}:{inst.key}]")
             for ct in constraints:
                 ct.only_enforce_if(lit)
             self.literals[inst] = lit

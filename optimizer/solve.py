@@ -204,7 +204,7 @@ def _split_flow(sc: Scenario, ut: UnitType, per_type: dict[tuple[str, str, int],
     for (t, before, new, after), n in zip(flow.arcs, counts, strict=True):
         if n:
             arcs_at.setdefault((t, before), []).append((new, after, n))
-    state = [flow.arcs[0][1]] * ut.units if flow.arcs else []
+    state = [flow.arcs[0][1]] * ut.units  # every unit starts in the empty state
     courses: list[list[tuple[int, int, str]]] = [[] for _ in range(ut.units)]
     for t, year in enumerate(years):
         members: dict[object, list[int]] = {}

@@ -15,6 +15,7 @@ import copy
 import csv
 import io
 import itertools
+import math
 import multiprocessing
 import os
 import signal
@@ -144,6 +145,11 @@ def _number(raw: str, spec: str) -> Decimal:
     return Decimal(str(value))
 
 
+#: The most points one sweep may have (a typo such as a step of 1 on a budget
+#: would otherwise expand into millions of points before anything is checked).
+MAX_POINTS = 100_000
+
+
 def _range(raw: str, spec: str) -> tuple[Any, ...]:
     """`start:stop:step` with the stop included, in exact decimal steps."""
     parts = raw.split(":")
@@ -153,6 +159,9 @@ def _range(raw: str, spec: str) -> tuple[Any, ...]:
     if step == 0 or (stop - start) * step < 0:
         raise _grid_error(spec, f"step {step} never gets from {start} to {stop}")
     count = int((stop - start) / step) + 1
+    if count > MAX_POINTS:
+        raise _grid_error(spec, f"{count:,} values; a sweep takes at most {MAX_POINTS:,} "
+                                "points, take a larger step")
     values = [start + i * step for i in range(count)]
     whole = all(v == v.to_integral_value() for v in values)
     return tuple(int(v) if whole else float(v) for v in values)
@@ -290,6 +299,9 @@ def plan_sweep(loaded: LoadedScenario, grids: list[str], settings: SolveSettings
         raise _grid_error("", "give at least one --grid KEY=VALUES")
     axes = [parse_grid(g) for g in grids]
     keys = [a.key for a in axes]
+    if math.prod(len(a.values) for a in axes) > MAX_POINTS:
+        raise _grid_error(", ".join(keys), f"more than {MAX_POINTS:,} combinations; take "
+                                           "larger steps or fewer values")
     if len(set(keys)) != len(keys):
         raise _grid_error(", ".join(keys), "each key may appear in one --grid only")
     base = loaded.scenario.model_dump()

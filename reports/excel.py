@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import Roster, SolveResult
 from models.workbook import template_workbook
-from optimizer.checker import Verification
+from optimizer.checker import Tally, Verification
 from reports.i18n import (
     Lang,
     level_label,
@@ -201,29 +201,19 @@ def _roster_sheets(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> No
         _widths(ws, high=16)
 
 
-def _spending_by_level(sc: Scenario, roster: Roster) -> dict[tuple[int, str], Decimal]:
-    """Money spent per year on trainees of each level (the budget's content lines)."""
-    spent: dict[tuple[int, str], Decimal] = {}
-    for r in roster.rows:
-        cost = r.starts * sc.level(r.level).cost_per_trainee_year
-        for year in range(r.year, r.graduation_year + 1):
-            spent[year, r.level] = spent.get((year, r.level), Decimal(0)) + cost
-    return spent
-
-
 def _budget(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
     """Spending per year by level and by source, against the ceiling, with a chart."""
     ws = wb.create_sheet(t("sheet_budget", lang))
     levels = [lv.id for lv in sc.levels]
     sources = sc.budget.sources
-    by_level = _spending_by_level(sc, roster)
+    tally = Tally(sc, roster)
     spend = spending_by_year(sc, roster)
     paid = spending_by_source(sc, roster)
     headers = [t("year", lang),
                *[t("spending_of", lang, name=level_label(sc, lid, lang)) for lid in levels],
                t("spending", lang), t("ceiling", lang),
                *[t("spending_of", lang, name=s.label or s.id) for s in sources]]
-    rows = [[year, *[by_level.get((year, lid), Decimal(0)) for lid in levels],
+    rows = [[year, *[tally.spending(year, lid) for lid in levels],
              spend.loc[year, "spending"], spend.loc[year, "ceiling"],
              *[paid.loc[year, s.id] for s in sources]] for year in sc.years]
     total = [t("total", lang), *[sum((r[i] for r in rows), Decimal(0))

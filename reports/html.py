@@ -32,6 +32,7 @@ from reports.i18n import (
     money,
     number,
     percent,
+    rule_label,
     status_text,
     t,
     unit_type_label,
@@ -285,7 +286,7 @@ def status_html(sc: Scenario, result: SolveResult, check: Verification | None,
         words = t("verified", lang, rules=len(check.rules_checked),
                   violations=len(check.violations))
         items.append(f'<li class="{css}">{_esc(t("verification", lang))}: {_esc(words)}</li>')
-        items += [f'<li class="status-bad">{_esc(v.rule)}: {_esc(v.message)}</li>'
+        items += [f'<li class="status-bad">{_esc(rule_label(v.rule, lang))}: {_esc(v.message)}</li>'
                   for v in check.violations]
     if result.message:
         items.append(f"<li>{_esc(result.message)}</li>")

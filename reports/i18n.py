@@ -16,7 +16,6 @@ from models.scenario import Scenario
 from models.solution import Status
 
 Lang = Literal["en", "vi"]
-LANGS: tuple[Lang, ...] = ("en", "vi")
 
 TEXT: dict[str, dict[Lang, str]] = {
     "year": {"en": "Year", "vi": "Năm"},
@@ -33,8 +32,6 @@ TEXT: dict[str, dict[Lang, str]] = {
     "cost": {"en": "Cost (million VND)", "vi": "Kinh phí (triệu đồng)"},
     "spending": {"en": "Spending (million VND)", "vi": "Chi tiêu (triệu đồng)"},
     "ceiling": {"en": "Ceiling (million VND)", "vi": "Mức trần (triệu đồng)"},
-    "source": {"en": "Funding source", "vi": "Nguồn kinh phí"},
-    "amount": {"en": "Amount (million VND)", "vi": "Số tiền (triệu đồng)"},
     "total": {"en": "Total", "vi": "Tổng cộng"},
     "quota": {"en": "Quota", "vi": "Chỉ tiêu"},
     "mode": {"en": "Quota kind", "vi": "Loại chỉ tiêu"},
@@ -193,7 +190,7 @@ def amount(value: Decimal | int | float | None, lang: Lang) -> str:
     exact = Decimal(str(value))
     decimals = 0 if exact == exact.to_integral_value() else 3
     text = number(exact, lang, decimals)
-    return text.rstrip("0") if decimals else text
+    return text.rstrip("0").rstrip(".,") if decimals else text
 
 
 def percent(share: float, lang: Lang) -> str:

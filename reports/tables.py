@@ -175,19 +175,6 @@ def milestones_frame(sc: Scenario, roster: Roster) -> pd.DataFrame:
                                        "required", "achieved", "met"])
 
 
-def cumulative_graduates(sc: Scenario, roster: Roster) -> pd.DataFrame:
-    """Graduates per level counted by graduation year, cumulated over the plan."""
-    tally = Tally(sc, roster)
-    rows = []
-    for year in sc.years:
-        row: dict[str, Any] = {"year": year}
-        for lv in sc.levels:
-            row[lv.id] = sum(tally.graduates(ut.id, lv.id, year) for ut in sc.unit_types
-                             if lv.id in ut.quotas)
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("year")
-
-
 def terminal_report(sc: Scenario, result: SolveResult, check: Verification | None,
                     lang: Lang = "en") -> str:
     """A compact text report: starts, spending, quotas, status, verification.

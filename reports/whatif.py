@@ -139,8 +139,10 @@ def write_compare(out_dir: Path, compared: list[Compared]) -> list[Path]:
 
 
 def _json_default(value: Any) -> Any:
-    """Integers from pandas (numpy types) as plain JSON numbers."""
-    return int(value)
+    """Numbers from pandas (numpy types) as plain JSON numbers."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def sweep_text(sweep: Sweep, rows: list[dict[str, str]]) -> str:

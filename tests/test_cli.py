@@ -139,7 +139,8 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
 
 def test_outputs_get_the_usual_permissions(tmp_path):
     out = tmp_path / "out"
-    CliRunner().invoke(main, ["solve", write(tmp_path, GOOD), "--out", str(out)])
+    result = CliRunner().invoke(main, ["solve", write(tmp_path, GOOD), "--out", str(out)])
+    assert result.exit_code == 0, result.output
     mask = os.umask(0)
     os.umask(mask)
     assert (out / "roster.csv").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -264,3 +264,16 @@ def test_the_same_plan_gives_the_same_workbook_bytes(vi_workbook, tmp_path):
     with zipfile.ZipFile(again) as zf:  # no save time anywhere that could differ
         assert {item.date_time for item in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert b"2000-01-01T00:00:00Z</dcterms:modified>" in zf.read("docProps/core.xml")
+
+
+def test_cross_sheet_mistakes_name_their_cell(template, tmp_path):
+    message = errors(edited(template, tmp_path, {
+        ("levels", "A4"): "intermediate",                      # the college row, id repeated
+        ("capacity", "A3"): "nope",                            # a level that does not exist
+        ("by_year", "B3"): 50, ("by_year", "A4"): 2010, ("by_year", "B4"): 60,  # 2010 twice
+        ("by_year", "A5"): 2050, ("by_year", "B5"): 10,        # outside 2010-2020
+    }))
+    assert "sheet 'levels', cell A4, field id: level id 'intermediate' given twice" in message
+    assert "sheet 'capacity', cell A3, field level: unknown level 'nope'" in message
+    assert "sheet 'by_year', cell A4, field year: year 2010 given twice" in message
+    assert "sheet 'by_year', cell A5, field year: year 2050 is outside the plan's years" in message

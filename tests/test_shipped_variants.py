@@ -75,8 +75,7 @@ def test_feasible_variant_solves_optimal_and_verifies(file, variant):
     assert result.status == Status.optimal, result.message
 
 
-@pytest.mark.parametrize("file, variant", [pytest.param(*c, id=f"{c[0]}-{c[1]}")
-                                           for c in INFEASIBLE])
+@pytest.mark.parametrize("file, variant", _params(INFEASIBLE))
 def test_infeasible_variant_is_explained_by_an_irreducible_conflict(file, variant):
     sc = _load(file, variant)
     exp = explain(sc, FAST)
