@@ -27,7 +27,7 @@ import yaml
 from models.loader import LoadedScenario, Problem, ScenarioError, load_scenario
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
-from optimizer.checker import Verification, verify
+from optimizer.checker import Verification
 from optimizer.explain import (
     SLACK_LEVERS,
     cheapest_combination,
@@ -36,7 +36,7 @@ from optimizer.explain import (
     overrides_yaml,
     repairs,
 )
-from optimizer.solve import check_feasible, solve
+from optimizer.solve import check_feasible, solve_verified
 from optimizer.whatif import (
     FEASIBLE,
     SweepRun,
@@ -183,8 +183,8 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
         _check_xlsx_path(xlsx_path)
     loaded = _load(scenario, variants, sets)
     sc = loaded.scenario
-    result = solve(sc, SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed))
-    check = verify(sc, result.roster, result.goals) if result.roster is not None else None
+    result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers,
+                                                     seed=seed))
     # Files first, then the terminal: a reader who pipes into `head` loses no file.
     written: list[Path] = []
     if out_dir is not None:
@@ -304,8 +304,7 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
     at_least = loaded.scenario.model_copy(
         update={"budget": loaded.scenario.budget.model_copy(
             update={"total": answer.least_total})})
-    result = solve(at_least, settings)
-    check = verify(at_least, result.roster, result.goals) if result.roster else None
+    result, check = solve_verified(at_least, settings)
     if as_json:
         out = budget_dict(loaded.scenario.name, answer)
         out["roster_verified"] = None if check is None else check.ok

@@ -27,6 +27,7 @@ from models.solution import (
     SolveSettings,
     Status,
 )
+from optimizer.checker import Verification, verify
 from optimizer.model import (
     GOAL_REGISTRY,
     PlanModel,
@@ -134,6 +135,17 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
                            solve_seconds=solve_seconds, settings=settings,
                            message=f"{exc} (per-unit limits by type: {paths})")
     return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
+
+
+def solve_verified(sc: Scenario, settings: SolveSettings
+                   ) -> tuple[SolveResult, Verification | None]:
+    """Solve, then re-check any roster with the independent checker (None: no roster).
+
+    Every command that prints or writes a roster goes through here.
+    """
+    result = solve(sc, settings)
+    check = verify(sc, result.roster, result.goals) if result.roster is not None else None
+    return result, check
 
 
 def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float
@@ -415,4 +427,5 @@ def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int],
     return rows
 
 
-__all__ = ["AssignmentError", "PlanModel", "assign_to_units", "check_feasible", "solve"]
+__all__ = ["AssignmentError", "PlanModel", "assign_to_units", "check_feasible", "solve",
+           "solve_verified"]

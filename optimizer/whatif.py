@@ -39,8 +39,8 @@ from models.loader import (
 )
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
-from optimizer.checker import Tally, Verification, verify
-from optimizer.solve import solve
+from optimizer.checker import Tally, Verification
+from optimizer.solve import solve_verified
 from reports.tables import scenario_hash, write_atomic
 
 #: Columns that vary from run to run; leave them out when comparing results.
@@ -92,8 +92,7 @@ def compare(loaded: list[tuple[str, LoadedScenario]], settings: SolveSettings) -
     """Solve and verify each labelled scenario."""
     out = []
     for label, ls in loaded:
-        result = solve(ls.scenario, settings)
-        check = verify(ls.scenario, result.roster, result.goals) if result.roster else None
+        result, check = solve_verified(ls.scenario, settings)
         out.append(Compared(label, ls.scenario, result, check))
     return out
 
@@ -251,8 +250,7 @@ def run_point(base: dict, point: Point, settings: SolveSettings, name: str) -> d
     try:
         sc = point_scenario(base, point, name)
         row["scenario_hash"] = scenario_hash(sc)
-        result = solve(sc, settings)
-        check = verify(sc, result.roster, result.goals) if result.roster else None
+        result, check = solve_verified(sc, settings)
         row |= _indicators(sc, result, check)
     except ScenarioError as exc:
         row |= {"status": Status.invalid.name, "error": "; ".join(map(str, exc.problems))}
