@@ -27,9 +27,11 @@ import yaml
 from models.loader import LoadedScenario, Problem, ScenarioError, load_scenario
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
-from optimizer.checker import Verification
+from optimizer.checker import Verification, verify
 from optimizer.explain import (
     SLACK_LEVERS,
+    NoAnswer,
+    at_least_budget,
     cheapest_combination,
     explain,
     min_budget,
@@ -49,13 +51,22 @@ from optimizer.whatif import (
 )
 from reports.charts import write_pngs
 from reports.excel import write_template, write_workbook
-from reports.explain import budget_dict, budget_text, explanation_dict, explanation_text
+from reports.explain import (
+    budget_dict,
+    budget_text,
+    conflict_text,
+    explain_command,
+    explanation_dict,
+    explanation_text,
+)
 from reports.html import html_report
 from reports.i18n import Lang
 from reports.tables import scenario_yaml, terminal_report, write_atomic, write_outputs
 from reports.whatif import compare_dict, compare_text, frontier_text, sweep_text, write_compare
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
+#: Seconds `check` gives the explanation after its verdict (`explain` takes its time limit).
+CHECK_EXPLAIN_S = 10.0
 
 
 def _invalid(exc: ScenarioError) -> NoReturn:
@@ -212,10 +223,17 @@ def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     loaded = _load(scenario, variants, sets)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
     result = check_feasible(loaded.scenario, settings)
+    verdict = {Status.optimal: "feasible", Status.infeasible: "infeasible"}.get(
+        result.status, f"no answer ({result.status.value})")
+    click.echo(f"{loaded.scenario.name}: {verdict}"
+               + (f"\n{result.message}" if result.message else ""))
     if result.status == Status.infeasible:
-        sys.exit(_explain(loaded, settings, list(SLACK_LEVERS), None, as_json=False))
-    verdict = {Status.optimal: "feasible"}.get(result.status, result.status.value)
-    click.echo(f"{loaded.scenario.name}: {verdict}")
+        # The verdict is proven and printed; the explanation only adds to it.
+        try:
+            click.echo(conflict_text(explain(loaded.scenario, settings, CHECK_EXPLAIN_S)))
+        except NoAnswer as exc:
+            click.echo(f"The explanation could not finish: {exc}")
+        click.echo(f"Priced repairs: {explain_command(loaded)}")
     sys.exit(_exit_code(result.status))
 
 
@@ -223,11 +241,11 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
              repairs_out: str | None, as_json: bool) -> int:
     sc = loaded.scenario
     try:
-        exp = explain(sc, settings)
+        exp = explain(sc, settings, settings.time_limit_s)
         fixes = [] if exp.feasible else repairs(sc, settings)
         combo = None if exp.feasible else cheapest_combination(sc, priority, settings)
-    except TimeoutError as exc:
-        click.echo(f"error: {exc}", err=True)
+    except NoAnswer as exc:
+        click.echo(f"{sc.name}: {exc}", err=True)
         return EXIT_NO_ANSWER
     if as_json:
         click.echo(json.dumps(explanation_dict(sc.name, exp, fixes, combo, priority),
@@ -297,21 +315,25 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
         click.echo(f"error: --shares: '{shares}' should be percentages like 80,90,100", err=True)
         sys.exit(EXIT_INVALID)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
-    answer = min_budget(loaded.scenario, settings, per_year, share_list)
+    answer = min_budget(loaded.scenario, settings, per_year, share_list,
+                        progress=_progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
     if not answer.feasible:
         click.echo(budget_text(loaded.scenario.name, answer))
-        sys.exit(EXIT_INFEASIBLE)
-    at_least = loaded.scenario.model_copy(
-        update={"budget": loaded.scenario.budget.model_copy(
-            update={"total": answer.least_total})})
-    result, check = solve_verified(at_least, settings)
+        sys.exit(EXIT_INFEASIBLE if answer.feasible is False else EXIT_NO_ANSWER)
+    at_least = at_least_budget(loaded.scenario, answer, per_year)
+    result = answer.plan
+    assert result is not None
+    check = verify(at_least, result.roster, result.goals) if result.roster is not None else None
     if as_json:
         out = budget_dict(loaded.scenario.name, answer)
         out["roster_verified"] = None if check is None else check.ok
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         click.echo(budget_text(loaded.scenario.name, answer))
-        click.echo("\nThe plan at that budget:")
+        click.echo("\nThe plan at the least flat yearly ceiling (no total budget):" if per_year
+                   else "\nThe plan at the least total budget:")
         click.echo(terminal_report(at_least, result, check, lang))
     if out_dir is not None:
         with _writing(out_dir):
@@ -322,6 +344,11 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
+
+
+def _progress(step: str) -> None:
+    """One line of progress on the terminal (stderr), overwritten by the next."""
+    click.echo(f"\r\033[K... {step}", err=True, nl=False)
 
 
 @main.command("show")

@@ -17,6 +17,8 @@
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -25,8 +27,15 @@ from ortools.sat.python import cp_model
 
 from models.loader import apply_change
 from models.scenario import MONEY_SCALE, Scenario
-from models.solution import SolveSettings
-from optimizer.model import GOAL_REGISTRY, RULE_REGISTRY, SLACK_LIMIT, Lever, RuleInstance, build
+from models.solution import SolveResult, SolveSettings, Status
+from optimizer.model import (
+    SLACK_LIMIT,
+    Lever,
+    PlanModel,
+    RuleInstance,
+    build,
+)
+from optimizer.solve import AssignmentError, check_feasible, roster_rows, solve
 
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).
@@ -43,20 +52,28 @@ LEVER_WORDS = {
 }
 
 
-def _solver(settings: SolveSettings, workers: int | None = None) -> cp_model.CpSolver:
+def _solver(settings: SolveSettings, workers: int | None = None,
+            seed: int | None = None) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = settings.time_limit_s
     solver.parameters.num_workers = workers or settings.workers
-    solver.parameters.random_seed = settings.seed
+    solver.parameters.random_seed = settings.seed if seed is None else seed
     return solver
 
 
 def is_feasible(sc: Scenario, settings: SolveSettings) -> bool | None:
-    """True / False when proven, None when the time limit ran out."""
-    code = _solver(settings).solve(build(sc).model)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
-    return False if code == cp_model.INFEASIBLE else None
+    """True / False when proven (on the exact model), None when there is no answer."""
+    return {Status.optimal: True, Status.infeasible: False}.get(
+        check_feasible(sc, settings).status)
+
+
+#: Longest a single re-solve of an explanation may take, seconds (an unanswered one
+#: keeps its instance in the conflict, marked not proved necessary).
+EXPLAIN_SOLVE_S = 5.0
+
+
+class NoAnswer(Exception):
+    """An explanation or repair search could not finish (time limit, or a model too large)."""
 
 
 # ----- irreducible conflict -------------------------------------------------------------
@@ -70,36 +87,72 @@ class Explanation:
     conflict: list[RuleInstance] = field(default_factory=list)
     proof: list[str] = field(default_factory=list)
     solves: int = 0
+    #: Whether every member was proved necessary (False: some re-solve ran out of time;
+    #: the conflict still cannot hold, but may not be the smallest).
+    irreducible: bool = True
 
 
 class Switchboard:
-    """One model with a switch per rule instance, solved with chosen switches on.
+    """The scenario's models with a switch per rule instance, solved with chosen switches on.
+
+    Two models: the per-type one (per-unit rules as totals, fast) and the exact one
+    (`optimizer.model.unit_path`). A set of instances is infeasible when the per-type
+    model proves it (a relaxation: exact), feasible when the per-type plan splits over
+    the units (a plan), and otherwise decided by the exact model.
 
     Switches are fixed through their domains rather than passed as assumptions:
     with assumptions CP-SAT cannot presolve them away, and on a Bến Tre variant a
     one-worker assumption solve ran past 10 s where the fixed model takes 10 ms.
     """
 
-    def __init__(self, sc: Scenario, settings: SolveSettings):
+    def __init__(self, sc: Scenario, settings: SolveSettings, seconds: float):
+        self.deadline = time.monotonic() + seconds
         self.m = build(sc, switches=True)
+        self.per_type = build(sc, switches=True, flows=False)
         self.settings = settings
         self.solves = 0
 
-    def infeasible(self, on: list[RuleInstance]) -> bool:
-        """Solve with only the instances `on` enforced; True when proved infeasible."""
-        chosen = set(on)
-        proto = self.m.model.proto
-        for inst, lit in self.m.literals.items():
-            value = 1 if inst in chosen else 0
+    def infeasible(self, on: list[RuleInstance]) -> bool | None:
+        """Solve with only the instances `on` enforced.
+
+        True when proved infeasible, False when a plan exists, None when neither was
+        shown within the time limit.
+        """
+        chosen = {(inst.rule, inst.key) for inst in on}
+        for m in (self.per_type, self.m):
+            found = self._solve(m, chosen)
+            if found is None:
+                return None  # out of time (the exact model is no easier)
+            solver, code = found
+            if code == cp_model.INFEASIBLE:
+                return True
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+            if m.exact:
+                return False
+            try:
+                roster_rows(m, solver, self.settings)
+            except AssignmentError:
+                continue  # the per-type plan found does not split: ask the exact model
+            return False
+        return None
+
+    def _solve(self, m: PlanModel, chosen: set[tuple[str, str]]
+               ) -> tuple[cp_model.CpSolver, int] | None:
+        """One re-solve within this explanation's time; None when none is left."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            return None
+        proto = m.model.proto
+        for inst, lit in m.literals.items():
+            value = 1 if (inst.rule, inst.key) in chosen else 0
             domain = proto.variables[lit.index].domain
             domain[0], domain[1] = value, value
-        code = _solver(self.settings).solve(self.m.model)
+        solver = _solver(self.settings)
+        solver.parameters.max_time_in_seconds = min(self.settings.time_limit_s,
+                                                    EXPLAIN_SOLVE_S, left)
         self.solves += 1
-        if code == cp_model.INFEASIBLE:
-            return True
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return False
-        raise TimeoutError("the time limit ran out while explaining; raise --time-limit")
+        return solver, solver.solve(m.model)
 
 
 #: Explanations should name specific rules (one quota, one unit type's staff, one
@@ -114,23 +167,30 @@ def _preference(inst: RuleInstance) -> tuple[int, bool]:
     return _SPECIFIC_FIRST.index(inst.rule), not inst.key.endswith("/min")
 
 
-def explain(sc: Scenario, settings: SolveSettings) -> Explanation:
+def explain(sc: Scenario, settings: SolveSettings, seconds: float = 60.0) -> Explanation:
     """Find an irreducible set of rule instances that cannot all hold.
 
     QuickXplain (Junker, 2004): split the candidates, find which of the second
     half are needed with the first half kept, then which of the first half are
     needed with those; O(k log(n/k)) solves for a conflict of k among n. The
     result is irreducible and, among conflicts, prefers the earlier instances
-    in `_SPECIFIC_FIRST` order.
+    in `_SPECIFIC_FIRST` order. Re-solves share `seconds`; one unanswered (out of
+    time) keeps instances in the conflict, which then still cannot hold but is
+    reported as not proved irreducible.
     """
-    board = Switchboard(sc, settings)
+    verdict = is_feasible(sc, settings)
+    if verdict is None:
+        raise NoAnswer("no verdict: " + (check_feasible(sc, settings).message
+                                         or "the time limit ran out; raise --time-limit"))
+    if verdict:
+        return Explanation(feasible=True, solves=1)
+    board = Switchboard(sc, settings, seconds)
+    # every instance on is the whole model: infeasible, as the verdict above proved
     candidates = sorted(board.m.instances, key=_preference)
-    if not board.infeasible(candidates):
-        return Explanation(feasible=True, solves=board.solves)
 
     def quickxplain(background: list[RuleInstance], added: bool,
                     rest: list[RuleInstance]) -> list[RuleInstance]:
-        if added and board.infeasible(background):
+        if added and board.infeasible(background) is True:
             return []
         if len(rest) == 1:
             return rest
@@ -140,12 +200,20 @@ def explain(sc: Scenario, settings: SolveSettings) -> Explanation:
         return need_first + need_second
 
     core = quickxplain([], False, candidates)
-    proof = []
-    for member in core:
-        if board.infeasible([c for c in core if c is not member]):
-            raise AssertionError(f"conflict not irreducible: {member.label}")  # cannot happen
-        proof.append(f"without '{member.label}' the rest is feasible")
-    return Explanation(feasible=False, conflict=core, proof=proof, solves=board.solves)
+    # An unanswered solve counts as "feasible" above, which keeps instances in the
+    # conflict (it stays infeasible, perhaps not minimal); drop any proved superfluous.
+    necessary: dict[RuleInstance, bool | None] = {}
+    for member in list(core):
+        verdict = board.infeasible([c for c in core if c is not member])
+        if verdict is True:
+            core.remove(member)
+        else:
+            necessary[member] = verdict is False
+    proof = [f"without '{m.label}' the rest is feasible" if ok else
+             f"without '{m.label}' the rest was not solved within the time limit"
+             for m, ok in necessary.items() if m in core]
+    return Explanation(feasible=False, conflict=core, proof=proof, solves=board.solves + 1,
+                       irreducible=all(necessary[m] for m in core))
 
 
 # ----- repairs --------------------------------------------------------------------------
@@ -357,37 +425,55 @@ def overrides_yaml(base_file: str, repair: Repair) -> dict[str, Any]:
 
 @dataclass
 class BudgetAnswer:
-    """The least money for which the plan is feasible."""
+    """The least money for which the plan is feasible.
 
-    feasible: bool
+    `feasible` is None when there is no answer (time limit, or a model too large).
+    With `proven` false, `least_total` is the cost of a plan found (not proven least)
+    and `least_flat_ceiling` a ceiling that is feasible, with `flat_ceiling_bound` the
+    highest ceiling proved infeasible plus one step (the true least lies between).
+    """
+
+    feasible: bool | None
     least_total: Decimal | None = None
     least_flat_ceiling: Decimal | None = None
     flat_ceiling_bound: Decimal | None = None
     spending_at_flat_ceiling: dict[int, Decimal] = field(default_factory=dict)
     curve: list[tuple[int, Decimal | None]] = field(default_factory=list)
     proven: bool = True
+    #: The plan at the budget stated (`at_least_budget`), solved for the scenario's goals.
+    plan: SolveResult | None = None
 
 
-def _least(sc: Scenario, settings: SolveSettings, drop: set[str], per_year_peak: bool = False
-           ) -> tuple[int | None, bool, dict[int, int], int | None]:
-    """Least total cost (or least peak yearly spending) with some budget rules dropped."""
-    m = build(sc, rules=[r for r in RULE_REGISTRY if r not in drop])
-    if per_year_peak:
-        peak = m.model.new_int_var(0, 2**50, "peak_yearly_spending")
-        for year in sc.years:
-            m.model.add(m.vars.spending(year) <= peak)
-        m.model.add(len(sc.years) * peak >= m.vars.total_cost())  # helps the bound
-        target = peak
-    else:
-        target = GOAL_REGISTRY["min_cost"](m)
-    m.model.minimize(target)
-    solver = _solver(settings)
-    code = solver.solve(m.model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, code == cp_model.INFEASIBLE, {}, None
-    spending = {y: int(solver.value(m.vars.spending(y))) for y in sc.years}
-    return (round(solver.objective_value), code == cp_model.OPTIMAL, spending,
-            math.ceil(solver.best_objective_bound))
+def without_budget(sc: Scenario, flat_ceiling: Decimal | None = None) -> Scenario:
+    """The scenario without its total budget, and one flat yearly ceiling (or none)."""
+    budget = sc.budget.model_copy(update={"total": None, "per_year": flat_ceiling,
+                                          "by_year": {}})
+    return sc.model_copy(update={"budget": budget})
+
+
+def at_least_budget(sc: Scenario, answer: BudgetAnswer, per_year: bool) -> Scenario:
+    """The scenario at the budget an answer states (the plan to show for it)."""
+    if per_year and answer.least_flat_ceiling is not None:
+        return without_budget(sc, answer.least_flat_ceiling)
+    return sc.model_copy(update={"budget": sc.budget.model_copy(
+        update={"total": answer.least_total})})
+
+
+def _least_cost(sc: Scenario, settings: SolveSettings) -> tuple[SolveResult, int | None]:
+    """The least-cost plan of a scenario (exact, as `solve`), and its cost in model units."""
+    result = solve(sc.model_copy(update={"objective": ["min_cost"]}), settings)
+    cost = result.goals[0].value if result.roster is not None and result.goals else None
+    return result, cost
+
+
+def _spending(sc: Scenario, result: SolveResult) -> dict[int, int]:
+    """Each year's spending of a plan, in model money units."""
+    spent = dict.fromkeys(sc.years, 0)
+    assert result.roster is not None
+    for row in result.roster.rows:
+        for year in range(row.year, row.graduation_year + 1):
+            spent[year] += row.starts * sc.level(row.level).cost_scaled
+    return spent
 
 
 def _scaled_quotas(sc: Scenario, share: int) -> Scenario:
@@ -398,25 +484,72 @@ def _scaled_quotas(sc: Scenario, share: int) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def _verdict(result: SolveResult) -> bool | None:
+    return {Status.infeasible: False, Status.optimal: True, Status.feasible: True}.get(
+        result.status)
+
+
 def min_budget(sc: Scenario, settings: SolveSettings, per_year: bool = False,
-               shares: tuple[int, ...] = (80, 90, 100)) -> BudgetAnswer:
-    """The least total budget (and flat yearly ceiling), and cost against quota share."""
-    least, proven, _, _ = _least(sc, settings, {"total_budget"})
-    answer = BudgetAnswer(feasible=least is not None, proven=proven)
+               shares: tuple[int, ...] = (80, 90, 100),
+               progress: Callable[[str], None] | None = None) -> BudgetAnswer:
+    """The least total budget (and flat yearly ceiling), and cost against quota share.
+
+    Every figure comes from the exact model: the least total is the least-cost plan
+    without the total budget; the least flat ceiling is found by bisection on exact
+    feasibility verdicts between a proved lower bound (the least cost without any
+    budget, spread over the years) and the peak spending of a plan.
+    """
+    say = progress or (lambda _: None)
+    say("least total budget")
+    result, least = _least_cost(_no_total(sc), settings)
+    answer = BudgetAnswer(feasible=_verdict(result), proven=result.status == Status.optimal)
     if least is None:
+        answer.proven = answer.feasible is False
         return answer
     answer.least_total = Decimal(least) / MONEY_SCALE
     if per_year:
-        peak, peak_proven, spending, bound = _least(
-            sc, settings, {"annual_budget", "total_budget"}, per_year_peak=True)
-        if peak is not None:
-            answer.least_flat_ceiling = Decimal(peak) / MONEY_SCALE
-            answer.flat_ceiling_bound = Decimal(bound or 0) / MONEY_SCALE
-            answer.spending_at_flat_ceiling = {y: Decimal(v) / MONEY_SCALE
-                                               for y, v in spending.items()}
-            answer.proven &= peak_proven
+        _flat_ceiling(sc, settings, answer, say)
     for share in shares:
-        cost, ok, _, _ = _least(_scaled_quotas(sc, share), settings, {"total_budget"})
+        say(f"least cost at {share}% of the quotas")
+        res, cost = _least_cost(_no_total(_scaled_quotas(sc, share)), settings)
         answer.curve.append((share, None if cost is None else Decimal(cost) / MONEY_SCALE))
-        answer.proven &= ok or cost is None
+        answer.proven &= res.status in (Status.optimal, Status.infeasible)
+    say("the plan at that budget")
+    answer.plan = solve(at_least_budget(sc, answer, per_year), settings)
+    if per_year and answer.plan.roster is not None:
+        answer.spending_at_flat_ceiling = {y: Decimal(v) / MONEY_SCALE
+                                           for y, v in _spending(sc, answer.plan).items()}
     return answer
+
+
+def _no_total(sc: Scenario) -> Scenario:
+    return sc.model_copy(update={"budget": sc.budget.model_copy(update={"total": None})})
+
+
+def _flat_ceiling(sc: Scenario, settings: SolveSettings, answer: BudgetAnswer,
+                  say: Callable[[str], None]) -> None:
+    """Bisection for the least flat yearly ceiling (no total budget), in model money units."""
+    free, cost = _least_cost(without_budget(sc, None), settings)
+    if cost is None or free.roster is None:
+        answer.proven = False
+        return
+    n_years = len(sc.years)
+    low = -(-cost // n_years)  # a plan spending less each year would cost less in all
+    high = max(_spending(sc, free).values())  # a plan exists at its own peak
+    while low < high:
+        mid = (low + high) // 2
+        say(f"flat yearly ceiling: between {_plain(low)} and {_plain(high)} million VND")
+        verdict = is_feasible(without_budget(sc, Decimal(mid) / MONEY_SCALE), settings)
+        if verdict is None:
+            answer.proven = False
+            break
+        if verdict:
+            high = mid
+        else:
+            low = mid + 1
+    answer.least_flat_ceiling = Decimal(high) / MONEY_SCALE
+    answer.flat_ceiling_bound = Decimal(low) / MONEY_SCALE
+
+
+def _plain(scaled: int) -> str:
+    return f"{Decimal(scaled) / MONEY_SCALE:,f}"

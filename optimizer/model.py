@@ -28,6 +28,10 @@ LinearExpr = cp_model.LinearExprT
 
 #: Largest slack a repair may use (well inside 64-bit sums).
 SLACK_LIMIT = 2**40
+#: Most variables (units x cohorts) the exact per-unit model of one unit type may add
+#: when its unit-state flow does not fit; a type too large for both keeps per-type
+#: totals only, and no verdict rests on them alone (see `optimizer.solve.feasibility`).
+UNIT_VAR_LIMIT = 2_000
 #: Most transition variables the exact unit-state flow of one unit type may add;
 #: a larger type keeps the per-type relaxation and is split by `optimizer.solve`.
 #: Measured on the national benchmark (11 years, 2 cores): communes and districts
@@ -81,10 +85,11 @@ class PlanVariables:
         # infeasibility) the bound must not be a hidden rule, so it is loosened.
         everyone = sum(ut.units * ut.staff_per_unit for ut in sc.unit_types)
         needed = sum(sc.starters_needed(ut.id, lv) for ut in sc.unit_types for lv in ut.quotas)
+        #: Upper bound of each unit type's cohort variables.
+        self.bound = {ut.id: 2 * (everyone + needed) if loose else ut.units * ut.staff_per_unit
+                      for ut in sc.unit_types}
         for t, lv, y in sc.cohorts():
-            ut = sc.unit_type(t)
-            ub = 2 * (everyone + needed) if loose else ut.units * ut.staff_per_unit
-            self._starts[t, lv, y] = model.new_int_var(0, ub, f"start[{t},{lv},{y}]")
+            self._starts[t, lv, y] = model.new_int_var(0, self.bound[t], f"start[{t},{lv},{y}]")
         self.pay: dict[tuple[str, str, int], cp_model.IntVar] = {}
 
     def cohorts(self) -> list[tuple[str, str, int]]:
@@ -156,6 +161,29 @@ class UnitFlow:
     durations: list[int]
     arcs: list[Arc]
     x: list[cp_model.IntVar] = field(default_factory=list)
+
+
+@dataclass
+class UnitStarts:
+    """Starters of each individual unit of one type, `x[unit index, level, start year]`."""
+
+    unit_type: str
+    #: Graduation year of each (level, start year) cohort of the type.
+    ends: dict[tuple[str, int], int]
+    x: dict[tuple[int, str, int], cp_model.IntVar] = field(default_factory=dict)
+
+    def unit(self, u: int) -> list[cp_model.IntVar]:
+        """Every starter variable of unit `u`."""
+        return [v for (i, _, _), v in self.x.items() if i == u]
+
+    def cohort(self, level: str, year: int) -> list[cp_model.IntVar]:
+        """Every unit's starters of one cohort."""
+        return [v for (_, lv, y), v in self.x.items() if lv == level and y == year]
+
+    def away(self, u: int, year: int) -> list[cp_model.IntVar]:
+        """Unit `u`'s starters still in training during `year`."""
+        return [v for (i, lv, y), v in self.x.items()
+                if i == u and y <= year <= self.ends[lv, y]]
 
 
 def unit_flow_arcs(sc: Scenario, type_id: str, over: bool = False,
@@ -245,7 +273,10 @@ class PlanModel:
     slacks: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
     #: Unit types modelled exactly by a unit-state flow, by id.
     flows: dict[str, UnitFlow] = field(default_factory=dict)
-    #: How each unit type with a per-unit limit is held: "flow" (exact) or "relaxed".
+    #: Unit types modelled exactly by starters per unit, by id.
+    units: dict[str, UnitStarts] = field(default_factory=dict)
+    #: How each unit type with a per-unit limit is held: a flow or per unit (exact),
+    #: or "relaxed" (per-type totals only).
     unit_paths: dict[str, str] = field(default_factory=dict)
     #: Whether the model holds rule `unit_staff` (the flow then tracks staff per unit).
     staff_rule: bool = True
@@ -254,6 +285,16 @@ class PlanModel:
 
     def __post_init__(self) -> None:
         self.vars = PlanVariables(self.model, self.scenario, loose=self.switches)
+
+    @property
+    def relaxed(self) -> list[str]:
+        """Unit types whose per-unit limits this model holds as per-type totals only."""
+        return [t for t, path in self.unit_paths.items() if path == "relaxed"]
+
+    @property
+    def exact(self) -> bool:
+        """Whether every rule is stated exactly (no unit type relaxed to totals)."""
+        return not self.relaxed
 
     def require(self, expr: LinearExpr, sense: str, bound: int, rule: str, key: str,
                 text: str, lever: Lever | None = None) -> None:
@@ -471,9 +512,10 @@ def unit_concurrency(m: PlanModel) -> None:
     """A unit has at most its limit of staff in training at the same time.
 
     Per type, each year's people away stay within units x limit (necessary, readable).
-    Where the type's unit-state flow fits (`unit_flow_arcs`), the type's starts must
-    also be carried by that flow, which makes the per-type plan exactly the plans
-    that individual units can hold; otherwise `optimizer.solve` splits it afterwards.
+    The type's starts must also be carried by an exact per-unit model where one fits
+    (`hold_units`): the unit-state flow, else one variable per unit and cohort. Only a
+    type too large for both keeps the per-type totals alone (`PlanModel.exact` false),
+    and then a verdict needs a split of the plan over the units (`optimizer.solve`).
     """
     for ut in m.scenario.unit_types:
         if ut.concurrency >= ut.staff_per_unit:
@@ -484,7 +526,7 @@ def unit_concurrency(m: PlanModel) -> None:
                       "unit_concurrency", f"{ut.id}/{year}",
                       f"{ut.id}, {year}: at most {ut.concurrency} staff per unit away "
                       f"({cap} over {ut.units} units)")
-        _unit_flow(m, ut.id)
+        hold_units(m, ut.id)
 
 
 def unit_flow_for(sc: Scenario, type_id: str, staff_rule: bool = True,
@@ -494,8 +536,7 @@ def unit_flow_for(sc: Scenario, type_id: str, staff_rule: bool = True,
     A type has a flow when its per-unit limit can bind (concurrency below staff), it
     trains someone, and its state space fits. Without the staff rule (or with
     switches) starting beyond the staff is a transition of its own, forbidden only
-    while that rule holds. The one test of "does this type get a flow", for the
-    model and for `optimizer.solve`.
+    while that rule holds.
     """
     ut = sc.unit_type(type_id)
     if ut.concurrency >= ut.staff_per_unit:
@@ -504,14 +545,39 @@ def unit_flow_for(sc: Scenario, type_id: str, staff_rule: bool = True,
     return found if found is not None and found[0] else None
 
 
+def unit_path(sc: Scenario, type_id: str, staff_rule: bool = True,
+              switches: bool = False) -> str | None:
+    """How the exact model holds a type's per-unit limits: "flow", "units" or "relaxed".
+
+    None when they cannot bind beyond the type's totals (concurrency not below staff).
+    The one test of "is this type held exactly", for the model and `optimizer.solve`.
+    """
+    ut = sc.unit_type(type_id)
+    if ut.concurrency >= ut.staff_per_unit:
+        return None
+    if unit_flow_for(sc, type_id, staff_rule, switches) is not None:
+        return "flow"
+    cohorts = sum(len(sc.start_years(lid)) for lid in ut.quotas)
+    return "units" if ut.units * cohorts <= UNIT_VAR_LIMIT else "relaxed"
+
+
+def hold_units(m: PlanModel, type_id: str) -> None:
+    """Hold one type's per-unit limits exactly where a model fits (see `unit_path`)."""
+    path = unit_path(m.scenario, type_id, m.staff_rule, m.switches) if m.use_flows else "relaxed"
+    if path == "flow":
+        _unit_flow(m, type_id)
+    elif path == "units":
+        _unit_starts(m, type_id)
+    else:
+        m.unit_paths[type_id] = "relaxed"
+
+
 def _unit_flow(m: PlanModel, type_id: str) -> None:
     """The exact per-unit model of one unit type as a unit-state flow (see UnitFlow)."""
     sc = m.scenario
     ut = sc.unit_type(type_id)
-    found = unit_flow_for(sc, type_id, m.staff_rule, m.switches) if m.use_flows else None
-    if found is None:
-        m.unit_paths[type_id] = "relaxed"
-        return
+    found = unit_flow_for(sc, type_id, m.staff_rule, m.switches)
+    assert found is not None
     arcs, tracked = found
     flow = UnitFlow(type_id, sorted({sc.level(lid).duration_years for lid in ut.quotas}),
                     arcs)
@@ -549,6 +615,41 @@ def _unit_flow(m: PlanModel, type_id: str) -> None:
                           f"{type_id}: unit by unit, at most {ut.staff_per_unit} staff trained")
     m.flows[type_id] = flow
     m.unit_paths[type_id] = f"flow ({len(arcs):,} transitions)"
+
+
+def _unit_starts(m: PlanModel, type_id: str) -> None:
+    """The exact per-unit model of one unit type: starters per unit and cohort.
+
+    The units' starters always add up to the type's (a definition, not a rule);
+    each unit's staff and its people away each year are the rule instances. Units
+    are interchangeable, so they are ordered by their starters in the type's first
+    cohort (any plan can be renumbered that way).
+    """
+    sc = m.scenario
+    ut = sc.unit_type(type_id)
+    cohorts = [(lv, y) for t, lv, y in m.vars.cohorts() if t == type_id]
+    starts = UnitStarts(type_id, {(lv, y): sc.graduation_year(lv, y) for lv, y in cohorts})
+    for u in range(ut.units):
+        for lv, y in cohorts:
+            ub = m.vars.bound[type_id] if m.switches else ut.concurrency
+            starts.x[u, lv, y] = m.model.new_int_var(0, ub, f"unit_start[{type_id},{u},{lv},{y}]")
+    for lv, y in cohorts:
+        m.model.add(sum(starts.cohort(lv, y)) == m.vars.start(type_id, lv, y))
+    if cohorts:
+        first = cohorts[0]
+        for u in range(1, ut.units):
+            m.model.add(starts.x[u - 1, *first] >= starts.x[u, *first])
+    away = [m.model.add(sum(starts.away(u, year)) <= ut.concurrency)
+            for u in range(ut.units) for year in sc.years]
+    m.require_all(away, "unit_concurrency", f"{type_id}/units",
+                  f"{type_id}: unit by unit, at most {ut.concurrency} staff away at once")
+    if m.staff_rule:
+        staff = [m.model.add(sum(starts.unit(u)) <= ut.staff_per_unit)
+                 for u in range(ut.units)]
+        m.require_all(staff, "unit_staff", f"{type_id}/units",
+                      f"{type_id}: unit by unit, at most {ut.staff_per_unit} staff trained")
+    m.units[type_id] = starts
+    m.unit_paths[type_id] = f"per unit ({len(starts.x):,} variables)"
 
 
 Rule = Callable[[PlanModel], None]

@@ -12,6 +12,7 @@ an exact per-unit CP-SAT split as fallback (see `solve` for the two passes).
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from decimal import Decimal
 
@@ -30,15 +31,22 @@ from models.solution import (
 from optimizer.checker import Verification, verify
 from optimizer.model import (
     GOAL_REGISTRY,
+    LinearExpr,
     PlanModel,
     UnitFlow,
+    UnitStarts,
     build,
     canonical_order,
-    unit_flow_for,
+    unit_path,
 )
 
 #: Largest unit type the exact per-unit assignment model is tried on.
 EXACT_SPLIT_UNITS = 2000
+#: The tie-break stage's seed: fixed, so `--seed` cannot change the roster.
+TIE_BREAK_SEED = 0
+
+Course = tuple[int, int, str]
+"""One course handed to a unit: start year, graduation year, level."""
 
 
 class AssignmentError(Exception):
@@ -49,32 +57,73 @@ class AssignmentError(Exception):
         self.unit_type = unit_type
 
 
-def _solver(settings: SolveSettings, workers: int | None = None) -> cp_model.CpSolver:
+def _solver(settings: SolveSettings, workers: int | None = None,
+            seed: int | None = None) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = settings.time_limit_s
     p.num_workers = workers or settings.workers
-    p.random_seed = settings.seed
+    p.random_seed = settings.seed if seed is None else seed
     p.log_search_progress = settings.log
     return solver
 
 
 def check_feasible(sc: Scenario, settings: SolveSettings,
                    rules: list[str] | None = None) -> SolveResult:
-    """Is there any plan at all (under all, or the named, rules)? No objective: fast."""
+    """Is there any plan at all (under all, or the named, rules)? No objective: fast.
+
+    The verdict is exact. The per-type model (per-unit rules as totals) is solved
+    first: "infeasible" there is exact (it only relaxes), and a plan it finds that
+    splits over the units is a plan. Otherwise the model that states the per-unit
+    rules exactly (`optimizer.model.unit_path`) decides; for a type too large for it,
+    "feasible" is claimed only once its plan splits, else there is no answer.
+    """
     t0 = time.perf_counter()
-    m = build(sc, rules=rules)
-    built = time.perf_counter()
-    solver = _solver(settings)
-    code = solver.solve(m.model)
-    status = {
-        cp_model.OPTIMAL: Status.optimal,  # without objective: feasible, proven
-        cp_model.FEASIBLE: Status.optimal,
-        cp_model.INFEASIBLE: Status.infeasible,
-        cp_model.MODEL_INVALID: Status.invalid,
-    }.get(code, Status.unknown)
-    return SolveResult(status=status, build_seconds=built - t0,
-                       solve_seconds=time.perf_counter() - built, settings=settings)
+    result = SolveResult(status=Status.unknown, settings=settings)
+    for flows in (False, True):
+        m = build(sc, rules=rules, flows=flows)
+        built = time.perf_counter()
+        result.build_seconds += built - t0
+        solver = _solver(settings)
+        code = solver.solve(m.model)
+        t0 = time.perf_counter()
+        result.solve_seconds += t0 - built
+        result.status = _STATUS.get(code, Status.unknown)
+        result.message = ""
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return result
+        result.status = Status.optimal  # without objective: feasible, proven
+        try:
+            roster_rows(m, solver, settings,
+                         no_exact_split=set() if flows else exactly_held(sc, rules))
+        except AssignmentError as exc:
+            result.status = Status.unassigned
+            result.message = _too_large(m, exc)
+            if flows or exc.unit_type not in exactly_held(sc, rules):
+                return result
+        else:
+            return result
+    return result
+
+
+def exactly_held(sc: Scenario, rules: list[str] | None = None) -> set[str]:
+    """Unit types whose per-unit limits the exact model states exactly (flow or per unit)."""
+    if rules is not None and "unit_concurrency" not in rules:
+        return set()
+    staff_rule = rules is None or "unit_staff" in rules
+    return {ut.id for ut in sc.unit_types if unit_path(sc, ut.id, staff_rule) in ("flow", "units")}
+
+
+_STATUS = {cp_model.OPTIMAL: Status.optimal, cp_model.FEASIBLE: Status.feasible,
+           cp_model.INFEASIBLE: Status.infeasible, cp_model.MODEL_INVALID: Status.invalid}
+
+
+def _too_large(m: PlanModel, exc: AssignmentError) -> str:
+    """Why there is no verdict: a plan on per-type totals that the units cannot hold."""
+    if m.exact:
+        return str(exc)
+    return (f"no answer: {exc}; the per-unit limits of {', '.join(m.relaxed)} are too large "
+            "to model exactly (see README, 'Exact per-unit limits')")
 
 
 def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None) -> SolveResult:
@@ -82,12 +131,12 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
 
     First pass: the per-type model with the per-unit rules as per-type totals only
     (a relaxation), split by `assign_to_units`. If that split fails, the plan found
-    is not one the units can hold, and the goals are solved again on the model with
-    the exact unit-state flows (`optimizer.model.UnitFlow`), which is split by its
-    flows. Either way the roster is lexicographically optimal for the exact per-unit
-    rules: the relaxation's optimum, once split, is feasible for them and no worse
-    than their optimum, stage by stage. (The first pass keeps earlier rosters
-    unchanged where they could be split, and is the faster model.)
+    is not one the units can hold, and the goals are solved again on the exact model
+    (unit-state flows or starters per unit, `optimizer.model.unit_path`), which is
+    split by its own per-unit values. Either way the roster is lexicographically
+    optimal for the exact per-unit rules: the relaxation's optimum, once split, is
+    feasible for them and no worse than their optimum, stage by stage. A type too
+    large for an exact model that cannot be split gives no answer, never a verdict.
     """
     t0 = time.perf_counter()
     m = build(sc, rules=rules, flows=False)
@@ -95,25 +144,16 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
     if isinstance(staged, SolveResult):
         return staged
     goals, solver, proven, build_seconds, solve_seconds = staged
-    per_type = {c: solver.value(m.vars.start(*c)) for c in m.vars.cohorts()}
-    # A type the exact model gives a flow goes to the second pass if the greedy fails;
-    # only the others try the exact per-unit split here.
-    staff_rule = rules is None or "unit_staff" in rules
-    flowing = {ut.id for ut in sc.unit_types
-               if (rules is None or "unit_concurrency" in rules)
-               and unit_flow_for(sc, ut.id, staff_rule) is not None}
+    exact_later = exactly_held(sc, rules)
     try:
-        rows = assign_to_units(sc, per_type, time_limit_s=settings.time_limit_s,
-                               no_exact_split=flowing)
+        rows = roster_rows(m, solver, settings, no_exact_split=exact_later)
     except AssignmentError as exc:
-        if exc.unit_type not in flowing:  # the exact model would hold that type no better
-            return SolveResult(status=Status.unassigned, goals=goals,
-                               build_seconds=build_seconds, solve_seconds=solve_seconds,
-                               settings=settings, message=str(exc))
+        if exc.unit_type not in exact_later:  # the exact model would hold that type no better
+            return _no_split(exc, m, goals, build_seconds, solve_seconds, settings)
     else:
         return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
 
-    # Second pass: the exact model, split by its flows.
+    # Second pass: the exact model, split by its own per-unit values.
     t0 = time.perf_counter()
     m = build(sc, rules=rules)
     staged = _stages(m, sc, settings, t0)
@@ -124,17 +164,44 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
     goals, solver, proven, build_2, solve_2 = staged
     build_seconds += build_2
     solve_seconds += solve_2
-    per_type = {c: solver.value(m.vars.start(*c)) for c in m.vars.cohorts()}
-    # The tie-break solve is deterministic (one worker, fixed seed), so are its flows.
-    flows = {tid: (f, [solver.value(x) for x in f.x]) for tid, f in m.flows.items()}
     try:
-        rows = assign_to_units(sc, per_type, flows=flows, time_limit_s=settings.time_limit_s)
+        rows = roster_rows(m, solver, settings)
     except AssignmentError as exc:
-        paths = "; ".join(f"{t}: {p}" for t, p in m.unit_paths.items())
-        return SolveResult(status=Status.unassigned, goals=goals, build_seconds=build_seconds,
-                           solve_seconds=solve_seconds, settings=settings,
-                           message=f"{exc} (per-unit limits by type: {paths})")
+        return _no_split(exc, m, goals, build_seconds, solve_seconds, settings)
     return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
+
+
+def _no_split(exc: AssignmentError, m: PlanModel, goals: list[GoalResult], build_seconds: float,
+              solve_seconds: float, settings: SolveSettings) -> SolveResult:
+    """No answer: the best per-type plan found cannot be handed to the units.
+
+    Its goal values are no plan's values (no roster reaches them), so none is
+    reported; the message gives the first as a lower bound.
+    """
+    paths = "; ".join(f"{t}: {p}" for t, p in m.unit_paths.items())
+    bound = f"; {goals[0].name} is at least {goals[0].bound}" if goals else ""
+    return SolveResult(status=Status.unassigned, build_seconds=build_seconds,
+                       solve_seconds=solve_seconds, settings=settings,
+                       message=f"{exc} (per-unit limits by type: {paths}){bound}")
+
+
+def roster_rows(m: PlanModel, solver: cp_model.CpSolver, settings: SolveSettings,
+                 no_exact_split: set[str] | frozenset[str] = frozenset()) -> list[RosterRow]:
+    """The roster of one solution: each type's starters handed to its units."""
+    per_type = {c: solver.value(m.vars.start(*c)) for c in m.vars.cohorts()}
+    flows = {tid: (f, [solver.value(x) for x in f.x]) for tid, f in m.flows.items()}
+    units = {tid: _unit_courses(m.scenario, us, solver) for tid, us in m.units.items()}
+    return assign_to_units(m.scenario, per_type, flows=flows, units=units,
+                           time_limit_s=settings.time_limit_s, no_exact_split=no_exact_split)
+
+
+def _unit_courses(sc: Scenario, starts: UnitStarts, solver: cp_model.CpSolver
+                  ) -> list[list[Course]]:
+    """Each unit's courses, read off the per-unit starters of the exact model."""
+    courses: list[list[Course]] = [[] for _ in range(sc.unit_type(starts.unit_type).units)]
+    for (u, lv, y), var in starts.x.items():
+        courses[u] += [(y, sc.graduation_year(lv, y), lv)] * solver.value(var)
+    return courses
 
 
 def solve_verified(sc: Scenario, settings: SolveSettings
@@ -148,9 +215,19 @@ def solve_verified(sc: Scenario, settings: SolveSettings
     return result, check
 
 
+Staged = tuple[list[GoalResult], cp_model.CpSolver, bool, float, float]
+
+
 def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float
-            ) -> tuple[list[GoalResult], cp_model.CpSolver, bool, float, float] | SolveResult:
-    """The lexicographic stages and the tie-break; the last solver, or a failed result."""
+            ) -> Staged | SolveResult:
+    """The lexicographic stages and the tie-break; the last plan's values, or a failure.
+
+    Goal values are read as exact integers (never through the float objective).
+    Each stage starts from the previous stage's plan (a hint), so a later stage that
+    runs out of time still has that plan: the result is then that plan, "feasible,
+    not proven optimal". The tie-break runs on one worker with a fixed seed and no
+    hint, so the same scenario gives the same roster whatever `--workers` and `--seed`.
+    """
     stages = [(name, GOAL_REGISTRY[name](m)) for name in sc.objective]
     tie_break = canonical_order(m)
     build_seconds = time.perf_counter() - t0
@@ -158,27 +235,54 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float
 
     goals: list[GoalResult] = []
     proven = True
+    last: cp_model.CpSolver | None = None  # the solver holding the latest plan
     for name, expr in stages:
         m.model.minimize(expr)
         solver = _solver(settings)
         code = solver.solve(m.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _failed(code, settings, build_seconds, time.perf_counter() - t1, goals)
-        value = round(solver.objective_value)
+            if last is None or code != cp_model.UNKNOWN:
+                return _failed(code, settings, build_seconds, time.perf_counter() - t1, goals)
+            return _unfinished(stages, goals, last, build_seconds, t1)
+        value = int(solver.value(expr))
         optimal = code == cp_model.OPTIMAL
         proven &= optimal
-        goals.append(GoalResult(name=name, value=value, optimal=optimal,
-                                bound=round(solver.best_objective_bound)))
+        bound = value if optimal else math.ceil(solver.best_objective_bound)
+        goals.append(GoalResult(name=name, value=value, optimal=optimal, bound=min(bound, value)))
         m.model.add(expr <= value)
+        last = solver
+        _hint(m, last)
 
     # Tie-break stage: one worker, no hints, fixed seed -> the same plan every time.
+    m.model.clear_hints()
     m.model.minimize(tie_break)
-    solver = _solver(settings, workers=1)
+    solver = _solver(settings, workers=1, seed=TIE_BREAK_SEED)
     code = solver.solve(m.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _failed(code, settings, build_seconds, time.perf_counter() - t1, goals)
+        if last is None or code != cp_model.UNKNOWN:
+            return _failed(code, settings, build_seconds, time.perf_counter() - t1, goals)
+        return goals, last, False, build_seconds, time.perf_counter() - t1
     proven &= code == cp_model.OPTIMAL
     return goals, solver, proven, build_seconds, time.perf_counter() - t1
+
+
+def _hint(m: PlanModel, solver: cp_model.CpSolver) -> None:
+    """Start the next stage from this plan (every variable of the model)."""
+    m.model.clear_hints()
+    for i, value in enumerate(solver.response_proto.solution):
+        m.model.add_hint(m.model.get_int_var_from_proto_index(i), value)
+
+
+def _unfinished(stages: list[tuple[str, LinearExpr]], goals: list[GoalResult],
+                last: cp_model.CpSolver, build_seconds: float, t1: float) -> Staged:
+    """The last stage's plan when a later goal found nothing better in time.
+
+    The goals not reached keep that plan's value, not proven (bound unknown: 0).
+    """
+    for name, expr in stages[len(goals):]:
+        goals.append(GoalResult(name=name, value=int(last.value(expr)), optimal=False,
+                                bound=0))
+    return goals, last, False, build_seconds, time.perf_counter() - t1
 
 
 def _solved(m: PlanModel, solver: cp_model.CpSolver, goals: list[GoalResult], proven: bool,
@@ -292,12 +396,14 @@ def _split_exact(sc: Scenario, ut: UnitType, per_type: dict[tuple[str, str, int]
 
 def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int],
                     flows: dict[str, tuple[UnitFlow, list[int]]] | None = None,
+                    units: dict[str, list[list[Course]]] | None = None,
                     time_limit_s: float = 60.0,
                     no_exact_split: frozenset[str] | set[str] = frozenset()
                     ) -> list[RosterRow]:
     """Hand each type's starters to its units, deterministically, within every unit limit.
 
-    A type modelled by a unit-state flow is split by that flow (`_split_flow`: exact).
+    A type modelled by a unit-state flow is split by that flow (`_split_flow`: exact);
+    one modelled per unit comes with its `units` courses already.
     Any other type goes through the greedy below and, if that fails, an explicit
     per-unit CP-SAT model (`_split_exact`, up to EXACT_SPLIT_UNITS units, not for the
     types in `no_exact_split`).
@@ -320,8 +426,6 @@ def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int],
     fewest staff left first (which pairs long courses with units already used);
     only when both fail is the plan reported as impossible to split.
     """
-    Course = tuple[int, int, str]  # start year, graduation year, level
-
     def fits(held: list[Course], add: Course, drop: Course, cap: int) -> bool:
         """Whether `held` minus `drop` plus `add` stays within `cap` away every year."""
         rest = list(held)
@@ -397,7 +501,9 @@ def assign_to_units(sc: Scenario, per_type: dict[tuple[str, str, int], int],
     rows: list[RosterRow] = []
     for ut in sc.unit_types:
         ids = ut.unit_ids
-        if flows and ut.id in flows:
+        if units and ut.id in units:
+            courses = units[ut.id]
+        elif flows and ut.id in flows:
             courses = _split_flow(sc, ut, per_type, *flows[ut.id])
         else:
             try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
 from decimal import Decimal
 from typing import Any
 
+from models.loader import LoadedScenario
 from optimizer.explain import LEVER_WORDS, BudgetAnswer, Explanation, Repair
 
 
@@ -20,16 +22,35 @@ def _money(value: Decimal | None) -> str:
     return "-" if value is None else f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
+def conflict_text(exp: Explanation) -> str:
+    """Why an infeasible plan is impossible: its conflict and how it was proved."""
+    n = len(exp.conflict)
+    lines = [f"Why: these {n} rules cannot all hold together:"]
+    lines += [f"  {i}. {inst.label}" for i, inst in enumerate(exp.conflict, 1)]
+    if exp.irreducible:
+        lines.append(f"Irreducible: dropping any one of them makes the rest feasible (proved by "
+                     f"re-solving without each; {exp.solves} solves in all).")
+    else:
+        lines.append("Together they cannot hold (proved); not every one was proved necessary "
+                     f"within the time limit ({exp.solves} solves in all):")
+        lines += [f"  - {p}" for p in exp.proof if "not solved" in p]
+    return "\n".join(lines)
+
+
+def explain_command(loaded: LoadedScenario) -> str:
+    """The `trainplan explain` command line for the same scenario, variants and --set values."""
+    words = ["trainplan", "explain", str(loaded.path)]
+    words += [w for v in loaded.applied for w in ("--variant", v)]
+    words += [w for kv in loaded.sets for w in ("--set", kv)]
+    return shlex.join(words)
+
+
 def explanation_text(name: str, exp: Explanation, fixes: list[Repair],
                      combo: Repair | None, priority: list[str]) -> str:
     """The conflict and its repairs in the planner's words."""
     if exp.feasible:
         return f"{name}: feasible; there is no conflict to explain."
-    n = len(exp.conflict)
-    lines = [f"{name}: infeasible", f"Why: these {n} rules cannot all hold together:"]
-    lines += [f"  {i}. {inst.label}" for i, inst in enumerate(exp.conflict, 1)]
-    lines.append(f"Irreducible: dropping any one of them makes the rest feasible (proved by "
-                 f"re-solving without each; {exp.solves} solves in all).")
+    lines = [f"{name}: infeasible", conflict_text(exp)]
     lines.append("")
     if fixes:
         lines.append("Repairs, one lever at a time (each checked by solving the repaired plan; "
@@ -63,6 +84,7 @@ def explanation_dict(name: str, exp: Explanation, fixes: list[Repair],
         "feasible": exp.feasible,
         "conflict": [{"rule": i.rule, "instance": i.key, "words": i.label}
                      for i in exp.conflict],
+        "irreducible": exp.irreducible,
         "irreducible_proof": exp.proof,
         "solves": exp.solves,
         "repairs": [repair_dict(r) for r in fixes],
@@ -73,14 +95,21 @@ def explanation_dict(name: str, exp: Explanation, fixes: list[Repair],
 
 def budget_text(name: str, ans: BudgetAnswer) -> str:
     """The least budget and the cost curve in words."""
+    if ans.feasible is None:
+        return (f"{name}: no answer within the time limit (neither a plan nor a proof that "
+                "none exists); raise --time-limit.")
     if not ans.feasible:
         return f"{name}: infeasible even with unlimited money (run `trainplan explain`)."
     proof = "proven" if ans.proven else "not all proven optimal within the time limit"
     lines = [f"{name}: least total training budget {_money(ans.least_total)} million VND "
              f"({proof})"]
     if ans.least_flat_ceiling is not None:
-        lines.append(f"Least flat yearly ceiling: {_money(ans.least_flat_ceiling)} million VND"
-                     f" (lower bound {_money(ans.flat_ceiling_bound)})")
+        exact = ans.flat_ceiling_bound == ans.least_flat_ceiling
+        lines.append(f"Least flat yearly ceiling (no total budget): "
+                     f"{_money(ans.least_flat_ceiling)} million VND"
+                     + (" (proven: any lower ceiling is infeasible)" if exact else
+                        f" (feasible; the least lies between {_money(ans.flat_ceiling_bound)} "
+                        "and this)"))
         lines += [f"  {y}: {_money(v)}" for y, v in ans.spending_at_flat_ceiling.items()]
     lines.append("Lowest cost by share of every quota met:")
     lines += [f"  {share:>3}%: " + ("infeasible" if cost is None else
