@@ -28,6 +28,7 @@ import yaml
 from models.loader import LoadedScenario, Problem, ScenarioError, load_scenario
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
+from models.workbook import WORKBOOK_SUFFIXES, ignored_sheets
 from optimizer.checker import Verification
 from optimizer.explain import (
     SLACK_LEVERS,
@@ -97,6 +98,8 @@ def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = (),
         loaded = load_scenario(path, variants, sets)
     except ScenarioError as exc:
         _invalid(exc)
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        loaded.warnings += ignored_sheets(Path(path))
     warned = set() if warned is None else warned
     for warning in map(str, loaded.warnings):
         if warning not in warned:
@@ -551,13 +554,20 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               help="Scenario whose figures fill the template as the example "
                    "[default: Bến Tre 2010-2020].")
 @click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
-              help="Language of the explanations in the template.")
-def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang) -> None:
+              help="Language of the sheet and field names and their explanations "
+                   "(either is read back).")
+@click.option("--blank", is_flag=True,
+              help="Leave the sheets empty (headers only; the example's level ids and names "
+                   "stay, as the quota columns are named after them).")
+def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) -> None:
     """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
     _check_xlsx_path(xlsx_path)
-    sc = _load(from_scenario).scenario
+    try:  # the example's own oddities are not the planner's: no warnings here
+        sc = load_scenario(from_scenario).scenario
+    except ScenarioError as exc:
+        _invalid(exc)
     with _writing(xlsx_path):
-        write_template(Path(xlsx_path), sc, lang)
+        write_template(Path(xlsx_path), sc, lang, blank)
     _wrote(xlsx_path, lang)
     sys.exit(EXIT_OK)
 
