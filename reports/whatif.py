@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -229,7 +230,8 @@ def sweep_text(sweep: Sweep, rows: list[dict[str, str]], lang: Lang = "en",
     lines = [say("points", name=sweep.name, n=len(rows), tally=tally), *table]
     hidden = [heads[c] for c in columns if c not in kept]
     if hidden:
-        lines.append(say("hidden", n=len(hidden), names=", ".join(hidden)))
+        lines += textwrap.wrap(say("hidden", n=len(hidden), names=", ".join(hidden)),
+                               SWEEP_WIDTH)
     return "\n".join(lines)
 
 

@@ -126,6 +126,9 @@ def test_sweep_table_fits_100_columns_with_separators(tmp_path):
     assert all(len(line) <= 100 for line in lines), max(lines, key=len)
     assert "13,000" in result.stdout
     assert "--wide" in result.stdout  # the columns left out are named
+    vi = _sweep(tmp_path, "--lang", "vi")
+    assert all(len(line) <= 100 for line in vi.stdout.splitlines())
+    assert "13.000" in vi.stdout and "--wide" in vi.stdout
 
 
 def test_sweep_wide_shows_every_column(tmp_path):
