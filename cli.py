@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -27,6 +28,7 @@ import yaml
 from models.loader import LoadedScenario, Problem, ScenarioError, load_scenario
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
+from models.workbook import WORKBOOK_SUFFIXES, ignored_sheets
 from optimizer.checker import Verification, verify
 from optimizer.explain import (
     SLACK_LEVERS,
@@ -54,15 +56,23 @@ from reports.excel import write_template, write_workbook
 from reports.explain import (
     budget_dict,
     budget_text,
+    check_dict,
     conflict_text,
     explain_command,
     explanation_dict,
     explanation_text,
 )
 from reports.html import html_report
-from reports.i18n import Lang
+from reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
 from reports.tables import scenario_yaml, terminal_report, write_atomic, write_outputs
-from reports.whatif import compare_dict, compare_text, frontier_text, sweep_text, write_compare
+from reports.whatif import (
+    compare_dict,
+    compare_text,
+    frontier_text,
+    sweep_text,
+    time_left,
+    write_compare,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 #: Seconds `check` gives the explanation after its verdict (`explain` takes its time limit).
@@ -88,18 +98,30 @@ def _writing(what: str) -> Iterator[None]:
 
 
 def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = (),
-          warned: set[str] | None = None) -> LoadedScenario:
+          warned: set[str] | None = None, lang: Lang = "en") -> LoadedScenario:
     """Load a scenario or exit 2; print its warnings (each once, when `warned` is shared)."""
     try:
         loaded = load_scenario(path, variants, sets)
     except ScenarioError as exc:
         _invalid(exc)
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        loaded.warnings += ignored_sheets(Path(path))
     warned = set() if warned is None else warned
     for warning in map(str, loaded.warnings):
         if warning not in warned:
             warned.add(warning)
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(words(CLI_TEXT, "warning", lang, text=warning), err=True)
     return loaded
+
+
+def _wrote(path: Path | str, lang: Lang, err: bool = False) -> None:
+    """Say that a file was written, in the reader's language."""
+    click.echo(words(CLI_TEXT, "wrote", lang, path=path), err=err)
+
+
+def _as_text(item: str | None) -> str:
+    """What the progress bar shows after the bar: the time left, once known."""
+    return item or ""
 
 
 def _exit_code(status: Status) -> int:
@@ -139,6 +161,11 @@ _html_png = [
 ]
 
 
+lang_option = click.option(
+    "--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+    help="Language of what is printed: words, number formats, warnings.")
+
+
 _settings = [
     click.option("--time-limit", "time_limit", type=click.FloatRange(min=0, min_open=True),
                  default=60.0, show_default=True, help="Seconds per solve stage."),
@@ -170,13 +197,32 @@ html_png_options = _options(_html_png)
 scenario_options = _options(_scenario)
 
 
+def _epilog(example: str, codes: list[tuple[int, str]]) -> str:
+    """A command's --help ending: an example to copy, then its exit codes."""
+    lines = ["\b", "Example:", *[f"  {line}" for line in example.splitlines()], "", "\b",
+             "Exit codes:"]
+    lines += [f"  {code:<3} {meaning}" for code, meaning in codes]
+    return "\n".join(lines)
+
+
+INVALID = (EXIT_INVALID, "invalid input: the scenario file or an option is wrong")
+NO_ANSWER = (EXIT_NO_ANSWER, "no answer: the time limit ran out first (or the plan could not "
+                             "be assigned to units)")
+UNVERIFIED = (EXIT_UNVERIFIED, "the independent checker found violations (a bug; please "
+                               "report it)")
+
+
 @click.group()
 @click.version_option(package_name="trainplan")
 def main() -> None:
     """Plan multi-year training of social-work staff, and prove the plan holds."""
 
 
-@main.command("solve")
+@main.command("solve", epilog=_epilog(
+    "trainplan solve scenarios/ben_tre_2010_2020.yaml --out out --xlsx out/plan.xlsx --lang vi",
+    [(EXIT_OK, "a plan was found and verified (optimal, or the best within the time limit)"),
+     INVALID, (EXIT_INFEASIBLE, "infeasible: no plan meets every rule (run `trainplan explain`)"),
+     NO_ANSWER, UNVERIFIED]))
 @scenario_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for roster.csv and summary.json.")
@@ -192,7 +238,7 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
     if xlsx_path is not None:
         _check_xlsx_path(xlsx_path)
-    loaded = _load(scenario, variants, sets)
+    loaded = _load(scenario, variants, sets, lang=lang)
     sc = loaded.scenario
     result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers,
                                                      seed=seed))
@@ -208,37 +254,57 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     written += _write_html_png(sc, result, check, lang, html_path, png_dir)
     click.echo(terminal_report(sc, result, check, lang))
     for path in written:
-        click.echo(f"wrote {path}")
+        _wrote(path, lang)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
 
 
-@main.command("check")
+@main.command("check", epilog=_epilog(
+    "trainplan check scenarios/ben_tre_2010_2020.yaml --set budget.total=30000 --json",
+    [(EXIT_OK, "feasible: some plan meets every rule"), INVALID,
+     (EXIT_INFEASIBLE, "infeasible: no plan meets every rule (the reason is printed)"),
+     NO_ANSWER]))
 @scenario_options
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the verdict as JSON (with the explanation, as `explain --json` "
+                   "gives it, when no plan exists).")
+@lang_option
 @settings_options
-def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
-              time_limit: float, workers: int, seed: int) -> None:
+def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], as_json: bool,
+              lang: Lang, time_limit: float, workers: int, seed: int) -> None:
     """Say whether any plan meets every rule (fast); if none does, explain why."""
-    loaded = _load(scenario, variants, sets)
+    loaded = _load(scenario, variants, sets, lang=lang)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
     result = check_feasible(loaded.scenario, settings)
-    verdict = {Status.optimal: "feasible", Status.infeasible: "infeasible"}.get(
-        result.status, f"no answer ({result.status.value})")
-    click.echo(f"{loaded.scenario.name}: {verdict}"
-               + (f"\n{result.message}" if result.message else ""))
+    name = loaded.scenario.name
+    if not as_json:  # the verdict first: the explanation only adds to it
+        verdict = (words(CLI_TEXT, "feasible", lang) if result.status == Status.optimal
+                   else status_text(result.status, lang))
+        click.echo(words(CLI_TEXT, "check_verdict", lang, name=name, verdict=verdict))
+        if result.message:
+            click.echo(result.message)
+    exp, unfinished = None, ""
     if result.status == Status.infeasible:
-        # The verdict is proven and printed; the explanation only adds to it.
         try:
-            click.echo(conflict_text(explain(loaded.scenario, settings, CHECK_EXPLAIN_S)))
+            exp = explain(loaded.scenario, settings, CHECK_EXPLAIN_S)
         except NoAnswer as exc:
-            click.echo(f"The explanation could not finish: {exc}")
-        click.echo(f"Priced repairs: {explain_command(loaded)}")
+            unfinished = str(exc)
+    if as_json:
+        out = (check_dict(name, result.status) if exp is None
+               else explanation_dict(name, exp, [], None, []))
+        out.update({"message": result.message} if result.message else {})
+        out.update({"explanation_unfinished": unfinished} if unfinished else {})
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    elif result.status == Status.infeasible:
+        click.echo(conflict_text(exp, lang) if exp is not None
+                   else words(EXPLAIN_TEXT, "unfinished", lang, why=unfinished))
+        click.echo(words(EXPLAIN_TEXT, "priced_repairs", lang, command=explain_command(loaded)))
     sys.exit(_exit_code(result.status))
 
 
 def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str],
-             repairs_out: str | None, as_json: bool) -> int:
+             repairs_out: str | None, as_json: bool, lang: Lang = "en") -> int:
     sc = loaded.scenario
     try:
         exp = explain(sc, settings, settings.time_limit_s)
@@ -251,7 +317,7 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
         click.echo(json.dumps(explanation_dict(sc.name, exp, fixes, combo, priority),
                               indent=2, ensure_ascii=False))
     else:
-        click.echo(explanation_text(sc.name, exp, fixes, combo, priority))
+        click.echo(explanation_text(sc.name, exp, fixes, combo, priority, lang))
     if repairs_out is not None:
         named = [(f"repair-{r.lever}", r) for r in fixes]
         named += [("repair-combination", combo)] if combo is not None else []
@@ -263,23 +329,28 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
             with _writing(str(path)):
                 write_atomic(path, text)
             if not as_json:
-                click.echo(f"wrote {path}")
+                _wrote(path, lang)
     return EXIT_OK if exp.feasible else EXIT_INFEASIBLE
 
 
-@main.command("explain")
+@main.command("explain", epilog=_epilog(
+    "trainplan explain scenarios/ben_tre_variants.yaml --variant early-deadline \\\n"
+    "  --repairs-out out/repairs",
+    [(EXIT_OK, "feasible: there is nothing to explain"), INVALID,
+     (EXIT_INFEASIBLE, "infeasible: the conflict and its repairs are printed"), NO_ANSWER]))
 @scenario_options
 @click.option("--priority", default=",".join(SLACK_LEVERS), show_default=True,
               help="Levers for the cheapest combination, the ones to pull first first.")
 @click.option("--repairs-out", type=click.Path(file_okay=False), default=None,
               help="Write each repair as a scenario override file into this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@lang_option
 @settings_options
 def explain_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
-                priority: str, repairs_out: str | None, as_json: bool, time_limit: float,
-                workers: int, seed: int) -> None:
+                priority: str, repairs_out: str | None, as_json: bool, lang: Lang,
+                time_limit: float, workers: int, seed: int) -> None:
     """Say exactly why a plan is impossible, and price the smallest repairs."""
-    loaded = _load(scenario, variants, sets)
+    loaded = _load(scenario, variants, sets, lang=lang)
     levers = [p.strip() for p in priority.split(",") if p.strip()]
     unknown = [p for p in levers if p not in SLACK_LEVERS]
     if unknown:
@@ -287,10 +358,14 @@ def explain_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                    f"{', '.join(SLACK_LEVERS)}", err=True)
         sys.exit(EXIT_INVALID)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
-    sys.exit(_explain(loaded, settings, levers, repairs_out, as_json))
+    sys.exit(_explain(loaded, settings, levers, repairs_out, as_json, lang))
 
 
-@main.command("min-budget")
+@main.command("min-budget", epilog=_epilog(
+    "trainplan min-budget scenarios/ben_tre_2010_2020.yaml --per-year --out out/least",
+    [(EXIT_OK, "the least budget was found, with a verified plan at it"), INVALID,
+     (EXIT_INFEASIBLE, "infeasible even with unlimited money (run `trainplan explain`)"),
+     NO_ANSWER, UNVERIFIED]))
 @scenario_options
 @click.option("--per-year", is_flag=True, help="Also find the least flat yearly ceiling.")
 @click.option("--shares", default="80,90,100", show_default=True,
@@ -307,7 +382,7 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
                    html_path: str | None, png_dir: str | None, time_limit: float, workers: int,
                    seed: int) -> None:
     """The least training budget for which the plan is feasible, with its roster."""
-    loaded = _load(scenario, variants, sets)
+    loaded = _load(scenario, variants, sets, lang=lang)
     try:
         share_list = tuple(int(x) for x in shares.split(","))
         assert all(0 < x <= 100 for x in share_list)
@@ -320,8 +395,9 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
     if sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
     if not answer.feasible:
-        click.echo(budget_text(loaded.scenario.name, answer))
+        click.echo(budget_text(loaded.scenario.name, answer, lang))
         sys.exit(EXIT_INFEASIBLE if answer.feasible is False else EXIT_NO_ANSWER)
+    # the plan shown is the plan at the figure stated, verified like every roster
     at_least = at_least_budget(loaded.scenario, answer, per_year)
     result = answer.plan
     assert result is not None
@@ -331,16 +407,16 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
         out["roster_verified"] = None if check is None else check.ok
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        click.echo(budget_text(loaded.scenario.name, answer))
-        click.echo("\nThe plan at the least flat yearly ceiling (no total budget):" if per_year
-                   else "\nThe plan at the least total budget:")
+        click.echo(budget_text(loaded.scenario.name, answer, lang))
+        click.echo("\n" + words(EXPLAIN_TEXT, "plan_at_flat" if per_year else "plan_at_total",
+                                 lang))
         click.echo(terminal_report(at_least, result, check, lang))
     if out_dir is not None:
         with _writing(out_dir):
             for path in write_outputs(Path(out_dir), at_least, result, check):
-                click.echo(f"wrote {path}", err=as_json)
+                _wrote(path, lang, err=as_json)
     for path in _write_html_png(at_least, result, check, lang, html_path, png_dir):
-        click.echo(f"wrote {path}", err=as_json)
+        _wrote(path, lang, err=as_json)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
@@ -351,24 +427,33 @@ def _progress(step: str) -> None:
     click.echo(f"\r\033[K... {step}", err=True, nl=False)
 
 
-@main.command("show")
+@main.command("show", epilog=_epilog(
+    "trainplan show scenarios/ben_tre_variants.yaml --variant early-deadline",
+    [(EXIT_OK, "the effective scenario was printed"), INVALID]))
 @scenario_options
-def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]) -> None:
+@lang_option
+def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
+             lang: Lang) -> None:
     """Print the effective scenario: base files, variants and --set values merged."""
-    loaded = _load(scenario, variants, sets)
+    loaded = _load(scenario, variants, sets, lang=lang)
     click.echo(scenario_yaml(loaded))
 
 
-@main.command("compare")
+@main.command("compare", epilog=_epilog(
+    "trainplan compare scenarios/ben_tre_options.yaml:lean-years \\\n"
+    "  scenarios/ben_tre_options.yaml:slow-start --out out/compare",
+    [(EXIT_OK, "every scenario has an answer (an infeasible one counts as an answer)"),
+     INVALID, NO_ANSWER, UNVERIFIED]))
 @click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Set a value in every scenario, e.g. budget.per_year=6000 (repeatable).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write comparison.csv, roster_differences.csv and comparison.json here.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@lang_option
 @settings_options
 def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str | None,
-                as_json: bool, time_limit: float, workers: int, seed: int) -> None:
+                as_json: bool, lang: Lang, time_limit: float, workers: int, seed: int) -> None:
     """Solve two or more scenarios side by side; each is FILE or FILE:variant[+variant...]."""
     if len(scenarios) < 2:
         _invalid(ScenarioError([Problem("compare", None, "", "name at least two scenarios, "
@@ -378,27 +463,32 @@ def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str 
     except ScenarioError as exc:
         _invalid(exc)
     warned: set[str] = set()
-    loaded = [(label, _load(path, tuple(variants), sets, warned))
+    loaded = [(label, _load(path, tuple(variants), sets, warned, lang))
               for label, (path, variants) in zip(labels(specs), specs, strict=True)]
     compared = compare(loaded, SolveSettings(time_limit_s=time_limit, workers=workers,
                                              seed=seed))
     if as_json:
         click.echo(json.dumps(compare_dict(compared), indent=2, ensure_ascii=False))
     else:
-        click.echo(compare_text(compared))
+        click.echo(compare_text(compared, lang))
     written: list[Path] = []
     if out_dir:
         with _writing(out_dir):
             written = write_compare(Path(out_dir), compared)
     for path in written:
-        click.echo(f"wrote {path}", err=as_json)
+        _wrote(path, lang, err=as_json)
     codes = [EXIT_UNVERIFIED if c.check is not None and not c.check.ok
              else EXIT_OK if c.result.status == Status.infeasible
              else _exit_code(c.result.status) for c in compared]
     sys.exit(max(codes))
 
 
-@main.command("sweep")
+@main.command("sweep", epilog=_epilog(
+    "trainplan sweep scenarios/ben_tre_2010_2020.yaml --grid budget.total=36000:60000:2000 \\\n"
+    "  --grid capacity.starts_per_year=50,60,70,80 --out out/sweep.csv",
+    [(EXIT_OK, "every point has an answer (feasible or infeasible)"), INVALID,
+     (EXIT_NO_ANSWER, "some point had no answer within the time limit"), UNVERIFIED,
+     (130, "interrupted: finished points are saved; run the same command to resume")]))
 @scenario_options
 @click.option("--grid", "grids", multiple=True, metavar="KEY=VALUES",
               help="Values of one key: start:stop:step (stop included) or v1,v2,... "
@@ -421,12 +511,15 @@ def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str 
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
 @click.option("--first-goal", is_flag=True,
               help="Minimise only the scenario's first goal at each point (faster).")
+@click.option("--wide", is_flag=True,
+              help="Print every column of the table (by default it fits 100 characters).")
+@lang_option
 def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               grids: tuple[str, ...], out_file: str | None, along: str | None, backend: str,
               scheduler: str | None, jobs: int | None, time_limit: float, workers: int,
-              seed: int, first_goal: bool) -> None:
+              seed: int, first_goal: bool, wide: bool, lang: Lang) -> None:
     """Solve every combination of grid values; print a table and the feasibility frontier."""
-    loaded = _load(scenario, variants, sets)
+    loaded = _load(scenario, variants, sets, lang=lang)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
     try:
         sweep = plan_sweep(loaded, list(grids), settings, first_goal)
@@ -443,37 +536,45 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
         _invalid(exc)
     jobs = jobs or default_jobs(workers)
     if jobs * workers > default_jobs(1) and not scheduler:
-        click.echo(f"warning: {jobs} solves x {workers} solver threads exceed the "
-                   f"{default_jobs(1)} cores", err=True)
+        click.echo(words(CLI_TEXT, "warning", lang, text=words(
+            CLI_TEXT, "cores", lang, jobs=jobs, workers=workers, cores=default_jobs(1))),
+            err=True)
     if run.rows:
-        click.echo(f"resumed: {len(run.rows)} done, {len(run.todo)} to go", err=True)
+        click.echo(words(CLI_TEXT, "resumed", lang, done=len(run.rows), todo=len(run.todo)),
+                   err=True)
     shown = sys.stderr.isatty()
-    bar = click.progressbar(length=len(run.todo), label="solving", file=sys.stderr)
+    bar = click.progressbar(length=len(run.todo), label=words(CLI_TEXT, "solving", lang),
+                            file=sys.stderr, show_eta=False, item_show_func=_as_text)
+    started = time.monotonic()
     try:
         with bar if shown else contextlib.nullcontext(), _writing(str(out_file)):
             for _ in run.results(backend, jobs, scheduler):
                 if shown:
-                    bar.update(1)
+                    bar.update(1, time_left(bar.pos + 1, len(run.todo),
+                                            time.monotonic() - started, lang))
     except ScenarioError as exc:
         _invalid(exc)
     except KeyboardInterrupt:
-        click.echo(f"interrupted: {len(run.rows)} of {len(sweep.points)} points saved"
-                   f"{f' in {out_file}' if out_file else ''}; run the same command to resume",
-                   err=True)
+        where = words(CLI_TEXT, "saved_in", lang, path=out_file) if out_file else ""
+        click.echo(words(CLI_TEXT, "interrupted", lang, done=len(run.rows),
+                         total=len(sweep.points), where=where), err=True)
         sys.exit(130)
     with _writing(str(out_file)):
         rows = run.finish()
-    click.echo(sweep_text(sweep, rows))
-    click.echo("\n" + frontier_text(frontier(sweep, rows, along), along))
+    click.echo(sweep_text(sweep, rows, lang, wide))
+    click.echo("\n" + frontier_text(frontier(sweep, rows, along), along, lang))
     if out_file:
-        click.echo(f"wrote {out_file}", err=True)
+        _wrote(out_file, lang, err=True)
     answered = (*FEASIBLE, Status.infeasible.name)
     sys.exit(EXIT_UNVERIFIED if any(r["verified"] == "no" for r in rows)
              else EXIT_NO_ANSWER if any(r["status"] not in answered for r in rows)
              else EXIT_OK)
 
 
-@main.command("template")
+@main.command("template", epilog=_epilog(
+    "trainplan template --xlsx new-plan.xlsx --lang vi --blank",
+    [(EXIT_OK, "the workbook was written"),
+     (EXIT_INVALID, "invalid input: a wrong --xlsx path or --from scenario")]))
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), required=True,
               help="The workbook to write, e.g. new-plan.xlsx.")
 @click.option("--from", "from_scenario", type=click.Path(dir_okay=False),
@@ -482,14 +583,21 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               help="Scenario whose figures fill the template as the example "
                    "[default: Bến Tre 2010-2020].")
 @click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
-              help="Language of the explanations in the template.")
-def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang) -> None:
+              help="Language of the sheet and field names and their explanations "
+                   "(either is read back).")
+@click.option("--blank", is_flag=True,
+              help="Leave the sheets empty (headers only; the example's level ids and names "
+                   "stay, as the quota columns are named after them).")
+def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) -> None:
     """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
     _check_xlsx_path(xlsx_path)
-    sc = _load(from_scenario).scenario
+    try:  # the example's own oddities are not the planner's: no warnings here
+        sc = load_scenario(from_scenario).scenario
+    except ScenarioError as exc:
+        _invalid(exc)
     with _writing(xlsx_path):
-        write_template(Path(xlsx_path), sc, lang)
-    click.echo(f"wrote {xlsx_path}")
+        write_template(Path(xlsx_path), sc, lang, blank)
+    _wrote(xlsx_path, lang)
     sys.exit(EXIT_OK)
 
 

@@ -27,6 +27,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.loader import Origins, Problem, ScenarioError
@@ -75,7 +76,7 @@ BUDGET_ROWS = [
            "tổng kinh phí đào tạo cả giai đoạn (triệu đồng)"),
     Column("per_year", "yearly ceiling on training spending (million VND); "
            "other years on sheet 'by_year'", "mức trần chi đào tạo mỗi năm (triệu đồng); "
-           "năm riêng ghi ở trang 'by_year'"),
+           "năm riêng ghi ở trang 'theo năm'"),
 ]
 PHASES = [
     Column("id", "short name, e.g. 2010-2015", "tên giai đoạn, ví dụ 2010-2015"),
@@ -108,7 +109,7 @@ UNIT_TYPES = [
            "số người mỗi đơn vị theo lời văn kế hoạch (không bắt buộc)", 16),
 ]
 UNITS = [
-    Column("unit_type", "unit type id (sheet unit_types)", "mã loại đơn vị (trang unit_types)"),
+    Column("unit_type", "unit type id (sheet unit_types)", "mã loại đơn vị (trang 'loại đơn vị')"),
     Column("id", "unit id", "mã đơn vị"),
     Column("name", "unit name", "tên đơn vị", 28),
 ]
@@ -156,6 +157,66 @@ FREE_TEXT = {"name", "description", "source", "label", "label_vi", "label_en"}
 YEAR_KEYS = {"year", "first_year", "last_year", "by_year", "horizon.first_year",
              "horizon.last_year"}
 
+#: Sheet names in a Vietnamese template (read back in either language).
+SHEET_VI = {
+    README_SHEET: "hướng dẫn", "plan": "kế hoạch", "phases": "giai đoạn", "levels": "trình độ",
+    "unit_types": "loại đơn vị", "units": "đơn vị", "capacity": "quy mô đào tạo",
+    "by_year": "theo năm", "budget": "kinh phí", "sources": "nguồn kinh phí", "milestones": "mốc",
+}
+#: Field names in a Vietnamese template; fields named after a level id are in FIELD_VI_OF.
+FIELD_VI = {
+    "name": "tên", "description": "mô tả", "source": "căn cứ", "horizon.first_year": "năm đầu",
+    "horizon.last_year": "năm cuối", "objective": "mục tiêu",
+    "stated_total_people": "tổng số người kế hoạch nêu", "total": "tổng kinh phí",
+    "per_year": "mức trần mỗi năm", "id": "mã", "first_year": "năm đầu",
+    "last_year": "năm cuối", "label_vi": "tên tiếng Việt", "label_en": "tên tiếng Anh",
+    "duration_years": "số năm học", "cost_per_trainee_year": "chi phí mỗi người mỗi năm",
+    "completion_rate_percent": "tỷ lệ tốt nghiệp %",
+    "stated_level_totals": "tổng số người kế hoạch nêu", "units": "số đơn vị",
+    "staff_per_unit": "số người mỗi đơn vị",
+    "max_in_training_per_unit": "tối đa đi học cùng lúc",
+    "stated_minimum_per_unit": "số người mỗi đơn vị theo lời văn", "unit_type": "loại đơn vị",
+    "level": "trình độ", "starts_per_year": "tuyển mới mỗi năm",
+    "min_starts_per_year": "tuyển mới tối thiểu mỗi năm", "seats": "chỗ học",
+    "label": "nội dung", "amount": "số tiền", "levels": "trình độ",
+    "unit_types": "loại đơn vị", "by_year": "đến năm", "people": "số người",
+    "share_percent": "tỷ lệ %", "year": "năm", "capacity.starts_by_year": "tuyển mới",
+    "capacity.seats_by_year": "chỗ học", "budget.by_year": "mức trần kinh phí",
+}
+#: Fields named after a level id: (prefix, suffix) of the key -> the Vietnamese name.
+FIELD_VI_OF = {
+    ("quotas.", ""): "chỉ tiêu {level}", ("quotas.", ".mode"): "loại chỉ tiêu {level}",
+    ("capacity.by_level.", ".starts_by_year"): "tuyển mới {level}",
+    ("capacity.by_level.", ".seats_by_year"): "chỗ học {level}",
+}
+#: The key/value sheets' own header row.
+KEY_VALUE_HEADS: dict[Lang, tuple[str, str, str]] = {
+    "en": ("field", "value", "meaning"), "vi": ("trường", "giá trị", "ý nghĩa")}
+#: Quota kinds, offered as a dropdown.
+MODES = ("exact", "at_least", "at_most")
+#: Rows a dropdown covers below the explanations.
+DROPDOWN_ROWS = 500
+
+
+def field_name(key: str, lang: Lang) -> str:
+    """A field's name on the sheet: the scenario key, or its Vietnamese name."""
+    if lang == "en":
+        return key
+    if key in FIELD_VI:
+        return FIELD_VI[key]
+    for (prefix, suffix), name in FIELD_VI_OF.items():
+        if key.startswith(prefix) and key.endswith(suffix):
+            level = key[len(prefix):len(key) - len(suffix)]
+            if level and "." not in level:
+                return name.format(level=level)
+    return key
+
+
+def sheet_name(sheet: str, lang: Lang) -> str:
+    """A sheet's title in `lang`."""
+    return SHEET_VI.get(sheet, sheet) if lang == "vi" else sheet
+
+
 README_TEXT: dict[Lang, list[str]] = {
     "en": [
         "trainplan scenario workbook",
@@ -168,7 +229,8 @@ README_TEXT: dict[Lang, list[str]] = {
         "units (optional names of individual units), capacity (places and seats), budget, "
         "by_year (per-year places, seats and ceilings; blank = the usual figure), sources, "
         "milestones.",
-        "Formulas are allowed: the value Excel saved is read. Macros are never run.",
+        "Formulas are allowed: the value Excel saved is read. Macros are never run. Sheets of "
+        "your own (notes) are ignored.",
     ],
     "vi": [
         "Sổ kế hoạch đào tạo (trainplan)",
@@ -176,12 +238,14 @@ README_TEXT: dict[Lang, list[str]] = {
         "Dòng 1 mỗi trang là tên trường (không sửa); dòng 2 giải thích nội dung và đơn vị; "
         "số liệu bắt đầu từ dòng 3.",
         "Tiền tính bằng triệu đồng, người tính bằng số nguyên, tỷ lệ tính bằng phần trăm.",
-        "Các trang: plan (tên, năm, mục tiêu), phases (giai đoạn), levels (trình độ), "
-        "unit_types (loại đơn vị; mỗi trình độ một cột chỉ tiêu; để trống = không có; cột "
-        ".mode: exact, at_least hoặc at_most), units (tên từng đơn vị, không bắt buộc), "
-        "capacity (chỉ tiêu tuyển và chỗ học), budget (kinh phí), by_year (số liệu riêng "
-        "từng năm; để trống = mức chung), sources (nguồn kinh phí), milestones (mốc).",
-        "Có thể dùng công thức: giá trị Excel đã lưu được đọc. Macro không bao giờ được chạy.",
+        "Các trang: kế hoạch (tên, năm, mục tiêu), giai đoạn, trình độ, loại đơn vị (mỗi "
+        "trình độ một cột chỉ tiêu; để trống = không có; cột 'loại chỉ tiêu': chọn exact, "
+        "at_least hoặc at_most), đơn vị (tên từng đơn vị, không bắt buộc), quy mô đào tạo "
+        "(chỉ tiêu tuyển và chỗ học), kinh phí, theo năm (số liệu riêng từng năm; để trống = "
+        "mức chung), nguồn kinh phí, mốc. Tên trang và tên trường bằng tiếng Anh cũng được "
+        "đọc.",
+        "Có thể dùng công thức: giá trị Excel đã lưu được đọc. Macro không bao giờ được chạy. "
+        "Các trang riêng của bạn (ghi chú) được bỏ qua.",
     ],
 }
 
@@ -218,9 +282,9 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, key: str) -> None:
 def _table(wb: Workbook, title: str, columns: list[Column], rows: list[list[Any]],
            lang: Lang) -> Worksheet:
     """A table sheet: field names, explanations, then one row per item."""
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(sheet_name(title, lang))
     for j, column in enumerate(columns, start=1):
-        head = ws.cell(row=1, column=j, value=column.key)
+        head = ws.cell(row=1, column=j, value=field_name(column.key, lang))
         head.font, head.fill = Font(bold=True), HEADER_FILL
         note = ws.cell(row=2, column=j, value=column.vi if lang == "vi" else column.en)
         note.font, note.alignment = NOTE_FONT, Alignment(wrap_text=True, vertical="top")
@@ -236,12 +300,12 @@ def _table(wb: Workbook, title: str, columns: list[Column], rows: list[list[Any]
 def _key_values(wb: Workbook, title: str, rows: list[Column], values: dict[str, Any],
                 lang: Lang) -> Worksheet:
     """A key/value sheet: one field per row, its value, and what it means."""
-    ws = wb.create_sheet(title)
-    for j, head in enumerate(("field", "value", "meaning"), start=1):
+    ws = wb.create_sheet(sheet_name(title, lang))
+    for j, head in enumerate(KEY_VALUE_HEADS[lang], start=1):
         cell = ws.cell(row=1, column=j, value=head)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     for i, column in enumerate(rows, start=2):
-        ws.cell(row=i, column=1, value=column.key)
+        ws.cell(row=i, column=1, value=field_name(column.key, lang))
         _put(ws, i, 2, values.get(column.key), column.key)
         ws.cell(row=i, column=3, value=column.vi if lang == "vi" else column.en).font = NOTE_FONT
     for letter, width in (("A", 22), ("B", 40), ("C", 70)):
@@ -298,41 +362,106 @@ def _by_year_rows(sc: Scenario) -> list[list[Any]]:
     return rows
 
 
-def template_workbook(sc: Scenario, lang: Lang = "en") -> Workbook:
-    """The template, filled with a scenario's figures as the worked example."""
+def template_workbook(sc: Scenario, lang: Lang = "en", blank: bool = False) -> Workbook:
+    """The template, filled with a scenario's figures as the worked example.
+
+    `blank` leaves every sheet empty but the level ids and names (the quota and
+    per-year columns are named after the levels); the planner changes both together.
+    """
     wb = Workbook()
     readme = wb.active
-    readme.title = README_SHEET
+    readme.title = sheet_name(README_SHEET, lang)
     for i, line in enumerate(README_TEXT[lang], start=1):
         readme.cell(row=i, column=1, value=line).font = Font(bold=i == 1)
     readme.column_dimensions["A"].width = 120
-    _key_values(wb, "plan", PLAN_ROWS, {
-        "name": sc.name, "description": sc.description, "source": sc.source,
-        "horizon.first_year": sc.horizon.first_year, "horizon.last_year": sc.horizon.last_year,
-        "objective": sc.objective, "stated_total_people": sc.stated_total_people}, lang)
-    _table(wb, "phases", PHASES, [[p.id, p.first_year, p.last_year] for p in sc.phases], lang)
-    _table(wb, "levels", LEVELS, [
-        [lv.id, lv.label_vi, lv.label_en, lv.duration_years, lv.cost_per_trainee_year,
-         lv.completion_rate_percent, sc.stated_level_totals.get(lv.id)] for lv in sc.levels], lang)
-    _table(wb, "unit_types", _unit_type_columns(sc),
-           [_unit_type_row(sc, ut) for ut in sc.unit_types], lang)
-    _table(wb, "units", UNITS, [[ut.id, u.id, u.name] for ut in sc.unit_types
-                                for u in ut.unit_list or []], lang)
+    rows = _blank_rows(sc) if blank else _example_rows(sc)
+    _key_values(wb, "plan", PLAN_ROWS, {} if blank else _plan_values(sc), lang)
+    _table(wb, "phases", PHASES, rows["phases"], lang)
+    _table(wb, "levels", LEVELS, rows["levels"], lang)
+    _table(wb, "unit_types", _unit_type_columns(sc), rows["unit_types"], lang)
+    _table(wb, "units", UNITS, rows["units"], lang)
+    _table(wb, "capacity", CAPACITY, rows["capacity"], lang)
+    _key_values(wb, "budget", BUDGET_ROWS, {} if blank else {
+        "total": sc.budget.total, "per_year": sc.budget.per_year}, lang)
+    _table(wb, "by_year", _by_year_columns(sc), rows["by_year"], lang)
+    _table(wb, "sources", SOURCES, rows["sources"], lang)
+    _table(wb, "milestones", MILESTONES, rows["milestones"], lang)
+    _dropdowns(wb, sc, lang)
+    return wb
+
+
+def _plan_values(sc: Scenario) -> dict[str, Any]:
+    return {"name": sc.name, "description": sc.description, "source": sc.source,
+            "horizon.first_year": sc.horizon.first_year,
+            "horizon.last_year": sc.horizon.last_year, "objective": sc.objective,
+            "stated_total_people": sc.stated_total_people}
+
+
+def _example_rows(sc: Scenario) -> dict[str, list[list[Any]]]:
+    """Each table sheet's rows, holding the scenario's figures."""
     cap = sc.capacity
     level_caps = [[lv.id, *((c.starts_per_year, c.min_starts_per_year, c.seats)
                             if (c := cap.by_level.get(lv.id)) else (None,) * 3)]
                   for lv in sc.levels]
-    _table(wb, "capacity", CAPACITY, [
-        [ALL_LEVELS, cap.starts_per_year, cap.min_starts_per_year, cap.seats], *level_caps], lang)
-    _key_values(wb, "budget", BUDGET_ROWS,
-                {"total": sc.budget.total, "per_year": sc.budget.per_year}, lang)
-    _table(wb, "by_year", _by_year_columns(sc), _by_year_rows(sc), lang)
-    _table(wb, "sources", SOURCES, [[s.id, s.label, s.amount, s.levels, s.first_year, s.last_year]
-                                    for s in sc.budget.sources], lang)
-    _table(wb, "milestones", MILESTONES, [
-        [m.id, m.label, m.by_year, m.unit_types, m.levels, m.people, m.share_percent]
-        for m in sc.milestones], lang)
-    return wb
+    return {
+        "phases": [[p.id, p.first_year, p.last_year] for p in sc.phases],
+        "levels": [[lv.id, lv.label_vi, lv.label_en, lv.duration_years,
+                    lv.cost_per_trainee_year, lv.completion_rate_percent,
+                    sc.stated_level_totals.get(lv.id)] for lv in sc.levels],
+        "unit_types": [_unit_type_row(sc, ut) for ut in sc.unit_types],
+        "units": [[ut.id, u.id, u.name] for ut in sc.unit_types for u in ut.unit_list or []],
+        "capacity": [[ALL_LEVELS, cap.starts_per_year, cap.min_starts_per_year, cap.seats],
+                     *level_caps],
+        "by_year": _by_year_rows(sc),
+        "sources": [[s.id, s.label, s.amount, s.levels, s.first_year, s.last_year]
+                    for s in sc.budget.sources],
+        "milestones": [[m.id, m.label, m.by_year, m.unit_types, m.levels, m.people,
+                        m.share_percent] for m in sc.milestones],
+    }
+
+
+def _blank_rows(sc: Scenario) -> dict[str, list[list[Any]]]:
+    """Empty tables, but for the level ids and names the other sheets' columns follow."""
+    rows: dict[str, list[list[Any]]] = {name: [] for name in (
+        "phases", "unit_types", "units", "by_year", "sources", "milestones")}
+    rows["levels"] = [[lv.id, lv.label_vi, lv.label_en] for lv in sc.levels]
+    rows["capacity"] = [[ALL_LEVELS]]
+    return rows
+
+
+def _dropdowns(wb: Workbook, sc: Scenario, lang: Lang) -> None:
+    """Lists to pick from: quota kinds, unit-type ids (units) and level ids (capacity).
+
+    Ids are taken from the sheets that define them, so the lists follow the planner's
+    edits; a value typed by hand is still read (and checked when the file loads).
+    """
+    last = FIRST_ROW + DROPDOWN_ROWS - 1
+    types = wb[sheet_name("unit_types", lang)]
+    modes = DataValidation(type="list", formula1=f'"{",".join(MODES)}"', allow_blank=True,
+                           showErrorMessage=True, error=", ".join(MODES))
+    first_mode = len(UNIT_TYPES) + len(sc.levels) + 1
+    for j in range(first_mode, first_mode + len(sc.levels)):
+        letter = get_column_letter(j)
+        modes.add(f"{letter}{FIRST_ROW}:{letter}{last}")
+    types.add_data_validation(modes)
+    _id_list(wb[sheet_name("units", lang)], "A", _id_range("unit_types", lang, last))
+    _id_list(wb[sheet_name("capacity", lang)], "A", _id_range("levels", lang, last),
+             ALL_LEVELS)
+
+
+def _id_range(sheet: str, lang: Lang, last: int) -> str:
+    """The id column (A) of a table sheet, as a formula: ='levels'!$A$3:$A$502."""
+    return f"'{sheet_name(sheet, lang)}'!$A${FIRST_ROW}:$A${last}"
+
+
+def _id_list(ws: Worksheet, letter: str, source: str, also: str | None = None) -> None:
+    """A dropdown of the ids in `source` on column `letter`; `also` may be typed as well."""
+    dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True)
+    if also is not None:  # a list from a range cannot add a word: warn, do not refuse
+        dv.errorStyle = "warning"
+        dv.error = f"'{also}' or an id from the list"
+    dv.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + DROPDOWN_ROWS - 1}")
+    ws.add_data_validation(dv)
 
 
 # ----- reading a filled workbook ---------------------------------------------------
@@ -346,22 +475,26 @@ class _Reader:
     that has no saved value.
     """
 
-    def __init__(self, path: Path, values: Workbook, formulas: Workbook):
+    def __init__(self, path: Path, values: Workbook, formulas: Workbook,
+                 titles: dict[str, str] | None = None):
         self.path = path
         self.values = values
         self.formulas = formulas
+        self.titles = titles or {}  # sheet -> its title in the file (a Vietnamese one)
         self.problems: list[Problem] = []
         self.origins: Origins = {}
 
     def note(self, path: tuple, sheet: str, cell: str | None = None,
              row: int | None = None) -> None:
         """Remember that the field at `path` was written on this sheet (cell, row)."""
-        self.origins[path] = (str(self.path), _where(sheet, cell, row))
+        self.origins[path] = (str(self.path), _where(self.titles.get(sheet, sheet), cell, row))
 
     def fail(self, sheet: str, cell: str | None, field: str, message: str,
              row: int | None = None) -> None:
         """Record a problem at a cell (or, when no cell holds it, a row)."""
-        self.problems.append(Problem(str(self.path), _where(sheet, cell, row), field, message))
+        self.problems.append(Problem(str(self.path),
+                                     _where(self.titles.get(sheet, sheet), cell, row), field,
+                                     message))
 
     def _value(self, sheet: str, row: int, col: int) -> tuple[Any, str]:
         """A cell's saved value (None when blank) and its name, e.g. 'D4'."""
@@ -386,7 +519,7 @@ class _Reader:
             key, key_cell = self._value(sheet, row, 1)
             if key is None:
                 continue
-            key = str(key).strip()
+            key = _field_key(str(key).strip(), keys)
             if key not in keys:
                 self.fail(sheet, key_cell, "", f"unknown field '{key}'; the fields are "
                           f"{', '.join(keys)}")
@@ -414,7 +547,7 @@ class _Reader:
             head, cell = self._value(sheet, 1, col)
             if head is None:
                 continue
-            head = str(head).strip()
+            head = _field_key(str(head).strip(), keys)
             if head in keys:
                 columns[col] = head
             else:
@@ -428,6 +561,13 @@ class _Reader:
                     record[key] = (value, cell)
             if record:
                 yield row, record
+
+
+def _field_key(name: str, keys: list[str]) -> str:
+    """The scenario key a sheet's field name stands for (it may be written in Vietnamese)."""
+    if name in keys:
+        return name
+    return next((key for key in keys if field_name(key, "vi") == name), name)
 
 
 def _where(sheet: str, cell: str | None = None, row: int | None = None) -> str:
@@ -633,15 +773,40 @@ SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_yea
           "sources", "milestones")
 
 
+def _canonical_titles(*workbooks: Workbook) -> dict[str, str]:
+    """Give Vietnamese-named sheets their English names (in memory); sheet -> the file's title.
+
+    A Vietnamese sheet whose English twin is also present stays as it is (ignored).
+    """
+    english = {vi: en for en, vi in SHEET_VI.items()}
+    titles: dict[str, str] = {}
+    for title in workbooks[0].sheetnames:
+        sheet = english.get(title)
+        if sheet is not None and sheet not in workbooks[0].sheetnames:
+            for wb in workbooks:
+                wb[title].title = sheet
+            titles[sheet] = title
+    return titles
+
+
+def ignored_sheets(path: Path) -> list[Problem]:
+    """A warning for each sheet of a workbook the reader ignores (a planner's notes)."""
+    try:
+        wb = load_workbook(path, read_only=True, keep_vba=False, keep_links=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return []  # read_workbook names what is wrong with the file
+    known = {*SHEETS, README_SHEET, *(SHEET_VI[s] for s in (*SHEETS, README_SHEET))}
+    names = wb.sheetnames
+    wb.close()
+    return [Problem(str(path), f"sheet '{name}'", "", "ignored: not one of the template's "
+                    f"sheets ({', '.join(SHEETS)})") for name in names if name not in known]
+
+
 def read_workbook(path: Path) -> tuple[dict, Origins]:
     """The workbook as scenario data, with the sheet and cell of every figure."""
     _refuse_macros(path)
     values, formulas = _open(path, True), _open(path, False)
-    r = _Reader(path, values, formulas)
-    unknown = [s for s in values.sheetnames if s not in (*SHEETS, README_SHEET)]
-    for sheet in unknown:
-        r.problems.append(Problem(str(path), f"sheet '{sheet}'", "",
-                                  f"unknown sheet; the sheets are {', '.join(SHEETS)}"))
+    r = _Reader(path, values, formulas, _canonical_titles(values, formulas))
     missing = [s for s in ("plan", "levels", "unit_types") if s not in values.sheetnames]
     if missing:
         r.problems.append(Problem(str(path), None, "", f"sheet(s) {', '.join(missing)} missing; "

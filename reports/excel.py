@@ -326,9 +326,9 @@ def write_workbook(path: Path, sc: Scenario, result: SolveResult, check: Verific
     save_workbook(plan_workbook(sc, result, check, lang), path)
 
 
-def write_template(path: Path, sc: Scenario, lang: Lang = "en") -> None:
-    """Write the template workbook for `sc` (its figures as the example) to `path`."""
-    save_workbook(template_workbook(sc, lang), path)
+def write_template(path: Path, sc: Scenario, lang: Lang = "en", blank: bool = False) -> None:
+    """Write the template workbook for `sc` (its figures as the example, unless `blank`)."""
+    save_workbook(template_workbook(sc, lang, blank), path)
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from decimal import Decimal
 from typing import Any
 
 from models.loader import LoadedScenario
-from optimizer.explain import LEVER_WORDS, BudgetAnswer, Explanation, Repair
+from models.solution import Status
+from optimizer.explain import BudgetAnswer, Change, Explanation, Repair
+from optimizer.model import RuleInstance
+from reports.i18n import (
+    CHANGE_TEXT,
+    EXPLAIN_TEXT,
+    LEVER_TEXT,
+    UNIT_NOUNS,
+    Lang,
+    amount,
+    count,
+    money,
+    rule_label,
+    words,
+)
 
 
 def _num(value: Any) -> Any:
@@ -18,62 +33,110 @@ def _num(value: Any) -> Any:
     return value
 
 
-def _money(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:,.3f}".rstrip("0").rstrip(".")
+def change_words(change: Change, lang: Lang = "en") -> str:
+    """A change in plain words: 'raise the seats in 2014 from 40 to 48 (8 more seats)'.
+
+    Changes of a kind this module does not know keep the optimizer's own words.
+    """
+    for pattern, what_en, what_vi, unit in CHANGE_TEXT:
+        found = re.fullmatch(pattern, change.key)
+        if found:
+            what = (what_en if lang == "en" else what_vi).format(**found.groupdict())
+            return _change_sentence(what, unit, change.old, change.new, lang)
+    return change.words
 
 
-def conflict_text(exp: Explanation) -> str:
-    """Why an infeasible plan is impossible: its conflict and how it was proved."""
-    n = len(exp.conflict)
-    lines = [f"Why: these {n} rules cannot all hold together:"]
-    lines += [f"  {i}. {inst.label}" for i, inst in enumerate(exp.conflict, 1)]
-    if exp.irreducible:
-        lines.append(f"Irreducible: dropping any one of them makes the rest feasible (proved by "
-                     f"re-solving without each; {exp.solves} solves in all).")
+def _change_sentence(what: str, unit: str, old: Any, new: Any, lang: Lang) -> str:
+    """'raise/lower/move the WHAT from OLD to NEW (DIFF more/fewer UNIT)'."""
+    if isinstance(new, dict):  # a quota: its people (its mode is unchanged)
+        new = new["people"]
+    if isinstance(old, dict):
+        old = old["people"]
+    diff = abs(Decimal(new) - Decimal(old))
+    if unit == "years":
+        return words(EXPLAIN_TEXT, "later", lang, what=what, old=old, new=new,
+                     diff=count(diff, unit, lang))
+    kind = ("raise" if new > old else "lower") + ("_money" if unit == "money" else "")
+    noun = "" if unit == "money" else UNIT_NOUNS[unit][lang][0 if diff == 1 else 1]
+    return words(EXPLAIN_TEXT, kind, lang, what=what, old=_figure(old, unit, lang),
+                 new=_figure(new, unit, lang), unit=noun,
+                 diff=money(diff, lang) if unit == "money" else amount(diff, lang))
+
+
+def _figure(value: Any, unit: str, lang: Lang) -> str:
+    """A scenario value as written in a repair: money with its unit, rates with %."""
+    if unit == "money":
+        return money(value, lang)
+    return f"{amount(value, lang)}%" if unit == "percent" else amount(value, lang)
+
+
+def repair_words(repair: Repair, lang: Lang = "en") -> str:
+    """A repair's changes in plain words, separated by semicolons."""
+    return "; ".join(change_words(c, lang) for c in repair.changes)
+
+
+def _order(priority: list[str], lang: Lang) -> str:
+    """The lever order in words: 'training places first, then seats, then quotas'."""
+    names = [words(LEVER_TEXT, p, lang) if p in LEVER_TEXT else p for p in priority]
+    if len(names) == 1:
+        return words(EXPLAIN_TEXT, "only", lang, first=names[0])
+    then = ", rồi đến " if lang == "vi" else ", then "
+    return words(EXPLAIN_TEXT, "first_then", lang, first=names[0], rest=then.join(names[1:]))
+
+
+def explanation_text(name: str, exp: Explanation, fixes: list[Repair],
+                     combo: Repair | None, priority: list[str], lang: Lang = "en") -> str:
+    """The conflict and its repairs in the planner's words."""
+    if exp.feasible:
+        return words(EXPLAIN_TEXT, "feasible", lang, name=name)
+    lines = [words(EXPLAIN_TEXT, "infeasible", lang, name=name), conflict_text(exp, lang), ""]
+    if fixes:
+        lines.append(words(EXPLAIN_TEXT, "repairs", lang))
+        for r in fixes:
+            tag = words(EXPLAIN_TEXT, "minimal" if r.minimal_checked else "enough", lang)
+            lever = words(LEVER_TEXT, r.lever, lang) if r.lever in LEVER_TEXT else r.lever
+            lines.append(f"  - {lever}: {repair_words(r, lang)} [{tag}]")
     else:
-        lines.append("Together they cannot hold (proved); not every one was proved necessary "
-                     f"within the time limit ({exp.solves} solves in all):")
+        lines.append(words(EXPLAIN_TEXT, "no_single", lang))
+    if combo is not None:
+        state = words(EXPLAIN_TEXT, "checked" if combo.verified_feasible else "not_checked",
+                      lang)
+        lines.append(words(EXPLAIN_TEXT, "combination", lang, order=_order(priority, lang),
+                           words=repair_words(combo, lang), state=state))
+    return "\n".join(lines)
+
+
+def conflict_text(exp: Explanation, lang: Lang = "en") -> str:
+    """Why an infeasible plan is impossible: its conflict and how it was proved."""
+    lines = [words(EXPLAIN_TEXT, "why", lang, n=len(exp.conflict))]
+    lines += [f"  {i}. {_instance(inst, lang)}" for i, inst in enumerate(exp.conflict, 1)]
+    if exp.irreducible:
+        lines.append(words(EXPLAIN_TEXT, "irreducible", lang, solves=exp.solves))
+    else:
+        lines.append(words(EXPLAIN_TEXT, "not_irreducible", lang, solves=exp.solves))
         lines += [f"  - {p}" for p in exp.proof if "not solved" in p]
     return "\n".join(lines)
 
 
 def explain_command(loaded: LoadedScenario) -> str:
     """The `trainplan explain` command line for the same scenario, variants and --set values."""
-    words = ["trainplan", "explain", str(loaded.path)]
-    words += [w for v in loaded.applied for w in ("--variant", v)]
-    words += [w for kv in loaded.sets for w in ("--set", kv)]
-    return shlex.join(words)
+    words_ = ["trainplan", "explain", str(loaded.path)]
+    words_ += [w for v in loaded.applied for w in ("--variant", v)]
+    words_ += [w for kv in loaded.sets for w in ("--set", kv)]
+    return shlex.join(words_)
 
 
-def explanation_text(name: str, exp: Explanation, fixes: list[Repair],
-                     combo: Repair | None, priority: list[str]) -> str:
-    """The conflict and its repairs in the planner's words."""
-    if exp.feasible:
-        return f"{name}: feasible; there is no conflict to explain."
-    lines = [f"{name}: infeasible", conflict_text(exp)]
-    lines.append("")
-    if fixes:
-        lines.append("Repairs, one lever at a time (each checked by solving the repaired plan; "
-                     "'minimal' = one unit less is still infeasible):")
-        for r in fixes:
-            tag = "minimal" if r.minimal_checked else "feasible"
-            lines.append(f"  - {LEVER_WORDS.get(r.lever, r.lever)}: {r.words} [{tag}]")
-    else:
-        lines.append("No single lever (budget, places, seats, milestones, quotas, completion) "
-                     "repairs this plan on its own.")
-    if combo is not None:
-        order = " > ".join(priority)
-        state = "checked feasible" if combo.verified_feasible else "NOT feasible when re-solved"
-        lines.append(f"Cheapest combination (pull first: {order}): {combo.words} [{state}]")
-    return "\n".join(lines)
+def _instance(inst: RuleInstance, lang: Lang) -> str:
+    """A rule instance of the conflict: the rule's name in `lang`, then its figures."""
+    return f"{rule_label(inst.rule, lang)}: {inst.text}"
 
 
 def repair_dict(r: Repair) -> dict[str, Any]:
     """A repair as JSON-ready data."""
-    return {"lever": r.lever, "words": r.words, "verified_feasible": r.verified_feasible,
+    return {"lever": r.lever, "words": repair_words(r), "verified_feasible": r.verified_feasible,
             "minimal_checked": r.minimal_checked,
             "changes": [{"key": c.key, "old": _num(c.old), "new": _num(c.new),
-                         "words": c.words} for c in r.changes]}
+                         "words": change_words(c)} for c in r.changes]}
 
 
 def explanation_dict(name: str, exp: Explanation, fixes: list[Repair],
@@ -81,6 +144,7 @@ def explanation_dict(name: str, exp: Explanation, fixes: list[Repair],
     """The explanation as JSON-ready data."""
     return {
         "scenario": name,
+        "status": "feasible" if exp.feasible else "infeasible",
         "feasible": exp.feasible,
         "conflict": [{"rule": i.rule, "instance": i.key, "words": i.label}
                      for i in exp.conflict],
@@ -93,27 +157,35 @@ def explanation_dict(name: str, exp: Explanation, fixes: list[Repair],
     }
 
 
-def budget_text(name: str, ans: BudgetAnswer) -> str:
+def check_dict(name: str, status: Status) -> dict[str, Any]:
+    """`check --json` when the verdict needs no explanation: feasible, or no answer.
+
+    The keys are those `explain --json` starts with; `feasible` is null without an answer.
+    """
+    code = "feasible" if status in (Status.optimal, Status.feasible) else status.name
+    feasible = {"feasible": True, "infeasible": False}.get(code)
+    return {"scenario": name, "status": code, "feasible": feasible}
+
+
+def budget_text(name: str, ans: BudgetAnswer, lang: Lang = "en") -> str:
     """The least budget and the cost curve in words."""
     if ans.feasible is None:
-        return (f"{name}: no answer within the time limit (neither a plan nor a proof that "
-                "none exists); raise --time-limit.")
+        return words(EXPLAIN_TEXT, "no_answer", lang, name=name)
     if not ans.feasible:
-        return f"{name}: infeasible even with unlimited money (run `trainplan explain`)."
-    proof = "proven" if ans.proven else "not all proven optimal within the time limit"
-    lines = [f"{name}: least total training budget {_money(ans.least_total)} million VND "
-             f"({proof})"]
+        return words(EXPLAIN_TEXT, "infeasible_always", lang, name=name)
+    proof = words(EXPLAIN_TEXT, "proven" if ans.proven else "not_proven", lang)
+    lines = [words(EXPLAIN_TEXT, "least_total", lang, name=name,
+                   money=money(ans.least_total, lang), proof=proof)]
     if ans.least_flat_ceiling is not None:
-        exact = ans.flat_ceiling_bound == ans.least_flat_ceiling
-        lines.append(f"Least flat yearly ceiling (no total budget): "
-                     f"{_money(ans.least_flat_ceiling)} million VND"
-                     + (" (proven: any lower ceiling is infeasible)" if exact else
-                        f" (feasible; the least lies between {_money(ans.flat_ceiling_bound)} "
-                        "and this)"))
-        lines += [f"  {y}: {_money(v)}" for y, v in ans.spending_at_flat_ceiling.items()]
-    lines.append("Lowest cost by share of every quota met:")
-    lines += [f"  {share:>3}%: " + ("infeasible" if cost is None else
-                                    f"{_money(cost)} million VND") for share, cost in ans.curve]
+        proven = ans.flat_ceiling_bound == ans.least_flat_ceiling
+        lines.append(words(EXPLAIN_TEXT, "flat_ceiling" if proven else "flat_ceiling_open", lang,
+                           money=money(ans.least_flat_ceiling, lang),
+                           bound=money(ans.flat_ceiling_bound, lang)))
+        lines += [f"  {y}: {money(v, lang)}" for y, v in ans.spending_at_flat_ceiling.items()]
+    lines.append(words(EXPLAIN_TEXT, "curve", lang))
+    lines += [f"  {share:>3}%: " + (words(EXPLAIN_TEXT, "curve_infeasible", lang)
+                                    if cost is None else money(cost, lang))
+              for share, cost in ans.curve]
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
 from models.rules import RULES
-from models.scenario import Scenario
+from models.scenario import MONEY_SCALE, Scenario
 from models.solution import Status
 
 Lang = Literal["en", "vi"]
@@ -92,7 +92,9 @@ TEXT: dict[str, dict[Lang, str]] = {
                            "vi": "tổng thay đổi số người bắt đầu học giữa các năm"},
     "goal_earliest_completion": {"en": "trainee-years from plan start to graduation",
                                  "vi": "tổng số năm từ đầu kế hoạch đến khi tốt nghiệp"},
-    "bound_gap": {"en": "bound {bound}, gap {gap}", "vi": "cận {bound}, khoảng cách {gap}"},
+    "bound_gap": {"en": "not proven best: no plan can do better than {bound}; gap {gap}",
+                  "vi": "chưa chứng minh là tốt nhất: không phương án nào tốt hơn {bound}; "
+                        "khoảng cách {gap}"},
     "all": {"en": "all", "vi": "tất cả"},
     "milestone_text": {"en": "{levels}: at least {people} by {year}",
                        "vi": "{levels}: ít nhất {people} người đến năm {year}"},
@@ -224,3 +226,279 @@ def milestone_label(sc: Scenario, milestone_id: str, lang: Lang) -> str:
         else t("all", lang)
     return t("milestone_text", lang, levels=levels,
              people=number(sc.milestone_target(ms), lang), year=ms.by_year)
+
+
+# ----- goals, command-line messages, explanations and what-ifs in the planner's words -----
+
+#: Each goal as what it means, with its value in place of `{value}`.
+GOAL_WORDS: dict[str, dict[Lang, str]] = {
+    "min_cost": {"en": "lowest total training cost: {value}",
+                 "vi": "tổng kinh phí đào tạo thấp nhất: {value}"},
+    "smooth_intake": {"en": "smoothest intake: yearly starters change by {value} people in total",
+                      "vi": "tuyển sinh đều nhất: số người bắt đầu học thay đổi tổng cộng "
+                            "{value} người giữa các năm"},
+    "earliest_completion": {"en": "earliest completion: {value} person-years from plan start "
+                                  "to graduation",
+                            "vi": "hoàn thành sớm nhất: {value} người-năm tính từ đầu kế hoạch "
+                                  "đến khi tốt nghiệp"},
+}
+
+#: Messages of the command line itself.
+CLI_TEXT: dict[str, dict[Lang, str]] = {
+    "warning": {"en": "warning: {text}", "vi": "cảnh báo: {text}"},
+    "wrote": {"en": "wrote {path}", "vi": "đã ghi {path}"},
+    "check_verdict": {"en": "{name}: {verdict}", "vi": "{name}: {verdict}"},
+    "feasible": {"en": "feasible", "vi": "khả thi"},
+    "resumed": {"en": "resumed: {done} done, {todo} to go",
+                "vi": "tiếp tục: đã xong {done}, còn {todo}"},
+    "solving": {"en": "solving", "vi": "đang giải"},
+    "cores": {"en": "{jobs} solves x {workers} solver threads exceed the {cores} cores",
+              "vi": "{jobs} lượt giải x {workers} luồng vượt quá {cores} lõi máy"},
+    "interrupted": {"en": "interrupted: {done} of {total} points saved{where}; run the same "
+                          "command to resume",
+                    "vi": "đã dừng: lưu {done} trên {total} điểm{where}; chạy lại đúng lệnh "
+                          "này để tiếp tục"},
+    "saved_in": {"en": " in {path}", "vi": " trong {path}"},
+    "eta": {"en": "about {time} left", "vi": "còn khoảng {time}"},
+    "eta_unknown": {"en": "estimating time left", "vi": "đang ước tính thời gian"},
+}
+
+#: The explanation of an infeasible plan.
+EXPLAIN_TEXT: dict[str, dict[Lang, str]] = {
+    "feasible": {"en": "{name}: feasible; there is no conflict to explain.",
+                 "vi": "{name}: khả thi; không có mâu thuẫn nào cần giải thích."},
+    "infeasible": {"en": "{name}: infeasible", "vi": "{name}: không khả thi"},
+    "why": {"en": "Why: these {n} rules cannot all hold together:",
+            "vi": "Lý do: {n} quy tắc sau không thể cùng được đáp ứng:"},
+    "irreducible": {"en": "Irreducible: dropping any one of them makes the rest feasible "
+                          "(proved by re-solving without each; {solves} solves in all).",
+                    "vi": "Không thể rút gọn: bỏ bất kỳ quy tắc nào trong số đó thì phần còn lại "
+                          "khả thi (đã chứng minh bằng cách giải lại khi bỏ từng quy tắc; tổng "
+                          "cộng {solves} lần giải)."},
+    "not_irreducible": {"en": "Together they cannot hold (proved); not every one was proved "
+                              "necessary within the time limit ({solves} solves in all).",
+                        "vi": "Các quy tắc này không thể cùng được đáp ứng (đã chứng minh); chưa "
+                              "chứng minh được từng quy tắc đều cần thiết trong thời gian cho "
+                              "phép (tổng cộng {solves} lần giải)."},
+    "unfinished": {"en": "The explanation could not finish: {why}",
+                   "vi": "Chưa giải thích xong: {why}"},
+    "priced_repairs": {"en": "Priced repairs: {command}",
+                       "vi": "Các cách sửa có tính chi phí: {command}"},
+    "no_answer": {"en": "{name}: no answer within the time limit (neither a plan nor a proof "
+                        "that none exists); raise --time-limit.",
+                  "vi": "{name}: chưa có câu trả lời trong thời gian cho phép (chưa tìm được kế "
+                        "hoạch, cũng chưa chứng minh được là không có); hãy tăng --time-limit."},
+    "flat_ceiling_open": {"en": "Least flat yearly ceiling (no total budget): at most {money}, "
+                                "at least {bound} (not proven within the time limit)",
+                          "vi": "Mức trần hằng năm đồng đều tối thiểu (không giới hạn tổng): "
+                                "không quá {money}, không dưới {bound} (chưa chứng minh xong "
+                                "trong thời gian cho phép)"},
+    "plan_at_total": {"en": "The plan at the least total budget:",
+                      "vi": "Kế hoạch với tổng kinh phí tối thiểu:"},
+    "plan_at_flat": {"en": "The plan at the least flat yearly ceiling (no total budget):",
+                     "vi": "Kế hoạch với mức trần hằng năm đồng đều tối thiểu (không giới hạn "
+                           "tổng):"},
+    "repairs": {"en": "Repairs, one lever at a time (each checked by solving the repaired plan; "
+                      "'smallest' = one step less would still be infeasible):",
+                "vi": "Cách sửa, mỗi lần một yếu tố (mỗi cách đã được kiểm tra bằng cách giải "
+                      "lại kế hoạch đã sửa; 'nhỏ nhất' = bớt một bước nữa thì vẫn không khả "
+                      "thi):"},
+    "minimal": {"en": "smallest", "vi": "nhỏ nhất"},
+    "enough": {"en": "enough", "vi": "đủ"},
+    "no_single": {"en": "No single lever (budget, places, seats, milestones, quotas, completion) "
+                        "repairs this plan on its own.",
+                  "vi": "Không yếu tố đơn lẻ nào (kinh phí, chỉ tiêu tuyển, chỗ học, mốc, chỉ "
+                        "tiêu đào tạo, tỷ lệ tốt nghiệp) tự nó sửa được kế hoạch này."},
+    "combination": {"en": "Cheapest combination (changing {order}): {words} [{state}]",
+                    "vi": "Kết hợp ít tốn kém nhất (thay đổi {order}): {words} [{state}]"},
+    "first_then": {"en": "{first} first, then {rest}", "vi": "{first} trước, rồi đến {rest}"},
+    "only": {"en": "only {first}", "vi": "chỉ {first}"},
+    "checked": {"en": "checked feasible", "vi": "đã kiểm tra: khả thi"},
+    "not_checked": {"en": "NOT feasible when re-solved", "vi": "KHÔNG khả thi khi giải lại"},
+    "raise": {"en": "raise the {what} from {old} to {new} ({diff} more {unit})",
+              "vi": "tăng {what} từ {old} lên {new} (thêm {diff} {unit})"},
+    "lower": {"en": "lower the {what} from {old} to {new} ({diff} fewer {unit})",
+              "vi": "giảm {what} từ {old} xuống {new} (bớt {diff} {unit})"},
+    "raise_money": {"en": "raise the {what} from {old} to {new} ({diff} more)",
+                    "vi": "tăng {what} từ {old} lên {new} (thêm {diff})"},
+    "lower_money": {"en": "lower the {what} from {old} to {new} ({diff} less)",
+                    "vi": "giảm {what} từ {old} xuống {new} (bớt {diff})"},
+    "later": {"en": "move the {what} from {old} to {new} ({diff} later)",
+              "vi": "lùi {what} từ {old} sang {new} (muộn hơn {diff})"},
+    "infeasible_always": {"en": "{name}: infeasible even with unlimited money (run `trainplan "
+                                "explain`).",
+                          "vi": "{name}: không khả thi kể cả khi không giới hạn kinh phí (chạy "
+                                "`trainplan explain`)."},
+    "least_total": {"en": "{name}: least total training budget {money} ({proof})",
+                    "vi": "{name}: tổng kinh phí đào tạo tối thiểu {money} ({proof})"},
+    "proven": {"en": "proven", "vi": "đã chứng minh"},
+    "not_proven": {"en": "not all proven optimal within the time limit",
+                   "vi": "chưa chứng minh hết là tối ưu trong thời gian cho phép"},
+    "flat_ceiling": {"en": "Least flat yearly ceiling (no total budget): {money} (proven: any "
+                           "lower ceiling is infeasible)",
+                     "vi": "Mức trần hằng năm đồng đều tối thiểu (không giới hạn tổng): {money} "
+                           "(đã chứng minh: mọi mức trần thấp hơn đều không khả thi)"},
+    "curve": {"en": "Lowest cost by share of every quota met:",
+              "vi": "Kinh phí thấp nhất theo tỷ lệ đạt mọi chỉ tiêu:"},
+    "curve_infeasible": {"en": "infeasible", "vi": "không khả thi"},
+}
+
+#: Levers (what a repair may change), as the planner calls them.
+LEVER_TEXT: dict[str, dict[Lang, str]] = {
+    "places": {"en": "training places", "vi": "chỉ tiêu tuyển mới"},
+    "seats": {"en": "seats", "vi": "chỗ học"},
+    "minimum_intake": {"en": "minimum starters per year",
+                       "vi": "số người bắt đầu học tối thiểu mỗi năm"},
+    "annual_budget": {"en": "yearly budget ceilings", "vi": "mức trần kinh phí hằng năm"},
+    "total_budget": {"en": "the total budget", "vi": "tổng kinh phí"},
+    "source_amount": {"en": "funding sources' amounts", "vi": "số tiền của các nguồn kinh phí"},
+    "milestone_size": {"en": "milestone sizes", "vi": "số người của các mốc"},
+    "quota": {"en": "quotas", "vi": "chỉ tiêu đào tạo"},
+    "milestone_year": {"en": "milestone years", "vi": "năm của các mốc"},
+    "completion_rate": {"en": "completion rates", "vi": "tỷ lệ tốt nghiệp"},
+}
+
+#: The scenario value a repair changes, by the pattern of its dotted key:
+#: (key pattern, what it is in English, in Vietnamese, the unit counted: people, places,
+#: seats, money, percent or years).
+CHANGE_TEXT: list[tuple[str, str, str, str]] = [
+    (r"capacity\.starts_by_year\.(?P<y>\d+)", "training places in {y}",
+     "chỉ tiêu tuyển mới năm {y}", "places"),
+    (r"capacity\.by_level\.(?P<l>[^.]+)\.starts_by_year\.(?P<y>\d+)",
+     "{l} training places in {y}", "chỉ tiêu tuyển mới {l} năm {y}", "places"),
+    (r"capacity\.min_starts_per_year", "minimum starters per year",
+     "số người bắt đầu học tối thiểu mỗi năm", "people"),
+    (r"capacity\.by_level\.(?P<l>[^.]+)\.min_starts_per_year",
+     "minimum {l} starters per year", "số người bắt đầu học {l} tối thiểu mỗi năm", "people"),
+    (r"capacity\.seats_by_year\.(?P<y>\d+)", "seats in {y}", "số chỗ học năm {y}", "seats"),
+    (r"capacity\.by_level\.(?P<l>[^.]+)\.seats_by_year\.(?P<y>\d+)", "{l} seats in {y}",
+     "số chỗ học {l} năm {y}", "seats"),
+    (r"budget\.total", "total training budget", "tổng kinh phí đào tạo", "money"),
+    (r"budget\.by_year\.(?P<y>\d+)", "budget ceiling of {y}", "mức trần kinh phí năm {y}",
+     "money"),
+    (r"budget\.sources\.(?P<s>[^.]+)\.amount", "amount of funding source {s}",
+     "số tiền của nguồn kinh phí {s}", "money"),
+    (r"milestones\.(?P<m>[^.]+)\.people", "graduates required by milestone {m}",
+     "số người tốt nghiệp mốc {m} yêu cầu", "people"),
+    (r"milestones\.(?P<m>[^.]+)\.by_year", "year of milestone {m}", "năm của mốc {m}", "years"),
+    (r"unit_types\.(?P<u>[^.]+)\.quotas\.(?P<l>[^.]+)", "{u} quota at {l}",
+     "chỉ tiêu {l} của {u}", "people"),
+    (r"levels\.(?P<l>[^.]+)\.completion_rate_percent", "completion rate of {l}",
+     "tỷ lệ tốt nghiệp {l}", "percent"),
+]
+
+#: Counted things, singular and plural (Vietnamese has one form).
+UNIT_NOUNS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "people": {"en": ("person", "people"), "vi": ("người", "người")},
+    "places": {"en": ("place", "places"), "vi": ("chỗ tuyển", "chỗ tuyển")},
+    "seats": {"en": ("seat", "seats"), "vi": ("chỗ học", "chỗ học")},
+    "percent": {"en": ("percentage point", "percentage points"),
+                "vi": ("điểm phần trăm", "điểm phần trăm")},
+    "years": {"en": ("year", "years"), "vi": ("năm", "năm")},
+}
+
+#: The comparison table's fixed measures (the CSV and JSON keep the English ones).
+MEASURE_VI: dict[str, str] = {
+    "status": "trạng thái",
+    "feasible": "khả thi",
+    "verified": "đã kiểm tra",
+    "scenario hash": "mã kịch bản",
+    "total cost (million VND)": "tổng kinh phí (triệu đồng)",
+    "people trained": "số người được đào tạo",
+    "spending": "chi tiêu",
+    "starts": "bắt đầu học",
+    "quota": "chỉ tiêu",
+    "milestone": "mốc",
+}
+
+WHATIF_TEXT: dict[str, dict[Lang, str]] = {
+    "compare_head": {"en": "Comparison of {n} scenarios ('*': the values differ):",
+                     "vi": "So sánh {n} kịch bản ('*': các giá trị khác nhau):"},
+    "measure": {"en": "measure", "vi": "chỉ số"},
+    "roster_diff": {"en": "Roster rows that differ (starters): {n}",
+                    "vi": "Các dòng danh sách khác nhau (số người bắt đầu học): {n}"},
+    "more_rows": {"en": "... and {n} more (--out DIR writes them all)",
+                  "vi": "... và {n} dòng nữa (--out THƯ_MỤC ghi tất cả)"},
+    "of": {"en": "{got} of {need}", "vi": "{got} trên {need}"},
+    "by": {"en": "{got} of {need} by {year}", "vi": "{got} trên {need} đến năm {year}"},
+    "met": {"en": "met", "vi": "đạt"},
+    "not_met": {"en": "NOT met", "vi": "KHÔNG đạt"},
+    "yes": {"en": "yes", "vi": "có"},
+    "no": {"en": "no", "vi": "không"},
+    "points": {"en": "{name}: {n} points ({tally})", "vi": "{name}: {n} điểm ({tally})"},
+    "hidden": {"en": "({n} columns left out to fit 100 characters: {names}; --wide shows them)",
+               "vi": "({n} cột được ẩn cho vừa 100 ký tự: {names}; --wide để hiện)"},
+    "frontier": {"en": "Feasibility frontier: least {axis} with a verified plan",
+                 "vi": "Ngưỡng khả thi: {axis} nhỏ nhất có phương án đã kiểm tra"},
+    "all_points": {"en": "all points", "vi": "mọi điểm"},
+    "frontier_hit": {"en": "{axis}={value} (cost {cost})",
+                     "vi": "{axis}={value} (kinh phí {cost})"},
+    "none_feasible": {"en": "none feasible on this grid",
+                      "vi": "không điểm nào khả thi trên lưới này"},
+}
+
+#: Sweep table columns: short headers, in the order they are kept when space is short.
+SWEEP_HEADERS: dict[str, dict[Lang, str]] = {
+    "status": {"en": "status", "vi": "trạng thái"},
+    "total_cost": {"en": "cost", "vi": "kinh phí"},
+    "people": {"en": "people", "vi": "số người"},
+    "verified": {"en": "verified", "vi": "kiểm tra"},
+    "peak_starts": {"en": "peak starts", "vi": "tuyển cao nhất"},
+    "peak_spending": {"en": "peak spending", "vi": "chi cao nhất"},
+    "error": {"en": "error", "vi": "lỗi"},
+}
+
+STATUS_NAMES: dict[str, dict[Lang, str]] = {
+    "optimal": {"en": "optimal", "vi": "tối ưu"},
+    "feasible": {"en": "feasible", "vi": "khả thi"},
+    "infeasible": {"en": "infeasible", "vi": "không khả thi"},
+    "unknown": {"en": "no answer", "vi": "chưa có kết quả"},
+    "unassigned": {"en": "unassigned", "vi": "chưa phân được"},
+    "invalid": {"en": "invalid", "vi": "không hợp lệ"},
+    "error": {"en": "error", "vi": "lỗi"},
+}
+
+
+def words(table: dict[str, dict[Lang, str]], key: str, lang: Lang, **values: object) -> str:
+    """An entry of one of the tables above in `lang`, with its placeholders filled."""
+    text = table[key][lang]
+    return text.format(**values) if values else text
+
+
+def goal_words(name: str, value: int, lang: Lang) -> str:
+    """A goal and its value as what they mean: 'lowest total training cost: 37,640 million VND'.
+
+    `value` is in model units: the cost goal counts money x MONEY_SCALE.
+    """
+    shown = goal_figure(name, value, lang)
+    if name not in GOAL_WORDS:
+        return f"{name}: {shown}"
+    return words(GOAL_WORDS, name, lang, value=shown)
+
+
+def goal_figure(name: str, value: int, lang: Lang) -> str:
+    """A goal's value alone: money (from model units) for the cost goal, a count otherwise."""
+    if name == "min_cost":
+        return money(Decimal(value) / MONEY_SCALE, lang)
+    return number(value, lang)
+
+
+def count(n: int | Decimal, unit: str, lang: Lang) -> str:
+    """A count with its noun: '1 person', '3 people', '2.500 triệu đồng' (money)."""
+    if unit == "money":
+        return money(n, lang)
+    singular, plural = UNIT_NOUNS[unit][lang]
+    return f"{amount(n, lang)} {singular if n == 1 else plural}"
+
+
+def duration(seconds: float, lang: Lang) -> str:
+    """A time span for people: '45 s', '3 min 20 s', '2 h 05 min' ('2 giờ 05 phút' in vi)."""
+    hour, minute, second = ("h", "min", "s") if lang == "en" else ("giờ", "phút", "giây")
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} {hour} {minutes:02d} {minute}"
+    if minutes:
+        return f"{minutes} {minute} {secs:02d} {second}"
+    return f"{secs} {second}"

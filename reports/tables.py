@@ -22,6 +22,7 @@ from optimizer.checker import Tally, Verification
 from reports.i18n import (
     Lang,
     amount,
+    goal_words,
     level_label,
     money,
     number,
@@ -184,11 +185,9 @@ def terminal_report(sc: Scenario, result: SolveResult, check: Verification | Non
     """
     lines = [f"{sc.name}: {status_text(result.status, lang)}"]
     for g in result.goals:
-        name = g.name if lang == "en" else t(f"goal_{g.name}", lang)
         gap = "" if g.optimal else " (" + t("bound_gap", lang, bound=goal_value(
             g.name, g.bound, lang), gap=percent(g.gap, lang)) + ")"
-        lines.append(f"  {t('goal', lang).lower()} {name}: {goal_value(g.name, g.value, lang)}"
-                     f"{gap}")
+        lines.append(f"  {goal_words(g.name, g.value, lang)}{gap}")
     if result.message:
         lines.append(f"  {result.message}")
     if result.roster is None:
@@ -230,7 +229,7 @@ def goal_value(name: str, value: int, lang: Lang = "en") -> str:
     """A goal's value for people: money for min_cost, a plain number otherwise."""
     if name == "min_cost":
         return money(Decimal(value) / MONEY_SCALE, lang)
-    return str(value) if lang == "en" else number(value, lang)
+    return number(value, lang)
 
 
 def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None) -> dict[str, Any]:

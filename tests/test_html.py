@@ -219,7 +219,7 @@ def test_one_command_gives_vietnamese_workbook_html_and_pngs(tmp_path):
                                        "--time-limit", "20"])
     assert result.exit_code == 0, result.output
     assert "đã kiểm tra: 12 quy tắc, 0 vi phạm" in result.output
-    assert f"wrote {html}" in result.output
+    assert f"đã ghi {html}" in result.output
     page = html.read_text(encoding="utf-8")
     assert '<html lang="vi"' in page
     assert parse(page).tables["plan-table"] == workbook_summary(xlsx)
@@ -239,5 +239,5 @@ def test_min_budget_writes_html_and_keeps_json_clean(tmp_path):
                "--html", str(html)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["roster_verified"] is True
-    assert f"wrote {html}" in result.stderr
+    assert f"đã ghi {html}" in result.stderr
     assert "tối ưu" in html.read_text(encoding="utf-8")

@@ -58,7 +58,7 @@ def test_every_point_is_solved_in_grid_order(fresh):
 def test_frontier_gives_the_least_budget_per_level_of_places(fresh):
     result, _ = fresh
     assert "capacity.starts_per_year=50: none feasible on this grid" in result.stdout
-    assert "capacity.starts_per_year=60: budget.total=38000 (cost 37640" in result.stdout
+    assert "capacity.starts_per_year=60: budget.total=38000 (cost 37,640" in result.stdout
 
 
 def test_rows_trace_back_to_scenario_solver_and_settings(fresh):
