@@ -8,7 +8,9 @@ Exit codes:
   4  no answer: the time limit ran out before any plan was found, or the plan
      could not be assigned to individual units
   5  the independent checker found violations in the solver's plan (a bug)
-  130  `sweep` was interrupted; finished points are saved, run it again to resume
+  130  interrupted (Ctrl-C); `sweep` keeps finished points, run it again to resume
+
+A run writes all its output files or none, and never replaces one of its inputs.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -47,15 +50,27 @@ from optimizer.whatif import (
     parse_spec,
     plan_sweep,
 )
-from reports.charts import write_pngs
-from reports.excel import write_template, write_workbook
+from reports.charts import png_files, png_paths
+from reports.excel import workbook_bytes, write_template
 from reports.explain import budget_dict, budget_text, explanation_dict, explanation_text
 from reports.html import html_report
 from reports.i18n import Lang
-from reports.tables import scenario_yaml, terminal_report, write_atomic, write_outputs
+from reports.tables import (
+    as_bytes,
+    scenario_yaml,
+    solve_files,
+    stale_files,
+    terminal_report,
+    write_all,
+    write_atomic,
+)
 from reports.whatif import compare_dict, compare_text, frontier_text, sweep_text, write_compare
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
+
+#: Renders the files of one output option, by path; run before anything is written.
+Render = Callable[[], Mapping[Path, str | bytes]]
 
 
 def _invalid(exc: ScenarioError) -> NoReturn:
@@ -97,27 +112,138 @@ def _exit_code(status: Status) -> int:
                 status, EXIT_NO_ANSWER)
 
 
-def _check_xlsx_path(path: str) -> None:
-    """Refuse, before any work, a workbook path Excel would not open as .xlsx."""
-    if Path(path).suffix.lower() != ".xlsx":
-        click.echo(f"error: --xlsx: '{path}' should end in .xlsx", err=True)
+def _check_suffix(option: str, path: str | None, suffix: str) -> None:
+    """Refuse, before any work, an output path that does not end in its file type's suffix."""
+    if path is not None and Path(path).suffix.lower() != suffix:
+        click.echo(f"error: {option}: '{path}' should end in {suffix}", err=True)
         sys.exit(EXIT_INVALID)
 
 
-def _write_html_png(sc: Scenario, result: SolveResult, check: Verification | None, lang: Lang,
-                    html_path: str | None, png_dir: str | None) -> list[Path]:
-    """Write the HTML report and the PNG charts asked for; the paths written.
+def input_files(loaded: LoadedScenario) -> list[Path]:
+    """The files a scenario was read from, resolved: the file, then each base it extends."""
+    files, current = [loaded.path.resolve()], loaded.path
+    while current.suffix.lower() not in (".xlsx", ".xlsm"):
+        try:
+            raw = yaml.safe_load(current.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, yaml.YAMLError):
+            break
+        parent = raw.get("extends") if isinstance(raw, dict) else None
+        if not isinstance(parent, str) or (current.parent / parent).resolve() in files:
+            break
+        current = current.parent / parent
+        files.append(current.resolve())
+    return files
 
-    Each file is written whole or not at all; an unwritable path exits 2.
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _output_targets(out_dir: str | None, xlsx_path: str | None, html_path: str | None,
+                    png_dir: str | None) -> list[tuple[str, Path]]:
+    """Every file a run may write or remove, with the option that names it."""
+    targets: list[tuple[str, Path]] = []
+    if out_dir is not None:
+        targets += [("--out", Path(out_dir) / name) for name in ("roster.csv", "summary.json")]
+    if xlsx_path is not None:
+        targets.append(("--xlsx", Path(xlsx_path)))
+    if html_path is not None:
+        targets.append(("--html", Path(html_path)))
+    if png_dir is not None:
+        targets += [("--png", path) for path in png_paths(Path(png_dir))]
+    return targets
+
+
+def _refuse_inputs(loaded: LoadedScenario, targets: list[tuple[str, Path]]) -> None:
+    """Exit 2 before any work if an output would replace a file the scenario was read from."""
+    inputs = input_files(loaded)
+    for option, path in targets:
+        if any(_same_file(path, source) for source in inputs):
+            click.echo(f"error: {option}: '{path}' is an input of this run (the scenario or a "
+                       "file it extends); outputs never replace inputs, choose another name",
+                       err=True)
+            sys.exit(EXIT_INVALID)
+
+
+def _unwritable(exc: ValueError) -> str:
+    """Why some text cannot go into a file, in words."""
+    if isinstance(exc, UnicodeEncodeError):
+        return (f"the text has the character {exc.object[exc.start:exc.end]!r}, which no "
+                "UTF-8 file can hold (a lone surrogate); fix the scenario's text")
+    return str(exc)
+
+
+def _render(renders: list[tuple[str, Render]]) -> dict[Path, bytes]:
+    """Every output file's bytes, made before any is written; a writer that fails exits 2."""
+    files: dict[Path, bytes] = {}
+    for what, render in renders:
+        try:
+            files |= {path: as_bytes(content) for path, content in render().items()}
+        except ValueError as exc:  # text a format cannot hold; UnicodeError included
+            click.echo(f"error: cannot write {what}: {_unwritable(exc)}; nothing was written",
+                       err=True)
+            sys.exit(EXIT_INVALID)
+    return files
+
+
+def _text_fits(sc: Scenario) -> dict[Path, str]:
+    """No file; raises UnicodeEncodeError if some text of the scenario no file can hold.
+
+    Checked before any writer runs, as the chart library fails on such text with an
+    error of its own.
     """
-    written: list[Path] = []
-    with _writing(str(html_path or png_dir)):
-        if html_path is not None:
-            write_atomic(Path(html_path), html_report(sc, result, check, lang))
-            written.append(Path(html_path))
-        if png_dir is not None:
-            written += write_pngs(Path(png_dir), sc, result, lang)
-    return written
+    json.dumps(sc.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+    return {}
+
+
+def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | None,
+                      lang: Lang, paths: dict[str, str | None],
+                      next_step: str | None = None) -> list[Path]:
+    """Write every file asked for (`paths`: out, xlsx, html, png) or none; the paths written.
+
+    Old files that would contradict a run without a roster (roster.csv, chart PNGs)
+    are removed with the same commit.
+    """
+    renders: list[tuple[str, Render]] = [("the outputs", lambda: _text_fits(sc))]
+    stale: list[Path] = []
+    if (out := paths.get("out")) is not None:
+        renders.append((out, lambda: solve_files(Path(out), sc, result, check, next_step)))
+        stale += stale_files(Path(out), result)
+    if (xlsx := paths.get("xlsx")) is not None:
+        renders.append((xlsx, lambda: {Path(xlsx): workbook_bytes(sc, result, check, lang)}))
+    if (page := paths.get("html")) is not None:
+        renders.append((page, lambda: {Path(page): html_report(sc, result, check, lang)}))
+    if (png := paths.get("png")) is not None:
+        renders.append((png, lambda: png_files(Path(png), sc, result, lang)))
+        stale += png_paths(Path(png)) if result.roster is None else []
+    files = _render(renders)
+    with _writing(", ".join(str(p) for p in paths.values() if p is not None)):
+        write_all(files, stale)
+    return list(files)
+
+
+def _refused_by_solver(name: str, result: SolveResult) -> None:
+    """Exit 2 with a message when the solver refused the model as invalid (writes nothing)."""
+    if result.status != Status.invalid:
+        return
+    detail = f" ({result.message})" if result.message else ""
+    click.echo(f"error: {name}: the solver refused the model{detail}: some figure is too "
+               "large for exact integer arithmetic; make the money amounts or people counts "
+               "smaller; nothing was written", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def explain_command(loaded: LoadedScenario) -> str:
+    """The `trainplan explain` command for the same scenario, variants and --set values."""
+    words = ["trainplan", "explain", str(loaded.path)]
+    for variant in loaded.applied:
+        words += ["--variant", variant]
+    for value in loaded.sets:
+        words += ["--set", value]
+    return shlex.join(words)
 
 
 _html_png = [
@@ -159,7 +285,19 @@ html_png_options = _options(_html_png)
 scenario_options = _options(_scenario)
 
 
-@click.group()
+class Commands(click.Group):
+    """trainplan's commands; Ctrl-C in any of them ends with 'interrupted' and exit 130."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; an interrupt becomes a one-line message, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="trainplan")
 def main() -> None:
     """Plan multi-year training of social-work staff, and prove the plan holds."""
@@ -179,23 +317,19 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
               png_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
-    if xlsx_path is not None:
-        _check_xlsx_path(xlsx_path)
+    _check_suffix("--xlsx", xlsx_path, ".xlsx")
+    _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets)
+    _refuse_inputs(loaded, _output_targets(out_dir, xlsx_path, html_path, png_dir))
     sc = loaded.scenario
     result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers,
                                                      seed=seed))
+    _refused_by_solver(scenario, result)
+    next_step = explain_command(loaded) if result.status == Status.infeasible else None
     # Files first, then the terminal: a reader who pipes into `head` loses no file.
-    written: list[Path] = []
-    if out_dir is not None:
-        with _writing(out_dir):
-            written = write_outputs(Path(out_dir), sc, result, check)
-    if xlsx_path is not None:
-        with _writing(xlsx_path):
-            write_workbook(Path(xlsx_path), sc, result, check, lang)
-        written.append(Path(xlsx_path))
-    written += _write_html_png(sc, result, check, lang, html_path, png_dir)
-    click.echo(terminal_report(sc, result, check, lang))
+    written = _write_plan_files(sc, result, check, lang, {
+        "out": out_dir, "xlsx": xlsx_path, "html": html_path, "png": png_dir}, next_step)
+    click.echo(terminal_report(sc, result, check, lang, next_step))
     for path in written:
         click.echo(f"wrote {path}")
     if check is not None and not check.ok:
@@ -212,6 +346,7 @@ def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     loaded = _load(scenario, variants, sets)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
     result = check_feasible(loaded.scenario, settings)
+    _refused_by_solver(scenario, result)
     if result.status == Status.infeasible:
         sys.exit(_explain(loaded, settings, list(SLACK_LEVERS), None, as_json=False))
     verdict = {Status.optimal: "feasible"}.get(result.status, result.status.value)
@@ -289,7 +424,9 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
                    html_path: str | None, png_dir: str | None, time_limit: float, workers: int,
                    seed: int) -> None:
     """The least training budget for which the plan is feasible, with its roster."""
+    _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets)
+    _refuse_inputs(loaded, _output_targets(out_dir, None, html_path, png_dir))
     try:
         share_list = tuple(int(x) for x in shares.split(","))
         assert all(0 < x <= 100 for x in share_list)
@@ -305,6 +442,9 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
         update={"budget": loaded.scenario.budget.model_copy(
             update={"total": answer.least_total})})
     result, check = solve_verified(at_least, settings)
+    _refused_by_solver(scenario, result)
+    written = _write_plan_files(at_least, result, check, lang, {
+        "out": out_dir, "html": html_path, "png": png_dir})
     if as_json:
         out = budget_dict(loaded.scenario.name, answer)
         out["roster_verified"] = None if check is None else check.ok
@@ -313,11 +453,7 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
         click.echo(budget_text(loaded.scenario.name, answer))
         click.echo("\nThe plan at that budget:")
         click.echo(terminal_report(at_least, result, check, lang))
-    if out_dir is not None:
-        with _writing(out_dir):
-            for path in write_outputs(Path(out_dir), at_least, result, check):
-                click.echo(f"wrote {path}", err=as_json)
-    for path in _write_html_png(at_least, result, check, lang, html_path, png_dir):
+    for path in written:
         click.echo(f"wrote {path}", err=as_json)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
@@ -458,7 +594,7 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               help="Language of the explanations in the template.")
 def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang) -> None:
     """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
-    _check_xlsx_path(xlsx_path)
+    _check_suffix("--xlsx", xlsx_path, ".xlsx")
     sc = _load(from_scenario).scenario
     with _writing(xlsx_path):
         write_template(Path(xlsx_path), sc, lang)
