@@ -491,6 +491,8 @@ def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str 
               for label, (path, variants) in zip(labels(specs), specs, strict=True)]
     compared = compare(loaded, SolveSettings(time_limit_s=time_limit, workers=workers,
                                              seed=seed))
+    for c in compared:
+        _refused_by_solver(c.label, c.result)
     if as_json:
         click.echo(json.dumps(compare_dict(compared), indent=2, ensure_ascii=False))
     else:

@@ -359,3 +359,14 @@ def test_ctrl_c_prints_interrupted_and_exits_130(monkeypatch):
     assert result.exit_code == 130
     assert "interrupted" in result.output
     assert "Traceback" not in result.output
+
+
+def test_compare_refused_model_is_a_clear_error_and_writes_nothing(tmp_path):
+    tay_ninh = str(SCENARIOS / "tay_ninh_2016_2020.yaml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", tay_ninh, tay_ninh, "--set",
+                                       "budget.sources.state.amount=1000000000000000",
+                                       "--out", str(out), "--time-limit", "20"])
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output and "solver refused the model" in result.output
+    assert not out.exists()
