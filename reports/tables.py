@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
 import re
+import signal
 import tempfile
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -466,10 +470,39 @@ def write_all(files: Mapping[Path, str | bytes], remove: list[Path] | tuple = ()
         for folder in reversed(made):
             folder.rmdir()
         raise
-    for tmp, path in temps:
-        os.replace(tmp, path)
-    for path in remove:
-        path.unlink(missing_ok=True)
+    with _uninterrupted():
+        for tmp, path in temps:
+            os.replace(tmp, path)
+        for path in remove:
+            path.unlink(missing_ok=True)
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+def _hold(caught: list[int], signum: int, _frame: object) -> None:
+    caught.append(signum)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) back until the block ends, then deliver them.
+
+    So the renames of one run finish together. Signals are handled in the main
+    thread only, so elsewhere this holds nothing (and needs to hold nothing).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    before = {sig: signal.signal(sig, functools.partial(_hold, caught)) for sig in _HELD}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in caught:
+            signal.raise_signal(sig)
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -370,3 +370,26 @@ def test_compare_refused_model_is_a_clear_error_and_writes_nothing(tmp_path):
     assert result.exit_code == 2, result.output
     assert "error:" in result.output and "solver refused the model" in result.output
     assert not out.exists()
+
+
+def test_ctrl_c_while_renaming_still_renames_every_file(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from reports import tables
+
+    renamed = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if not renamed:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first temporary is ready
+        renamed.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(tables.os, "replace", replace)
+    files = {tmp_path / name: name for name in ("a.csv", "b.json", "c.html")}
+    with pytest.raises(KeyboardInterrupt):
+        tables.write_all(files)
+    assert sorted(p.read_text() for p in files) == ["a.csv", "b.json", "c.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json", "c.html"]
