@@ -8,7 +8,9 @@ Exit codes:
   4  no answer: the time limit ran out before any plan was found, or the plan
      could not be assigned to individual units
   5  the independent checker found violations in the solver's plan (a bug)
-  130  `sweep` was interrupted; finished points are saved, run it again to resume
+  130  interrupted (Ctrl-C); `sweep` keeps finished points, run it again to resume
+
+A run writes all its output files or none, and never replaces one of its inputs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -51,8 +53,8 @@ from optimizer.whatif import (
     parse_spec,
     plan_sweep,
 )
-from reports.charts import write_pngs
-from reports.excel import write_template, write_workbook
+from reports.charts import png_files, png_paths
+from reports.excel import workbook_bytes, write_template
 from reports.explain import (
     budget_dict,
     budget_text,
@@ -64,7 +66,15 @@ from reports.explain import (
 )
 from reports.html import html_report
 from reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
-from reports.tables import scenario_yaml, terminal_report, write_atomic, write_outputs
+from reports.tables import (
+    as_bytes,
+    scenario_yaml,
+    solve_files,
+    stale_files,
+    terminal_report,
+    write_all,
+    write_atomic,
+)
 from reports.whatif import (
     compare_dict,
     compare_text,
@@ -75,8 +85,12 @@ from reports.whatif import (
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
 #: Seconds `check` gives the explanation after its verdict (`explain` takes its time limit).
 CHECK_EXPLAIN_S = 10.0
+
+#: Renders the files of one output option, by path; run before anything is written.
+Render = Callable[[], Mapping[Path, str | bytes]]
 
 
 def _invalid(exc: ScenarioError) -> NoReturn:
@@ -130,27 +144,128 @@ def _exit_code(status: Status) -> int:
                 status, EXIT_NO_ANSWER)
 
 
-def _check_xlsx_path(path: str) -> None:
-    """Refuse, before any work, a workbook path Excel would not open as .xlsx."""
-    if Path(path).suffix.lower() != ".xlsx":
-        click.echo(f"error: --xlsx: '{path}' should end in .xlsx", err=True)
+def _check_suffix(option: str, path: str | None, suffix: str) -> None:
+    """Refuse, before any work, an output path that does not end in its file type's suffix."""
+    if path is not None and Path(path).suffix.lower() != suffix:
+        click.echo(f"error: {option}: '{path}' should end in {suffix}", err=True)
         sys.exit(EXIT_INVALID)
 
 
-def _write_html_png(sc: Scenario, result: SolveResult, check: Verification | None, lang: Lang,
-                    html_path: str | None, png_dir: str | None) -> list[Path]:
-    """Write the HTML report and the PNG charts asked for; the paths written.
+def input_files(loaded: LoadedScenario) -> list[Path]:
+    """The files a scenario was read from, resolved: the file, then each base it extends."""
+    files, current = [loaded.path.resolve()], loaded.path
+    while current.suffix.lower() not in (".xlsx", ".xlsm"):
+        try:
+            raw = yaml.safe_load(current.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, yaml.YAMLError):
+            break
+        parent = raw.get("extends") if isinstance(raw, dict) else None
+        if not isinstance(parent, str) or (current.parent / parent).resolve() in files:
+            break
+        current = current.parent / parent
+        files.append(current.resolve())
+    return files
 
-    Each file is written whole or not at all; an unwritable path exits 2.
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _output_targets(out_dir: str | None, xlsx_path: str | None, html_path: str | None,
+                    png_dir: str | None) -> list[tuple[str, Path]]:
+    """Every file a run may write or remove, with the option that names it."""
+    targets: list[tuple[str, Path]] = []
+    if out_dir is not None:
+        targets += [("--out", Path(out_dir) / name) for name in ("roster.csv", "summary.json")]
+    if xlsx_path is not None:
+        targets.append(("--xlsx", Path(xlsx_path)))
+    if html_path is not None:
+        targets.append(("--html", Path(html_path)))
+    if png_dir is not None:
+        targets += [("--png", path) for path in png_paths(Path(png_dir))]
+    return targets
+
+
+def _refuse_inputs(loaded: LoadedScenario, targets: list[tuple[str, Path]]) -> None:
+    """Exit 2 before any work if an output would replace a file the scenario was read from."""
+    inputs = input_files(loaded)
+    for option, path in targets:
+        if any(_same_file(path, source) for source in inputs):
+            click.echo(f"error: {option}: '{path}' is an input of this run (the scenario or a "
+                       "file it extends); outputs never replace inputs, choose another name",
+                       err=True)
+            sys.exit(EXIT_INVALID)
+
+
+def _unwritable(exc: ValueError) -> str:
+    """Why some text cannot go into a file, in words."""
+    if isinstance(exc, UnicodeEncodeError):
+        return (f"the text has the character {exc.object[exc.start:exc.end]!r}, which no "
+                "UTF-8 file can hold (a lone surrogate); fix the scenario's text")
+    return str(exc)
+
+
+def _render(renders: list[tuple[str, Render]]) -> dict[Path, bytes]:
+    """Every output file's bytes, made before any is written; a writer that fails exits 2."""
+    files: dict[Path, bytes] = {}
+    for what, render in renders:
+        try:
+            files |= {path: as_bytes(content) for path, content in render().items()}
+        except ValueError as exc:  # text a format cannot hold; UnicodeError included
+            click.echo(f"error: cannot write {what}: {_unwritable(exc)}; nothing was written",
+                       err=True)
+            sys.exit(EXIT_INVALID)
+    return files
+
+
+def _text_fits(sc: Scenario) -> dict[Path, str]:
+    """No file; raises UnicodeEncodeError if some text of the scenario no file can hold.
+
+    Checked before any writer runs, as the chart library fails on such text with an
+    error of its own.
     """
-    written: list[Path] = []
-    with _writing(str(html_path or png_dir)):
-        if html_path is not None:
-            write_atomic(Path(html_path), html_report(sc, result, check, lang))
-            written.append(Path(html_path))
-        if png_dir is not None:
-            written += write_pngs(Path(png_dir), sc, result, lang)
-    return written
+    json.dumps(sc.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+    return {}
+
+
+def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | None,
+                      lang: Lang, paths: dict[str, str | None],
+                      next_step: str | None = None) -> list[Path]:
+    """Write every file asked for (`paths`: out, xlsx, html, png) or none; the paths written.
+
+    Old files that would contradict a run without a roster (roster.csv, chart PNGs)
+    are removed with the same commit.
+    """
+    renders: list[tuple[str, Render]] = [("the outputs", lambda: _text_fits(sc))]
+    stale: list[Path] = []
+    if (out := paths.get("out")) is not None:
+        renders.append((out, lambda: solve_files(Path(out), sc, result, check, next_step)))
+        stale += stale_files(Path(out), result)
+    if (xlsx := paths.get("xlsx")) is not None:
+        renders.append((xlsx, lambda: {Path(xlsx): workbook_bytes(sc, result, check, lang)}))
+    if (page := paths.get("html")) is not None:
+        renders.append((page, lambda: {Path(page): html_report(sc, result, check, lang)}))
+    if (png := paths.get("png")) is not None:
+        renders.append((png, lambda: png_files(Path(png), sc, result, lang)))
+        stale += png_paths(Path(png)) if result.roster is None else []
+    files = _render(renders)
+    with _writing(", ".join(str(p) for p in paths.values() if p is not None)):
+        write_all(files, stale)
+    return list(files)
+
+
+def _refused_by_solver(name: str, result: SolveResult) -> None:
+    """Exit 2 with a message when the solver refused the model as invalid (writes nothing)."""
+    if result.status != Status.invalid:
+        return
+    detail = f" ({result.message})" if result.message else ""
+    click.echo(f"error: {name}: the solver refused the model{detail}: some figure is too "
+               "large for exact integer arithmetic; make the money amounts or people counts "
+               "smaller; nothing was written", err=True)
+    sys.exit(EXIT_INVALID)
 
 
 _html_png = [
@@ -212,7 +327,19 @@ UNVERIFIED = (EXIT_UNVERIFIED, "the independent checker found violations (a bug;
                                "report it)")
 
 
-@click.group()
+class Commands(click.Group):
+    """trainplan's commands; Ctrl-C in any of them ends with 'interrupted' and exit 130."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; an interrupt becomes a one-line message, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="trainplan")
 def main() -> None:
     """Plan multi-year training of social-work staff, and prove the plan holds."""
@@ -236,23 +363,19 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
               png_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
-    if xlsx_path is not None:
-        _check_xlsx_path(xlsx_path)
+    _check_suffix("--xlsx", xlsx_path, ".xlsx")
+    _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
+    _refuse_inputs(loaded, _output_targets(out_dir, xlsx_path, html_path, png_dir))
     sc = loaded.scenario
     result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers,
                                                      seed=seed))
+    _refused_by_solver(scenario, result)
+    next_step = explain_command(loaded) if result.status == Status.infeasible else None
     # Files first, then the terminal: a reader who pipes into `head` loses no file.
-    written: list[Path] = []
-    if out_dir is not None:
-        with _writing(out_dir):
-            written = write_outputs(Path(out_dir), sc, result, check)
-    if xlsx_path is not None:
-        with _writing(xlsx_path):
-            write_workbook(Path(xlsx_path), sc, result, check, lang)
-        written.append(Path(xlsx_path))
-    written += _write_html_png(sc, result, check, lang, html_path, png_dir)
-    click.echo(terminal_report(sc, result, check, lang))
+    written = _write_plan_files(sc, result, check, lang, {
+        "out": out_dir, "xlsx": xlsx_path, "html": html_path, "png": png_dir}, next_step)
+    click.echo(terminal_report(sc, result, check, lang, next_step))
     for path in written:
         _wrote(path, lang)
     if check is not None and not check.ok:
@@ -277,6 +400,7 @@ def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], a
     loaded = _load(scenario, variants, sets, lang=lang)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
     result = check_feasible(loaded.scenario, settings)
+    _refused_by_solver(scenario, result)
     name = loaded.scenario.name
     if not as_json:  # the verdict first: the explanation only adds to it
         verdict = (words(CLI_TEXT, "feasible", lang) if result.status == Status.optimal
@@ -382,7 +506,9 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
                    html_path: str | None, png_dir: str | None, time_limit: float, workers: int,
                    seed: int) -> None:
     """The least training budget for which the plan is feasible, with its roster."""
+    _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
+    _refuse_inputs(loaded, _output_targets(out_dir, None, html_path, png_dir))
     try:
         share_list = tuple(int(x) for x in shares.split(","))
         assert all(0 < x <= 100 for x in share_list)
@@ -402,6 +528,9 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
     result = answer.plan
     assert result is not None
     check = verify(at_least, result.roster, result.goals) if result.roster is not None else None
+    _refused_by_solver(scenario, result)
+    written = _write_plan_files(at_least, result, check, lang, {
+        "out": out_dir, "html": html_path, "png": png_dir})
     if as_json:
         out = budget_dict(loaded.scenario.name, answer)
         out["roster_verified"] = None if check is None else check.ok
@@ -411,11 +540,7 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
         click.echo("\n" + words(EXPLAIN_TEXT, "plan_at_flat" if per_year else "plan_at_total",
                                  lang))
         click.echo(terminal_report(at_least, result, check, lang))
-    if out_dir is not None:
-        with _writing(out_dir):
-            for path in write_outputs(Path(out_dir), at_least, result, check):
-                _wrote(path, lang, err=as_json)
-    for path in _write_html_png(at_least, result, check, lang, html_path, png_dir):
+    for path in written:
         _wrote(path, lang, err=as_json)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
@@ -467,6 +592,8 @@ def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str 
               for label, (path, variants) in zip(labels(specs), specs, strict=True)]
     compared = compare(loaded, SolveSettings(time_limit_s=time_limit, workers=workers,
                                              seed=seed))
+    for c in compared:
+        _refused_by_solver(c.label, c.result)
     if as_json:
         click.echo(json.dumps(compare_dict(compared), indent=2, ensure_ascii=False))
     else:
@@ -590,7 +717,7 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                    "stay, as the quota columns are named after them).")
 def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) -> None:
     """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
-    _check_xlsx_path(xlsx_path)
+    _check_suffix("--xlsx", xlsx_path, ".xlsx")
     try:  # the example's own oddities are not the planner's: no warnings here
         sc = load_scenario(from_scenario).scenario
     except ScenarioError as exc:

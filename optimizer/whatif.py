@@ -19,6 +19,7 @@ import math
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -317,15 +318,33 @@ def default_jobs(solver_workers: int) -> int:
     return max(1, (cores or 1) // solver_workers)
 
 
-def _ignore_interrupt() -> None:
-    """Worker processes leave Ctrl-C to the main process, which stops them cleanly."""
+#: Seconds between a worker's checks that the sweep that started it still runs.
+PARENT_POLL_S = 0.5
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Poll the parent process; once it is gone (e.g. `kill -9`), end this process at once."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+def _start_worker(parent: int) -> None:
+    """Set up a pool worker: Ctrl-C is left to the sweep, and the worker dies with it.
+
+    The main process stops its workers cleanly on Ctrl-C; if it is killed outright,
+    a watchdog thread ends the worker within PARENT_POLL_S seconds instead of leaving
+    it running (and holding the caller's terminal) with no one to report to.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True,
+                     name="exit-when-orphaned").start()
 
 
 def _local(sweep: Sweep, todo: list[Point], jobs: int) -> Iterator[dict[str, str]]:
     """Rows from a pool of local processes, as they complete."""
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupt)
+                               initializer=_start_worker, initargs=(os.getpid(),))
     try:
         futures: dict[Future, Point] = {
             pool.submit(run_point, sweep.base, p, sweep.settings, sweep.name): p for p in todo}
@@ -344,8 +363,9 @@ def _dask(sweep: Sweep, todo: list[Point], jobs: int,
 
     cluster = None
     if scheduler is None:
+        # Loopback only: a local cluster has no authentication, so no other machine may reach it.
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               host="127.0.0.1", dashboard_address=None)
     try:
         client = Client(scheduler if cluster is None else cluster, timeout="10s")
     except OSError as exc:

@@ -5,7 +5,8 @@ people in training against the seats, spending against the yearly ceiling, and
 cumulative graduates against the milestones. Output is deterministic: fixed
 figure size and resolution, a fixed SVG hash salt and no dates in the metadata,
 so the same scenario gives byte-identical files. Figures are made without
-pyplot (no global state, no interactive backend).
+pyplot (no global state, no interactive backend). Every label is drawn as plain
+text (no TeX math), so a `$` in a scenario's names is just a dollar sign.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from reports.tables import (
     in_training_by_year,
     spending_by_year,
     starts_by_year_level,
-    write_atomic,
 )
 
 FIGSIZE = (8.0, 4.5)
@@ -40,6 +40,7 @@ LIMIT_COLOUR = "#C00000"
 STYLE = {
     "svg.hashsalt": "trainplan",
     "svg.fonttype": "path",
+    "text.parse_math": False,  # labels are plain text: "$x^2$" stays as written
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.spines.top": False,
@@ -197,13 +198,14 @@ def chart_svgs(sc: Scenario, result: SolveResult, lang: Lang) -> dict[str, str]:
             for name in CHARTS}
 
 
-def write_pngs(out_dir: Path, sc: Scenario, result: SolveResult, lang: Lang) -> list[Path]:
-    """Write each chart as `out_dir/NAME.png` (none when there is no roster)."""
+def png_paths(out_dir: Path) -> list[Path]:
+    """Where the charts go as PNG files: `out_dir/NAME.png`."""
+    return [out_dir / f"{name}.png" for name in CHARTS]
+
+
+def png_files(out_dir: Path, sc: Scenario, result: SolveResult, lang: Lang) -> dict[Path, bytes]:
+    """Each chart as PNG bytes by its path in `out_dir` (none when there is no roster)."""
     if result.roster is None:
-        return []
-    written = []
-    for name in CHARTS:
-        path = out_dir / f"{name}.png"
-        write_atomic(path, _render(name, sc, result.roster, lang, "png"))
-        written.append(path)
-    return written
+        return {}
+    return {path: _render(name, sc, result.roster, lang, "png")
+            for name, path in zip(CHARTS, png_paths(out_dir), strict=True)}

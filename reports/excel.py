@@ -7,6 +7,9 @@ ceiling, per level and per funding source) with a chart, the milestones (met or
 not) and the verification. Every figure is a number with a number format, so
 a planner can sum and chart it; Excel shows thousands separators in the
 reader's own style. Header rows stay in view when scrolling.
+
+The workbooks trainplan writes hold no formulas: text is stored as text even
+when it starts with `=` (a unit named `=HYPERLINK(...)` is not a live link).
 """
 
 from __future__ import annotations
@@ -23,9 +26,16 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models.scenario import MONEY_SCALE, Scenario
+from models.measures import (
+    Spending,
+    budget_spending,
+    spending_per_phase,
+    spending_per_source,
+)
+from models.scenario import Scenario
 from models.solution import Roster, SolveResult
 from models.workbook import template_workbook
 from optimizer.checker import Tally, Verification
@@ -39,12 +49,14 @@ from reports.i18n import (
     unit_type_label,
 )
 from reports.tables import (
+    goal_figure,
     milestones_frame,
     plan_table,
     roster_frame,
     spending_by_source,
     spending_by_year,
     starts_by_year_level,
+    unit_names,
     write_atomic,
 )
 
@@ -186,14 +198,20 @@ def _place(ws: Worksheet, chart: BarChart, anchor: str) -> None:
 
 
 def _roster_sheets(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
-    """One sheet per year: who starts which course, when they graduate, what it costs."""
+    """One sheet per year: who starts which course, when they graduate, what it costs.
+
+    When the scenario names its units, each row ends with the unit's name.
+    """
     frame = roster_frame(roster)
+    names = unit_names(sc)
     headers = [t("unit_type", lang), t("unit", lang), t("level", lang), t("starters", lang),
                t("graduation_year", lang), t("cost", lang)]
+    headers += [t("unit_name", lang)] if names else []
     for year in sc.years:
         ws = wb.create_sheet(t("sheet_roster", lang, year=year))
         rows = [[unit_type_label(sc, r.unit_type, lang), r.unit, level_label(sc, r.level, lang),
-                 r.starts, r.graduation_year, r.cost_million_vnd]
+                 r.starts, r.graduation_year, r.cost_million_vnd,
+                 *([names.get((r.unit_type, r.unit), "")] if names else [])]
                 for r in frame[frame["year"] == year].itertuples()]
         total = [t("total", lang), None, None, sum(r[3] for r in rows), None,
                  sum((Decimal(r[5]) for r in rows), Decimal(0))]
@@ -202,31 +220,65 @@ def _roster_sheets(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> No
 
 
 def _budget(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
-    """Spending per year by level and by source, against the ceiling, with a chart."""
+    """Spending per year by level and by source against the ceiling, with a chart.
+
+    Below the years: the whole plan against the total budget, each funding source
+    against its amount and each phase against its years' ceilings.
+    """
     ws = wb.create_sheet(t("sheet_budget", lang))
     levels = [lv.id for lv in sc.levels]
     sources = sc.budget.sources
     tally = Tally(sc, roster)
     spend = spending_by_year(sc, roster)
     paid = spending_by_source(sc, roster)
+    total = budget_spending(sc, roster)
     headers = [t("year", lang),
                *[t("spending_of", lang, name=level_label(sc, lid, lang)) for lid in levels],
-               t("spending", lang), t("ceiling", lang),
+               t("spending", lang), t("ceiling", lang), t("left", lang),
                *[t("spending_of", lang, name=s.label or s.id) for s in sources]]
     rows = [[year, *[tally.spending(year, lid) for lid in levels],
-             spend.loc[year, "spending"], spend.loc[year, "ceiling"],
+             *spend.loc[year, ["spending", "ceiling", "left"]].tolist(),
              *[paid.loc[year, s.id] for s in sources]] for year in sc.years]
-    total = [t("total", lang), *[sum((r[i] for r in rows), Decimal(0))
-                                 for i in range(1, len(levels) + 2)],
-             sc.budget.total, *[sum((r[i] for r in rows), Decimal(0))
-                                for i in range(len(levels) + 3, len(headers))]]
-    end = _table(ws, 1, headers, rows, years={1}, total=total)
+    total_row = [t("total", lang), *[sum((r[i] for r in rows), Decimal(0))
+                                     for i in range(1, len(levels) + 2)],
+                 total.available, total.left,
+                 *[sum((r[i] for r in rows), Decimal(0))
+                   for i in range(len(levels) + 4, len(headers))]]
+    end = _table(ws, 1, headers, rows, years={1}, total=total_row)
     if sources:
-        _write_row(ws, end, [t("source_amount", lang), *[None] * (len(levels) + 2),
+        _write_row(ws, end, [t("source_amount", lang), *[None] * (len(levels) + 3),
                              *[s.amount for s in sources]])
         end += 1
+    end = _budget_summary(ws, sc, roster, end + 1, lang)
     _widths(ws, high=22)
     _spending_chart(ws, sc, len(levels), len(rows), f"A{end + 2}", lang)
+
+
+def _spending_cells(label: str, s: Spending, lang: Lang, unused: bool = False) -> list[Any]:
+    """Label, spent, available, left (and 'unused' when asked and nothing is spent)."""
+    return [label, s.spent, s.available, s.left,
+            t("unused", lang) if unused and s.unused else None]
+
+
+def _budget_summary(ws: Worksheet, sc: Scenario, roster: Roster, top: int, lang: Lang) -> int:
+    """The plan against the total budget, per funding source and per phase; the next free row."""
+    heads = [t("spent", lang), t("available", lang), t("left", lang), ""]
+    total = budget_spending(sc, roster)
+    end = _table(ws, top, [t("budget", lang), *heads],
+                 [_spending_cells(t("total_budget", lang), total, lang)])
+    sources = spending_per_source(sc, roster)
+    if sources:
+        paid = Spending("total", sum((s.spent for s in sources), Decimal(0)),
+                        sum((s.available or Decimal(0) for s in sources), Decimal(0)))
+        end = _table(ws, end + 1, [t("source", lang), *heads],
+                     [_spending_cells(s.label, s, lang, unused=True) for s in sources],
+                     total=_spending_cells(t("total", lang), paid, lang))
+    phases = spending_per_phase(sc, roster)
+    end = _table(ws, end + 1, [t("phase", lang), *heads],
+                 [_spending_cells(p.label, p, lang) for p in phases],
+                 total=_spending_cells(t("total", lang), total, lang))
+    ws.freeze_panes = "B2"
+    return end
 
 
 def _spending_chart(ws: Worksheet, sc: Scenario, n_levels: int, n_rows: int, anchor: str,
@@ -297,15 +349,26 @@ def _verification(wb: Workbook, sc: Scenario, result: SolveResult, check: Verifi
 
 def _goal_figures(name: str, value: int, bound: int) -> list[Any]:
     """Goal value and bound; total cost in million VND, the others as counted."""
-    if name == "min_cost":
-        return [Decimal(value) / MONEY_SCALE, Decimal(bound) / MONEY_SCALE]
-    return [value, bound]
+    return [goal_figure(name, value), goal_figure(name, bound)]
 
 
 def plan_workbook(sc: Scenario, result: SolveResult, check: Verification | None,
                   lang: Lang = "en") -> Workbook:
-    """The whole workbook in memory (the sheets that need a roster only when there is one)."""
+    """The whole workbook in memory (the sheets that need a roster only when there is one).
+
+    Raises ValueError naming the text when some text has a character no workbook can hold.
+    """
     wb = Workbook()
+    try:
+        _plan_sheets(wb, sc, result, check, lang)
+    except IllegalCharacterError as exc:
+        raise ValueError(f"the text {str(exc).split(' cannot')[0]!r} has a control character "
+                         "a workbook cannot hold") from None
+    return wb
+
+
+def _plan_sheets(wb: Workbook, sc: Scenario, result: SolveResult, check: Verification | None,
+                 lang: Lang) -> None:
     _summary(wb, sc, result, check, lang)
     roster = result.roster
     if roster is None:
@@ -317,25 +380,34 @@ def plan_workbook(sc: Scenario, result: SolveResult, check: Verification | None,
         _budget(wb, sc, roster, lang)
         _milestones(wb, sc, roster, lang)
     _verification(wb, sc, result, check, lang)
-    return wb
 
 
-def write_workbook(path: Path, sc: Scenario, result: SolveResult, check: Verification | None,
-                   lang: Lang = "en") -> None:
-    """Write the plan's workbook to `path`, whole or not at all."""
-    save_workbook(plan_workbook(sc, result, check, lang), path)
+def workbook_bytes(sc: Scenario, result: SolveResult, check: Verification | None,
+                   lang: Lang = "en") -> bytes:
+    """The plan's workbook as the bytes of an .xlsx file."""
+    return xlsx_bytes(plan_workbook(sc, result, check, lang))
 
 
 def write_template(path: Path, sc: Scenario, lang: Lang = "en", blank: bool = False) -> None:
     """Write the template workbook for `sc` (its figures as the example, unless `blank`)."""
-    save_workbook(template_workbook(sc, lang, blank), path)
+    write_atomic(path, xlsx_bytes(template_workbook(sc, lang, blank)))
 
 
-def save_workbook(wb: Workbook, path: Path) -> None:
-    """Save a workbook whole or not at all; the same plan gives the same bytes."""
+def _text_stays_text(wb: Workbook) -> None:
+    """Store every cell openpyxl took for a formula (text starting with '=') as text."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def xlsx_bytes(wb: Workbook) -> bytes:
+    """A workbook as .xlsx bytes, without formulas; the same plan gives the same bytes."""
+    _text_stays_text(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_atomic(path, _without_timestamps(buffer.getvalue()))
+    return _without_timestamps(buffer.getvalue())
 
 
 #: openpyxl stamps the save time into docProps/core.xml and every zip entry; a fixed

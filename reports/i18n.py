@@ -102,6 +102,23 @@ TEXT: dict[str, dict[Lang, str]] = {
     "mode_exact": {"en": "exact", "vi": "đúng bằng"},
     "mode_at_least": {"en": "at_least", "vi": "ít nhất"},
     "mode_at_most": {"en": "at_most", "vi": "nhiều nhất"},
+    # the budget officer's view and what to do next (issue 9)
+    "budget_spent": {"en": "Budget: spent {spent} of {total} million VND, {left} left",
+                     "vi": "Kinh phí: đã chi {spent} trên tổng {total} triệu đồng, còn lại {left}"},
+    "budget_spent_no_total": {
+        "en": "Budget: spent {spent} million VND (no total budget set)",
+        "vi": "Kinh phí: đã chi {spent} triệu đồng (không đặt tổng kinh phí)"},
+    "spending_by_phase": {"en": "Spending by phase (million VND)",
+                          "vi": "Chi tiêu theo giai đoạn (triệu đồng)"},
+    "spent": {"en": "Spent", "vi": "Đã chi"},
+    "available": {"en": "Available", "vi": "Được cấp"},
+    "left": {"en": "Left", "vi": "Còn lại"},
+    "unused": {"en": "unused", "vi": "chưa sử dụng"},
+    "source": {"en": "Funding source", "vi": "Nguồn kinh phí"},
+    "phase": {"en": "Phase", "vi": "Giai đoạn"},
+    "unit_name": {"en": "Unit name", "vi": "Tên đơn vị"},
+    "next_step": {"en": "next: `{command}` says why no plan exists and what would fix it",
+                  "vi": "tiếp theo: `{command}` cho biết vì sao không có phương án và cách sửa"},
     # the workbook's sheets and cells
     "sheet_summary": {"en": "Summary", "vi": "Tổng hợp"},
     "sheet_starts": {"en": "Starters", "vi": "Tuyển mới"},

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
+import re
+import signal
 import tempfile
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -15,6 +22,16 @@ import pandas as pd
 import yaml
 
 from models.loader import LoadedScenario
+from models.measures import (
+    Spending,
+    budget_spending,
+    milestone_results,
+    quota_results,
+    spending_per_phase,
+    spending_per_source,
+    spending_per_year,
+    total_cost,
+)
 from models.rules import GOALS
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import ROSTER_COLUMNS, Roster, SolveResult
@@ -64,7 +81,8 @@ def _plain(value: Any) -> Any:
 def scenario_hash(sc: Scenario) -> str:
     """A short fingerprint of the effective scenario (what produced a number)."""
     canonical = json.dumps(sc.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    # surrogatepass: a fingerprint even of text no file can hold (writers refuse it later)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def roster_frame(roster: Roster) -> pd.DataFrame:
@@ -72,6 +90,24 @@ def roster_frame(roster: Roster) -> pd.DataFrame:
     data = [r.model_dump() for r in roster.rows]
     frame = pd.DataFrame(data, columns=ROSTER_COLUMNS)
     return frame.astype({"year": int, "starts": int, "graduation_year": int})
+
+
+def unit_names(sc: Scenario) -> dict[tuple[str, str], str]:
+    """The names the scenario gives its units, by (unit type, unit id); unnamed units absent."""
+    return {(ut.id, u.id): u.name for ut in sc.unit_types for u in ut.unit_list or [] if u.name}
+
+
+def roster_csv(sc: Scenario, roster: Roster) -> str:
+    """roster.csv: the seven published columns, then `unit_name` if the scenario names units.
+
+    A scenario that names no unit gets exactly the seven columns.
+    """
+    frame = roster_frame(roster)
+    names = unit_names(sc)
+    if names:
+        frame["unit_name"] = [names.get((t, u), "") for t, u in
+                              zip(frame["unit_type"], frame["unit"], strict=True)]
+    return frame.to_csv(index=False, lineterminator="\n")
 
 
 def starts_by_year_level(sc: Scenario, roster: Roster) -> pd.DataFrame:
@@ -86,25 +122,16 @@ def starts_by_year_level(sc: Scenario, roster: Roster) -> pd.DataFrame:
 
 def spending_by_year(sc: Scenario, roster: Roster) -> pd.DataFrame:
     """Money spent per year on trainees in training, against the yearly ceiling."""
-    rows = []
-    for year in sc.years:
-        spent = sum((r.starts * sc.level(r.level).cost_per_trainee_year for r in roster.rows
-                     if r.year <= year <= r.graduation_year), Decimal(0))
-        ceiling = sc.budget_ceiling(year)
-        rows.append({"year": year, "spending": spent, "ceiling": ceiling})
+    rows = [{"year": y.year, "spending": y.spent, "ceiling": y.available, "left": y.left}
+            for y in spending_per_year(sc, roster)]
     return pd.DataFrame(rows).set_index("year")
 
 
 def totals_vs_quotas(sc: Scenario, roster: Roster) -> pd.DataFrame:
     """Starters and graduates per unit type and level against the plan's table."""
-    tally = Tally(sc, roster)
-    rows = []
-    for ut in sc.unit_types:
-        for lid, q in ut.quotas.items():
-            rows.append({"unit_type": ut.id, "level": lid, "quota": q.people, "mode": q.mode.value,
-                         "starters": tally.total(ut.id, lid),
-                         "graduates": tally.graduates(ut.id, lid)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{"unit_type": q.unit_type, "level": q.level, "quota": q.required,
+                          "mode": q.mode, "starters": q.starters, "graduates": q.graduates}
+                         for q in quota_results(sc, roster)])
 
 
 def plan_table(sc: Scenario, roster: Roster | None = None) -> pd.DataFrame:
@@ -163,25 +190,22 @@ def spending_by_source(sc: Scenario, roster: Roster) -> pd.DataFrame:
 
 def milestones_frame(sc: Scenario, roster: Roster) -> pd.DataFrame:
     """Each milestone: graduates required by its year, graduates achieved, met or not."""
-    tally = Tally(sc, roster)
-    rows = []
-    for ms in sc.milestones:
-        got = sum(tally.graduates(ut, lv, ms.by_year) for ut, lv in sc.milestone_pairs(ms))
-        need = sc.milestone_target(ms)
-        rows.append({"milestone": ms.id, "label": ms.label, "by_year": ms.by_year,
-                     "unit_types": ", ".join(ms.unit_types or ["all"]),
-                     "levels": ", ".join(ms.levels or ["all"]),
-                     "required": need, "achieved": got, "met": got >= need})
+    rows = [{"milestone": m.id, "label": m.label, "by_year": m.by_year,
+             "unit_types": ", ".join(ms.unit_types or ["all"]),
+             "levels": ", ".join(ms.levels or ["all"]),
+             "required": m.required, "achieved": m.achieved, "met": m.met}
+            for ms, m in zip(sc.milestones, milestone_results(sc, roster), strict=True)]
     return pd.DataFrame(rows, columns=["milestone", "label", "by_year", "unit_types", "levels",
                                        "required", "achieved", "met"])
 
 
 def terminal_report(sc: Scenario, result: SolveResult, check: Verification | None,
-                    lang: Lang = "en") -> str:
-    """A compact text report: starts, spending, quotas, status, verification.
+                    lang: Lang = "en", next_step: str | None = None) -> str:
+    """A compact text report: status, starts, spending, quotas, verification.
 
     In English the tables keep the scenario's ids; in Vietnamese they use the
     scenario's Vietnamese level and unit-type names and Vietnamese number format.
+    `next_step` (a command) is said after the status when there is no plan.
     """
     lines = [f"{sc.name}: {status_text(result.status, lang)}"]
     for g in result.goals:
@@ -190,13 +214,15 @@ def terminal_report(sc: Scenario, result: SolveResult, check: Verification | Non
         lines.append(f"  {goal_words(g.name, g.value, lang)}{gap}")
     if result.message:
         lines.append(f"  {result.message}")
+    if next_step is not None:
+        lines.append(f"  {t('next_step', lang, command=next_step)}")
     if result.roster is None:
         return "\n".join(lines)
     roster = result.roster
     starts = _localised(starts_by_year_level(sc, roster), sc, lang)
     lines += ["", f"{t('starts_by_year_level', lang)}:", starts.to_string()]
-    spend = spending_by_year(sc, roster).apply(lambda c: c.map(lambda v: amount(v, lang)))
-    lines += ["", f"{t('spending_by_year', lang)}:", _localised(spend, sc, lang).to_string()]
+    lines += ["", budget_line(budget_spending(sc, roster), lang)]
+    lines += _spending_tables(sc, roster, lang)
     quotas = totals_vs_quotas(sc, roster)
     if lang != "en":
         quotas["unit_type"] = [unit_type_label(sc, u, lang) for u in quotas["unit_type"]]
@@ -209,6 +235,55 @@ def terminal_report(sc: Scenario, result: SolveResult, check: Verification | Non
                         violations=len(check.violations))]
         lines += [f"  {v.rule}: {v.message}" for v in check.violations[:20]]
     return "\n".join(lines)
+
+
+def budget_line(total: Spending, lang: Lang) -> str:
+    """The whole plan's spending against the total budget, in one sentence."""
+    if total.available is None:
+        return t("budget_spent_no_total", lang, spent=amount(total.spent, lang))
+    return t("budget_spent", lang, spent=amount(total.spent, lang),
+             total=amount(total.available, lang), left=amount(total.left, lang))
+
+
+def _spending_row(label: str, s: Spending, lang: Lang, unused: bool = False) -> list[str]:
+    """One row of a spending table: label, spent, available, left (and 'unused' if asked)."""
+    row = [label, amount(s.spent, lang), amount(s.available, lang), amount(s.left, lang)]
+    return [*row, t("unused", lang) if unused and s.unused else ""]
+
+
+def _text_table(headers: list[str], rows: list[list[str]]) -> str:
+    """Rows of text as an aligned table: the first column left, the others right."""
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    return "\n".join(" ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                              for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+                     for r in [headers, *rows])
+
+
+def _spending_tables(sc: Scenario, roster: Roster, lang: Lang) -> list[str]:
+    """Spending by funding source, phase and year against what is available, with totals."""
+    total = budget_spending(sc, roster)
+    heads = [t("spent", lang), t("available", lang), t("left", lang), ""]
+    lines: list[str] = []
+    sources = spending_per_source(sc, roster)
+    if sources:
+        rows = [_spending_row(s.source.id if lang == "en" else s.label, s, lang, unused=True)
+                for s in sources]
+        paid = Spending("total", sum((s.spent for s in sources), Decimal(0)),
+                        sum((s.available or Decimal(0) for s in sources), Decimal(0)))
+        rows.append(_spending_row(t("total", lang), paid, lang))
+        lines += ["", f"{t('spending_by_source', lang)}:",
+                  _text_table([t("source", lang), *heads], rows)]
+    rows = [_spending_row(p.label if p.label == f"{p.first_year}-{p.last_year}"
+                          else f"{p.label} ({p.first_year}-{p.last_year})", p, lang)
+            for p in spending_per_phase(sc, roster)]
+    rows.append(_spending_row(t("total", lang), total, lang))
+    lines += ["", f"{t('spending_by_phase', lang)}:",
+              _text_table([t("phase", lang), *heads], rows)]
+    rows = [_spending_row(y.label, y, lang) for y in spending_per_year(sc, roster)]
+    rows.append(_spending_row(t("total", lang), total, lang))
+    lines += ["", f"{t('spending_by_year', lang)}:",
+              _text_table([t("year", lang), *heads], rows)]
+    return lines
 
 
 def _localised(frame: pd.DataFrame, sc: Scenario, lang: Lang) -> pd.DataFrame:
@@ -232,15 +307,48 @@ def goal_value(name: str, value: int, lang: Lang = "en") -> str:
     return number(value, lang)
 
 
-def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None) -> dict[str, Any]:
-    """Everything a reader of summary.json needs, in plain JSON types."""
+#: The unit of each goal's value and bound in summary.json.
+GOAL_UNITS = {"min_cost": "million VND", "smooth_intake": "people",
+              "earliest_completion": "trainee-years"}
+
+
+def goal_figure(name: str, value: int) -> Decimal | int:
+    """A goal's value in its unit: million VND for min_cost (the model counts thousands)."""
+    return Decimal(value) / MONEY_SCALE if name == "min_cost" else value
+
+
+def _spending_dict(s: Spending, spent: str = "spent", available: str = "ceiling") -> dict:
+    return {spent: s.spent, available: s.available, "left": s.left}
+
+
+def _spending_summary(sc: Scenario, roster: Roster) -> dict[str, Any]:
+    """summary.json's money: total, per funding source, per phase and per year."""
+    return {
+        "total": _spending_dict(budget_spending(sc, roster), available="budget"),
+        "per_source": [{"source": s.source.id, "label": s.label,
+                        **_spending_dict(s, spent="used", available="amount"),
+                        "unused": s.unused} for s in spending_per_source(sc, roster)],
+        "per_phase": [{"phase": p.label, "first_year": p.first_year, "last_year": p.last_year,
+                       **_spending_dict(p)} for p in spending_per_phase(sc, roster)],
+        "per_year": [{"year": y.year, **_spending_dict(y)} for y in spending_per_year(sc, roster)],
+    }
+
+
+def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None,
+                 next_step: str | None = None) -> dict[str, Any]:
+    """Everything a reader of summary.json needs; money as exact Decimals in million VND."""
     out: dict[str, Any] = {
         "scenario": sc.name,
         "scenario_hash": scenario_hash(sc),
         "status": result.status.value,
         "status_code": result.status.name,
         "message": result.message,
-        "goals": [{"name": g.name, "meaning": GOALS[g.name], "value": g.value, "bound": g.bound,
+    }
+    if next_step is not None:
+        out["next_step"] = t("next_step", "en", command=next_step)
+    out |= {
+        "goals": [{"name": g.name, "meaning": GOALS[g.name], "unit": GOAL_UNITS[g.name],
+                   "value": goal_figure(g.name, g.value), "bound": goal_figure(g.name, g.bound),
                    "gap": g.gap, "proven_optimal": g.optimal} for g in result.goals],
         "build_seconds": round(result.build_seconds, 3),
         "solve_seconds": round(result.solve_seconds, 3),
@@ -249,6 +357,7 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None) 
     if result.roster is not None:
         roster = result.roster
         frame = roster_frame(roster)
+        out["total_cost_million_vnd"] = total_cost(roster)
         out["totals"] = {
             "people": int(frame["starts"].sum()),
             "per_level": {k: int(v) for k, v in frame.groupby("level")["starts"].sum().items()},
@@ -256,21 +365,54 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None) 
                               for k, v in frame.groupby("unit_type")["starts"].sum().items()},
             "per_year": {str(k): int(v) for k, v in frame.groupby("year")["starts"].sum().items()},
         }
-        spend = spending_by_year(sc, roster)
-        out["spending_per_year"] = {
-            str(y): {"spending": float(row.spending),
-                     "ceiling": None if row.ceiling is None else float(row.ceiling)}
-            for y, row in spend.iterrows()}
-        per_source: dict[str, float] = {}
-        for f in roster.funding:
-            per_source[f.source] = per_source.get(f.source, 0.0) + float(f.amount)
-        out["spending_per_source"] = per_source
+        out["quotas"] = [vars(q) for q in quota_results(sc, roster)]
+        out["milestones"] = [vars(m) for m in milestone_results(sc, roster)]
+        out["spending_million_vnd"] = _spending_summary(sc, roster)
     if check is not None:
         out["verification"] = {"rules_checked": len(check.rules_checked),
                                "violations": [{"rule": v.rule, "message": v.message}
                                               for v in check.violations],
                                "ok": check.ok}
     return out
+
+
+def _marked(value: Any, token: str) -> Any:
+    """Plain data with each Decimal replaced by `token` and its digits, as text."""
+    if isinstance(value, Mapping):
+        return {k: _marked(v, token) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_marked(v, token) for v in value]
+    if isinstance(value, Decimal):
+        return f"{token}{value.normalize():f}"
+    return value
+
+
+def exact_json(data: Any) -> str:
+    """JSON text in which every Decimal is written digit for digit (never through float)."""
+    token = uuid.uuid4().hex  # text no scenario holds; gone from the result
+    text = json.dumps(_marked(data, token), indent=2, ensure_ascii=False)
+    return re.sub(f'"{token}(-?[0-9.]+)"', r"\1", text)
+
+
+def summary_json(sc: Scenario, result: SolveResult, check: Verification | None,
+                 next_step: str | None = None) -> str:
+    """summary.json's text."""
+    return exact_json(summary_dict(sc, result, check, next_step)) + "\n"
+
+
+def solve_files(out_dir: Path, sc: Scenario, result: SolveResult, check: Verification | None,
+                next_step: str | None = None) -> dict[Path, str]:
+    """roster.csv (when there is a roster) and summary.json for `out_dir`, as text."""
+    files = {}
+    if result.roster is not None:
+        files[out_dir / "roster.csv"] = roster_csv(sc, result.roster)
+    files[out_dir / "summary.json"] = summary_json(sc, result, check, next_step)
+    return files
+
+
+def stale_files(out_dir: Path, result: SolveResult) -> list[Path]:
+    """Files of an earlier run in `out_dir` that would contradict this one (an old roster)."""
+    return [out_dir / "roster.csv"] if result.roster is None else []
 
 
 def _current_umask() -> int:
@@ -282,34 +424,86 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write a file whole or not at all: a temporary file renamed into place.
+def _new_folders(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents; the ones created, outermost first."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()][::-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
 
-    Text is written as UTF-8 with the line endings it has. The file gets the
-    usual permissions (0666 less the umask), not the temporary file's 0600.
-    """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
+
+def _temporary(path: Path, data: bytes) -> Path:
+    """`data` in a temporary file beside `path`, with the usual permissions (0666 - umask)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
-def write_outputs(out_dir: Path, sc: Scenario, result: SolveResult,
-                  check: Verification | None) -> list[Path]:
-    """Write roster.csv (if there is a roster) and summary.json into `out_dir`."""
-    written = []
-    if result.roster is not None:
-        csv = roster_frame(result.roster).to_csv(index=False, lineterminator="\n")
-        write_atomic(out_dir / "roster.csv", csv)
-        written.append(out_dir / "roster.csv")
-    summary = json.dumps(summary_dict(sc, result, check), indent=2, ensure_ascii=False)
-    write_atomic(out_dir / "summary.json", summary + "\n")
-    written.append(out_dir / "summary.json")
-    return written
+def as_bytes(content: str | bytes) -> bytes:
+    """File content as bytes: text as UTF-8 with the line endings it has."""
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def write_all(files: Mapping[Path, str | bytes], remove: list[Path] | tuple = ()) -> None:
+    """Write every file or none: each to a temporary beside it first, all renamed at the end.
+
+    If any temporary cannot be written, the others and any folder made for them are
+    removed and the error raised: no file changes. `remove` names files of an earlier
+    run that the new ones would contradict; they are deleted after the renames.
+    """
+    made: list[Path] = []
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for path, content in files.items():
+            data = as_bytes(content)
+            made += _new_folders(path.parent)
+            temps.append((_temporary(path, data), path))
+    except BaseException:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            folder.rmdir()
+        raise
+    with _uninterrupted():
+        for tmp, path in temps:
+            os.replace(tmp, path)
+        for path in remove:
+            path.unlink(missing_ok=True)
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+def _hold(caught: list[int], signum: int, _frame: object) -> None:
+    caught.append(signum)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) back until the block ends, then deliver them.
+
+    So the renames of one run finish together. Signals are handled in the main
+    thread only, so elsewhere this holds nothing (and needs to hold nothing).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    before = {sig: signal.signal(sig, functools.partial(_hold, caught)) for sig in _HELD}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in caught:
+            signal.raise_signal(sig)
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write one file whole or not at all: a temporary file renamed into place."""
+    write_all({path: content})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import Counter
@@ -16,7 +17,7 @@ from cli import main
 from models.loader import load_scenario
 from optimizer.checker import verify
 from optimizer.solve import solve
-from reports.charts import CHARTS, write_pngs
+from reports.charts import CHARTS, png_files
 from reports.html import html_report
 from reports.i18n import amount, money, number
 from reports.tables import plan_table, terminal_report
@@ -167,17 +168,15 @@ def test_html_and_its_svg_charts_are_deterministic(ben_tre, html_vi):
 
 def test_pngs_are_valid_and_byte_identical(ben_tre, tmp_path):
     sc, result, _ = ben_tre
-    first = write_pngs(tmp_path / "a", sc, result, "vi")
-    second = write_pngs(tmp_path / "b", sc, result, "vi")
+    first = png_files(tmp_path / "a", sc, result, "vi")
+    second = png_files(tmp_path / "b", sc, result, "vi")
     assert [p.name for p in first] == [f"{name}.png" for name in CHARTS]
-    for a, b in zip(first, second, strict=True):
-        data = a.read_bytes()
-        assert data.startswith(PNG_SIGNATURE)
-        assert data == b.read_bytes()
-        image = plt.imread(a)
+    for a, b in zip(first.values(), second.values(), strict=True):
+        assert a.startswith(PNG_SIGNATURE)
+        assert a == b
+        image = plt.imread(io.BytesIO(a))
         assert image.shape[:2] == (675, 1200)
         assert (image[..., :3] < 0.9).any(axis=-1).mean() > 0.02  # something is drawn
-    assert not list((tmp_path / "a").glob(".*.tmp"))  # atomic: no leftovers
 
 
 def test_terminal_report_in_vietnamese(ben_tre):
@@ -198,7 +197,7 @@ def test_infeasible_plan_still_reports(tmp_path):
     assert "không khả thi" in html
     assert "<svg" not in html
     assert vi_int(parse(html).tables["plan-table"][-1][-1]) == 500
-    assert write_pngs(tmp_path, sc, result, "vi") == []
+    assert png_files(tmp_path, sc, result, "vi") == {}
 
 
 def workbook_summary(path) -> list[list[str]]:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import csv
+import os
+import signal
+import subprocess
+import sys
+import time
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -182,3 +188,74 @@ def _csv_lines(rows: list[dict[str, str]]) -> list[str]:
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue().splitlines()
+
+
+def _children(pid: int) -> set[int]:
+    """Every live descendant of a process, read from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_killing_a_sweep_leaves_no_worker_running(tmp_path):
+    """kill -9 of a sweep: its pool workers (and the resource tracker) go within seconds."""
+    grid = ["--grid", "budget.total=30000:60000:100", "--grid", "capacity.starts_per_year=50,70"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import cli; cli.main()", "sweep", BEN_TRE, *grid, "--jobs", "2",
+         "--time-limit", "20", "--out", str(tmp_path / "r.csv")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
+    try:
+        deadline = time.monotonic() + 60
+        while len(children := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(children) >= 2, "the sweep started no workers"
+        time.sleep(1)
+        children = _children(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 5
+    while any(map(_alive, children)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in children if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def test_a_local_dask_cluster_listens_on_loopback_only(monkeypatch):
+    import distributed
+
+    asked: dict = {}
+
+    class Refused(Exception):
+        pass
+
+    def local_cluster(**kwargs):
+        asked.update(kwargs)
+        raise Refused
+
+    monkeypatch.setattr(distributed, "LocalCluster", local_cluster)
+    plan = plan_sweep(load_scenario(BEN_TRE), GRID[1::2], SETTINGS)
+    with pytest.raises(Refused):
+        list(SweepRun(plan, None).results("dask", 1))
+    assert asked["host"] == "127.0.0.1"
+    assert asked["dashboard_address"] is None

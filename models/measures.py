@@ -1,0 +1,181 @@
+"""One function per reported figure: what a plan spends and achieves, from its roster alone.
+
+The terminal, summary.json, the workbook and the HTML report all read their
+budget, quota and milestone figures here, so they can never disagree. Money is
+in million VND (exact Decimals), people in whole persons. No solver, no pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from models.scenario import RATE_SCALE, FundingSource, Phase, Scenario
+from models.solution import Roster
+
+
+@dataclass(frozen=True)
+class Spending:
+    """Money spent against the money available for it (million VND).
+
+    `available` is None when nothing limits it (no total budget, a year without
+    ceiling); then nothing is `left` either.
+    """
+
+    label: str
+    spent: Decimal
+    available: Decimal | None
+
+    @property
+    def left(self) -> Decimal | None:
+        """What remains of the money available (negative if overspent)."""
+        return None if self.available is None else self.available - self.spent
+
+    @property
+    def unused(self) -> bool:
+        """Nothing of it is spent."""
+        return self.spent == 0
+
+
+@dataclass(frozen=True)
+class YearSpending(Spending):
+    """Spending in one plan year against that year's ceiling."""
+
+    year: int
+
+
+@dataclass(frozen=True)
+class PhaseSpending(Spending):
+    """Spending in a stretch of years against the sum of their ceilings (if every year has one)."""
+
+    first_year: int
+    last_year: int
+
+
+@dataclass(frozen=True)
+class SourceSpending(Spending):
+    """What one funding source pays against its amount."""
+
+    source: FundingSource
+
+
+@dataclass(frozen=True)
+class QuotaResult:
+    """One unit type's quota at one level against the graduates the plan yields."""
+
+    unit_type: str
+    level: str
+    mode: str
+    required: int
+    starters: int
+    graduates: int
+    met: bool
+
+
+@dataclass(frozen=True)
+class MilestoneResult:
+    """One milestone: the graduates it asks for by its year, those the plan yields, met or not."""
+
+    id: str
+    label: str
+    by_year: int
+    required: int
+    achieved: int
+    met: bool
+
+
+def spent_in_year(sc: Scenario, roster: Roster, year: int, level: str | None = None) -> Decimal:
+    """Money spent in `year` on the trainees in training then (at one level, if given)."""
+    return sum((r.starts * sc.level(r.level).cost_per_trainee_year for r in roster.rows
+                if r.year <= year <= r.graduation_year and level in (None, r.level)),
+               Decimal(0))
+
+
+def total_cost(roster: Roster) -> Decimal:
+    """Money the whole plan spends: the sum of its courses' costs."""
+    return sum((r.cost_million_vnd for r in roster.rows), Decimal(0))
+
+
+def budget_spending(sc: Scenario, roster: Roster) -> Spending:
+    """The whole plan's spending against the total budget.
+
+    Without a total, the funding sources' amounts together are the money available
+    (none when the scenario has no sources either).
+    """
+    available = sc.budget.total
+    if available is None and sc.budget.sources:
+        available = sum((src.amount for src in sc.budget.sources), Decimal(0))
+    return Spending("total", total_cost(roster), available)
+
+
+def spending_per_year(sc: Scenario, roster: Roster) -> list[YearSpending]:
+    """Each plan year's spending against its ceiling."""
+    return [YearSpending(str(year), spent_in_year(sc, roster, year), sc.budget_ceiling(year),
+                         year) for year in sc.years]
+
+
+def plan_phases(sc: Scenario) -> list[Phase]:
+    """The plan's phases: the scenario's own, else the milestone years split the horizon.
+
+    Without phases or milestones the whole horizon is one phase. A phase split by
+    milestones ends in a milestone year; the last one ends with the plan.
+    """
+    if sc.phases:
+        return list(sc.phases)
+    ends = sorted({ms.by_year for ms in sc.milestones} | {sc.horizon.last_year})
+    starts = [sc.horizon.first_year, *(end + 1 for end in ends[:-1])]
+    return [Phase(id=f"{first}-{last}" if first != last else str(first), first_year=first,
+                  last_year=last) for first, last in zip(starts, ends, strict=True)]
+
+
+def spending_per_phase(sc: Scenario, roster: Roster) -> list[PhaseSpending]:
+    """Each phase's spending against the sum of its years' ceilings."""
+    out = []
+    for phase in plan_phases(sc):
+        years = range(phase.first_year, phase.last_year + 1)
+        ceilings = [sc.budget_ceiling(y) for y in years]
+        available = None if None in ceilings else sum(ceilings, Decimal(0))
+        spent = sum((spent_in_year(sc, roster, y) for y in years), Decimal(0))
+        out.append(PhaseSpending(phase.id, spent, available, phase.first_year, phase.last_year))
+    return out
+
+
+def spending_per_source(sc: Scenario, roster: Roster) -> list[SourceSpending]:
+    """What each funding source pays over the plan against its amount."""
+    return [SourceSpending(src.label or src.id,
+                           sum((f.amount for f in roster.funding if f.source == src.id),
+                               Decimal(0)), src.amount, src)
+            for src in sc.budget.sources]
+
+
+def graduates(sc: Scenario, roster: Roster, unit_type: str, level: str,
+              by_year: int | None = None) -> int:
+    """Whole graduates of a unit type at a level (by a year): starters x rate, rounded down."""
+    starters = sum(r.starts for r in roster.rows if r.unit_type == unit_type and r.level == level
+                   and (by_year is None or r.graduation_year <= by_year))
+    return starters * sc.level(level).rate_scaled // RATE_SCALE
+
+
+def quota_results(sc: Scenario, roster: Roster) -> list[QuotaResult]:
+    """Every quota of the plan's table against the graduates the roster yields."""
+    out = []
+    for ut in sc.unit_types:
+        for lid, quota in ut.quotas.items():
+            got = graduates(sc, roster, ut.id, lid)
+            met = {"at_least": got >= quota.people, "at_most": got <= quota.people}.get(
+                quota.mode.value, got == quota.people)
+            out.append(QuotaResult(
+                ut.id, lid, quota.mode.value, quota.people,
+                sum(r.starts for r in roster.rows if r.unit_type == ut.id and r.level == lid),
+                got, met))
+    return out
+
+
+def milestone_results(sc: Scenario, roster: Roster) -> list[MilestoneResult]:
+    """Every milestone against the graduates the roster yields by its year."""
+    out = []
+    for ms in sc.milestones:
+        got = sum(graduates(sc, roster, ut, lv, ms.by_year) for ut, lv in sc.milestone_pairs(ms))
+        need = sc.milestone_target(ms)
+        out.append(MilestoneResult(ms.id, ms.label, ms.by_year, need, got, got >= need))
+    return out
