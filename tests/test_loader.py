@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import yaml
 
@@ -35,12 +37,51 @@ def test_budgets_of_a_trillion_vnd_work():
     assert solve_verified(sc).status == Status.optimal
 
 
-def test_coefficients_that_could_overflow_are_refused(tmp_path):
+def test_a_cost_too_large_for_exact_sums_names_the_largest_allowed(tmp_path):
     data = tiny()
-    data["unit_types"][0]["units"] = 10**9
-    data["unit_types"][0]["staff_per_unit"] = 10**6
-    with pytest.raises(ScenarioError, match="too large for the solver"):
+    data["unit_types"][0]["units"] = 100_000
+    data["unit_types"][0]["staff_per_unit"] = 100_000_000
+    data["levels"][0]["cost_per_trainee_year"] = 1000
+    with pytest.raises(ScenarioError) as info:
         load(tmp_path, data)
+    message = str(info.value)
+    assert "plan.yaml:" in message and "levels[A].cost_per_trainee_year" in message
+    allowed = message.split("the largest allowed here is ")[1].split(" million VND")[0]
+    data["levels"][0]["cost_per_trainee_year"] = allowed.replace(",", "")
+    load(tmp_path, data)  # the largest allowed value loads
+    data["levels"][0]["cost_per_trainee_year"] = str(Decimal(allowed.replace(",", "")) +
+                                                     Decimal("0.001"))
+    with pytest.raises(ScenarioError, match="too large to keep the plan's sums exact"):
+        load(tmp_path, data)
+
+
+def test_too_many_units_for_exact_sums_names_the_units(tmp_path):
+    data = tiny()
+    data["unit_types"][0]["units"] = 100_000
+    data["unit_types"][0]["staff_per_unit"] = 100_000_000
+    for level in data["levels"]:
+        level["cost_per_trainee_year"] = 1000
+    with pytest.raises(ScenarioError) as info:
+        load(tmp_path, data)
+    message = str(info.value)
+    assert "unit_types[commune].units: 100,000 units of 100,000,000 staff is too many" in message
+    allowed = int(message.split("the largest allowed here is ")[1].replace(",", ""))
+    data["unit_types"][0]["units"] = allowed
+    load(tmp_path, data)
+    data["unit_types"][0]["units"] = allowed + 1
+    with pytest.raises(ScenarioError, match="to keep the plan's sums exact"):
+        load(tmp_path, data)
+
+
+def test_every_figure_has_a_largest_value(tmp_path):
+    data = tiny(capacity={"starts_per_year": 2**63}, budget={"total": 10**16})
+    with pytest.raises(ScenarioError) as info:
+        load(tmp_path, data)
+    message = str(info.value)
+    assert "capacity.starts_per_year: 9223372036854775808 is too large: at most 100,000,000" \
+        in message
+    assert "budget.total: 10000000000000000 is too large: at most 1,000,000,000,000,000" \
+        in message
 
 
 def test_generated_and_listed_unit_ids():
@@ -54,7 +95,7 @@ def test_generated_and_listed_unit_ids():
 
 def test_fractional_costs_and_rates_stay_exact():
     data = tiny()
-    data["levels"][0]["cost_per_trainee_year"] = "12.345"
+    data["levels"][0]["cost_per_trainee_year"] = "12.3450"  # 12.345 alone is ambiguous
     data["levels"][0]["completion_rate_percent"] = "36.67"
     sc = scenario(data)
     assert sc.level("A").cost_scaled == 12345
