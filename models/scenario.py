@@ -108,6 +108,12 @@ Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=3, descripti
                   BeforeValidator(_figure)]
 Count = Annotated[int, Field(ge=0, le=MAX_PEOPLE, description="whole persons"),
                   BeforeValidator(_figure)]
+# A type with a validator keeps only the bounds written inside it (pydantic drops those
+# given in `= Field(...)`), so each range of figures has its own type.
+PositiveCount = Annotated[int, Field(ge=1, le=MAX_PEOPLE), BeforeValidator(_figure)]
+UnitCount = Annotated[int, Field(ge=1, le=MAX_UNITS), BeforeValidator(_figure)]
+Duration = Annotated[int, Field(ge=1, le=10), BeforeValidator(_figure)]
+Percent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2), BeforeValidator(_figure)]
 Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year"),
                  BeforeValidator(_figure)]
 Id = Annotated[str, Field(min_length=1, max_length=MAX_LABEL), BeforeValidator(_id_text)]
@@ -155,15 +161,12 @@ class Level(Strict):
     id: Id = Field(description="short id used everywhere else")
     label_vi: Label = Field(description="Vietnamese name, e.g. 'Trung cấp'")
     label_en: Label = Field(description="English name, e.g. 'Intermediate'")
-    duration_years: Count = Field(ge=1, le=10, description="course length in whole years")
+    duration_years: Duration = Field(description="course length in whole years")
     cost_per_trainee_year: Money = Field(
         description="training cost of one trainee for one year, million VND"
     )
-    completion_rate_percent: Annotated[Decimal, BeforeValidator(_figure)] = Field(
+    completion_rate_percent: Percent = Field(
         default=Decimal(100),
-        gt=0,
-        le=100,
-        decimal_places=2,
         description="share of starters who graduate, percent (100 when unknown)",
     )
 
@@ -220,18 +223,16 @@ class UnitType(Strict):
     id: Id
     label_vi: Label
     label_en: Label
-    units: Count = Field(ge=1, le=MAX_UNITS, description="number of units of this type")
-    staff_per_unit: Count = Field(
-        ge=1, description="people per unit to be trained; each is trained at most once"
+    units: UnitCount = Field(description="number of units of this type")
+    staff_per_unit: PositiveCount = Field(
+        description="people per unit to be trained; each is trained at most once"
     )
-    max_in_training_per_unit: Count | None = Field(
+    max_in_training_per_unit: PositiveCount | None = Field(
         default=None,
-        ge=1,
         description="at most this many staff of one unit in training at the same time",
     )
     stated_minimum_per_unit: Count | None = Field(
         default=None,
-        ge=0,
         description="what the plan's text says per unit, checked against the table",
     )
     quotas: dict[Id, Quota] = Field(
@@ -326,8 +327,8 @@ class Milestone(Strict):
     levels: list[Id] | None = Field(default=None, max_length=MAX_LEVELS,
                                     description="all if absent")
     people: Count | None = Field(default=None, description="graduates needed")
-    share_percent: Annotated[Decimal, BeforeValidator(_figure)] | None = Field(
-        default=None, gt=0, le=100, description="or this share of the matching quotas"
+    share_percent: Percent | None = Field(
+        default=None, description="or this share of the matching quotas"
     )
 
     @model_validator(mode="after")

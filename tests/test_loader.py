@@ -101,3 +101,23 @@ def test_fractional_costs_and_rates_stay_exact():
     assert sc.level("A").cost_scaled == 12345
     assert sc.level("A").rate_scaled == 3667
     assert sc.starters_needed("commune", "A") == 6  # 2 / 0.3667 = 5.45 -> 6
+
+
+@pytest.mark.parametrize(("where", "key", "value"), [
+    ("unit_types", "units", 0), ("unit_types", "units", 100_001),
+    ("unit_types", "staff_per_unit", 0), ("unit_types", "max_in_training_per_unit", 0),
+    ("unit_types", "staff_per_unit", True), ("levels", "duration_years", 0),
+    ("levels", "duration_years", 11), ("levels", "completion_rate_percent", 0),
+    ("levels", "completion_rate_percent", "100.01"), ("levels", "cost_per_trainee_year", -1),
+    ("levels", "label_en", "x" * 501), ("levels", "id", ""),
+])
+def test_every_bound_holds(where, key, value):
+    data = tiny()
+    data[where][0][key] = value
+    with pytest.raises(ValueError, match=key):
+        scenario(data)
+
+
+def test_share_percent_bound_holds():
+    with pytest.raises(ValueError, match="share_percent"):
+        scenario(tiny(milestones=[{"id": "m", "by_year": 2022, "share_percent": 0}]))
