@@ -579,6 +579,7 @@ def validate(data: dict, origins: Origins, name: str) -> Scenario:
                                         msg))
         raise ScenarioError(problems) from None
     overflow = _overflow_problems(scenario, data, origins, name)
+    overflow += _source_problems(scenario, data, origins, name)
     if overflow:
         raise ScenarioError(overflow)
     return scenario
@@ -616,6 +617,20 @@ def _cohorts(sc: Scenario) -> dict[str, int]:
     """Cohort variables per level: unit types with a quota there times start years."""
     return {lv.id: len(sc.start_years(lv.id)) * sum(lv.id in ut.quotas for ut in sc.unit_types)
             for lv in sc.levels}
+
+
+def _source_problems(sc: Scenario, data: dict, origins: Origins, name: str) -> list[Problem]:
+    """A source's payments, one per level and year it may pay, each up to its amount."""
+    out = []
+    for i, src in enumerate(sc.budget.sources):
+        payments = sum(sc.source_pays(src, lv.id, y) for lv in sc.levels for y in sc.years)
+        if payments and int(src.amount * MONEY_SCALE) * payments >= INT_LIMIT:
+            allowed = Decimal((INT_LIMIT - 1) // payments) / MONEY_SCALE
+            out.append(_at(data, origins, name, ("budget", "sources", i, "amount"), (
+                f"{src.amount:,} million VND is too large to keep the plan's sums exact over "
+                f"its {payments} level-years; the largest allowed here is "
+                f"{unambiguous(allowed)} million VND")))
+    return out
 
 
 def _overflow_problems(sc: Scenario, data: dict, origins: Origins, name: str) -> list[Problem]:

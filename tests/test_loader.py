@@ -121,3 +121,19 @@ def test_every_bound_holds(where, key, value):
 def test_share_percent_bound_holds():
     with pytest.raises(ValueError, match="share_percent"):
         scenario(tiny(milestones=[{"id": "m", "by_year": 2022, "share_percent": 0}]))
+
+
+def test_a_source_too_large_for_exact_sums_names_the_largest_allowed(tmp_path):
+    """Issue 9 item 15: a source of 10^15 million VND once made the model invalid, silently."""
+    data = tiny(budget={"sources": [{"id": "state", "amount": 10**15}]})
+    with pytest.raises(ScenarioError) as info:
+        load(tmp_path, data)
+    message = str(info.value)
+    assert "budget.sources[state].amount: 1,000,000,000,000,000 million VND is too large" \
+        in message
+    allowed = Decimal(message.split("the largest allowed here is ")[1].split(" ")[0])
+    data["budget"]["sources"][0]["amount"] = str(allowed)
+    load(tmp_path, data)
+    data["budget"]["sources"][0]["amount"] = str(allowed + Decimal("0.001"))
+    with pytest.raises(ScenarioError, match="too large to keep the plan's sums exact"):
+        load(tmp_path, data)
