@@ -19,10 +19,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from models.scenario import (
+    AMBIGUOUS_DOT,
     INT_LIMIT,
     MONEY_SCALE,
     NOT_IN_ID,
     RATE_SCALE,
+    DottedNumber,
     Scenario,
     UnresolvedReferences,
     unambiguous,
@@ -77,15 +79,13 @@ Origins = dict[tuple, tuple[str, int | str]]
 
 #: Keys of a scenario file that compose files rather than describe the plan.
 COMPOSE_KEYS = ("extends", "overrides", "variants")
-
-
 #: Largest scenario file read, in bytes (5 MB).
 MAX_FILE_BYTES = 5_000_000
 #: Deepest nesting of lists and mappings in a scenario file or a --set value.
 MAX_DEPTH = 20
 #: Most values a file may hold once its aliases are expanded.
 MAX_VALUES = 1_000_000
-#: Most digits in one number.
+#: Most characters in one written number.
 MAX_DIGITS = 60
 #: File endings of YAML scenario files (the only files `extends` may name).
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -157,7 +157,7 @@ def _number(node: yaml.ScalarNode) -> int | Decimal:
     if node.tag == _TAG + "int" and _INT.fullmatch(text):
         return int(text)
     if node.tag == _TAG + "float" and _FLOAT.fullmatch(text):
-        return Decimal(text)
+        return DottedNumber(text) if AMBIGUOUS_DOT.fullmatch(text) else Decimal(text)
     raise _Refused(node.start_mark.line + 1, f"'{text}' is not a plain number")
 
 

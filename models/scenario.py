@@ -66,16 +66,23 @@ def _ambiguity(text: str) -> str:
             f"the Vietnamese thousands dot; write {unambiguous(point)} or {thousands}")
 
 
+class DottedNumber(Decimal):
+    """A number read from text written like 52.500: a decimal point or a thousands dot.
+
+    The YAML reader gives such numbers this type; money and people fields refuse
+    them, while computed Decimals (52.125 from a sum) are never in doubt.
+    """
+
+
 def _figure(value: Any) -> Any:
     """Refuse true/false, 52.500 and 010 where a figure is expected; pass the rest on."""
     if isinstance(value, bool):
         raise ValueError(f"{str(value).lower()} is not a number; write the figure")
-    if isinstance(value, str):
-        text = value.strip()
-    elif isinstance(value, Decimal):
-        text = str(value)  # a Decimal read from YAML keeps the digits as written
-    else:
+    if isinstance(value, DottedNumber):
+        raise ValueError(_ambiguity(str(value)))
+    if not isinstance(value, str):
         return value
+    text = value.strip()
     if AMBIGUOUS_DOT.fullmatch(text):
         raise ValueError(_ambiguity(text))
     if _LEADING_ZERO.fullmatch(text):
@@ -113,7 +120,7 @@ Count = Annotated[int, Field(ge=0, le=MAX_PEOPLE, description="whole persons"),
 PositiveCount = Annotated[int, Field(ge=1, le=MAX_PEOPLE), BeforeValidator(_figure)]
 UnitCount = Annotated[int, Field(ge=1, le=MAX_UNITS), BeforeValidator(_figure)]
 Duration = Annotated[int, Field(ge=1, le=10), BeforeValidator(_figure)]
-Percent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2), BeforeValidator(_figure)]
+Percent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
 Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year"),
                  BeforeValidator(_figure)]
 Id = Annotated[str, Field(min_length=1, max_length=MAX_LABEL), BeforeValidator(_id_text)]

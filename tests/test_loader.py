@@ -137,3 +137,12 @@ def test_a_source_too_large_for_exact_sums_names_the_largest_allowed(tmp_path):
     data["budget"]["sources"][0]["amount"] = str(allowed + Decimal("0.001"))
     with pytest.raises(ScenarioError, match="too large to keep the plan's sums exact"):
         load(tmp_path, data)
+
+
+def test_computed_three_decimal_money_revalidates():
+    """1.125 held as a number (a workbook cell, a repair) is not Vietnamese text: no doubt."""
+    data = tiny()
+    data["levels"][0]["cost_per_trainee_year"] = 1.125
+    data["budget"] = {"by_year": {2020: Decimal("250.125")}}
+    sc = scenario(data)
+    assert scenario(sc.model_dump()).budget.by_year[2020] == Decimal("250.125")
