@@ -145,6 +145,7 @@ class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
 
 
 def _too_deep() -> str:
+    """What is wrong with a file nested too deep."""
     return f"lists and mappings nested deeper than {MAX_DEPTH} levels; a scenario needs fewer"
 
 
@@ -522,8 +523,6 @@ def parse_set(text: str) -> tuple[str, Any]:
                                      "budget.total=45000")])
     key, _, raw = text.partition("=")
     key = key.strip()
-    if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError([Problem("--set", None, key, "the value is too long")])
     try:
         value, _ = _parse(raw) if raw.strip() else (None, {})
     except yaml.YAMLError:

@@ -91,8 +91,8 @@ def _figure(value: Any) -> Any:
     return value
 
 
-def _bad_character(text: str, match: re.Match[str] | None) -> str:
-    """Raise naming the character that cannot be part of a plan's text."""
+def _checked_text(text: str, match: re.Match[str] | None) -> str:
+    """The text, or an error naming the character that cannot be part of a plan's text."""
     if match is None:
         return text
     char = match.group()
@@ -103,12 +103,12 @@ def _bad_character(text: str, match: re.Match[str] | None) -> str:
 
 def _id_text(value: Any) -> Any:
     """Ids: no control characters, no line breaks, no lone surrogates."""
-    return _bad_character(value, NOT_IN_ID.search(value)) if isinstance(value, str) else value
+    return _checked_text(value, NOT_IN_ID.search(value)) if isinstance(value, str) else value
 
 
 def _free_text(value: Any) -> Any:
     """Labels and descriptions: line breaks and tabs allowed, other control characters not."""
-    return _bad_character(value, NOT_IN_TEXT.search(value)) if isinstance(value, str) else value
+    return _checked_text(value, NOT_IN_TEXT.search(value)) if isinstance(value, str) else value
 
 
 Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=3, description="million VND"),
