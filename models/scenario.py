@@ -8,11 +8,19 @@ Money is in million VND, people are whole persons, rates are percentages.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 #: Money is held in the model as integers of this many units per million VND
 #: (1,000 = thousand VND), so costs like 12.5 million VND stay exact.
@@ -22,9 +30,102 @@ RATE_SCALE = 10_000
 #: CP-SAT works with signed 64-bit integers; we keep a factor-2 safety margin.
 INT_LIMIT = 2**62
 
-Money = Annotated[Decimal, Field(ge=0, decimal_places=3, description="million VND")]
-Count = Annotated[int, Field(ge=0, description="whole persons")]
-Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year")]
+#: Largest money figure (million VND): scaled by MONEY_SCALE it stays below INT_LIMIT.
+MAX_MONEY = 10**15
+#: Largest people figure (a quota, a capacity, staff per unit...).
+MAX_PEOPLE = 10**8
+#: Most units of one unit type (and rows of its unit list).
+MAX_UNITS = 100_000
+#: Longest id, label or name, in characters.
+MAX_LABEL = 500
+#: Longest description or source text, in characters.
+MAX_TEXT = 10_000
+#: Most items of the lists of a scenario.
+MAX_LEVELS, MAX_UNIT_TYPES, MAX_ITEMS = 100, 1_000, 1_000
+
+#: A dot followed by exactly three digits after one to three digits: 52.500 is 52.5 with
+#: a decimal point, but 52,500 with the dot Vietnamese writes between thousands.
+AMBIGUOUS_DOT = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+_LEADING_ZERO = re.compile(r"[+-]?0\d+")
+#: Control characters, lone surrogates and non-characters: never part of a plan's text.
+NOT_IN_ID = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def unambiguous(value: Decimal) -> str:
+    """A figure as a scenario file can hold it: 52.5, 14.1160 (not 14.116), 52500."""
+    text = f"{value.normalize():f}"
+    return text + "0" if AMBIGUOUS_DOT.fullmatch(text) else text
+
+
+def _ambiguity(text: str) -> str:
+    """What 52.500 could mean, and how to write each meaning unambiguously."""
+    point = Decimal(text).normalize()
+    thousands = text.replace(".", "")
+    return (f"{text} is ambiguous: {point:f} with a decimal point, or {int(thousands):,} with "
+            f"the Vietnamese thousands dot; write {unambiguous(point)} or {thousands}")
+
+
+class DottedNumber(Decimal):
+    """A number read from text written like 52.500: a decimal point or a thousands dot.
+
+    The YAML reader gives such numbers this type; money and people fields refuse
+    them, while computed Decimals (52.125 from a sum) are never in doubt.
+    """
+
+
+def _figure(value: Any) -> Any:
+    """Refuse true/false, 52.500 and 010 where a figure is expected; pass the rest on."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a number; write the figure")
+    if isinstance(value, DottedNumber):
+        raise ValueError(_ambiguity(str(value)))
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if AMBIGUOUS_DOT.fullmatch(text):
+        raise ValueError(_ambiguity(text))
+    if _LEADING_ZERO.fullmatch(text):
+        raise ValueError(f"{text} starts with 0, which some tools read as an octal number; "
+                         f"write {int(text)} (without the leading 0)")
+    return value
+
+
+def _checked_text(text: str, match: re.Match[str] | None) -> str:
+    """The text, or an error naming the character that cannot be part of a plan's text."""
+    if match is None:
+        return text
+    char = match.group()
+    kind = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+    raise ValueError(f"holds {kind} ({char!a}) at position {match.start() + 1}; "
+                     "remove it (it cannot be written to Excel, HTML or a terminal)")
+
+
+def _id_text(value: Any) -> Any:
+    """Ids: no control characters, no line breaks, no lone surrogates."""
+    return _checked_text(value, NOT_IN_ID.search(value)) if isinstance(value, str) else value
+
+
+def _free_text(value: Any) -> Any:
+    """Labels and descriptions: line breaks and tabs allowed, other control characters not."""
+    return _checked_text(value, NOT_IN_TEXT.search(value)) if isinstance(value, str) else value
+
+
+Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=3, description="million VND"),
+                  BeforeValidator(_figure)]
+Count = Annotated[int, Field(ge=0, le=MAX_PEOPLE, description="whole persons"),
+                  BeforeValidator(_figure)]
+# A type with a validator keeps only the bounds written inside it (pydantic drops those
+# given in `= Field(...)`), so each range of figures has its own type.
+PositiveCount = Annotated[int, Field(ge=1, le=MAX_PEOPLE), BeforeValidator(_figure)]
+UnitCount = Annotated[int, Field(ge=1, le=MAX_UNITS), BeforeValidator(_figure)]
+Duration = Annotated[int, Field(ge=1, le=10), BeforeValidator(_figure)]
+Percent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
+Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year"),
+                 BeforeValidator(_figure)]
+Id = Annotated[str, Field(min_length=1, max_length=MAX_LABEL), BeforeValidator(_id_text)]
+Label = Annotated[str, Field(max_length=MAX_LABEL), BeforeValidator(_free_text)]
+Text = Annotated[str, Field(max_length=MAX_TEXT), BeforeValidator(_free_text)]
 
 
 class Strict(BaseModel):
@@ -56,7 +157,7 @@ class Horizon(Strict):
 class Phase(Strict):
     """A named stretch of the plan (e.g. 2010-2015), used in reports."""
 
-    id: str = Field(min_length=1, description="short name, e.g. 'phase-1'")
+    id: Id = Field(description="short name, e.g. 'phase-1'")
     first_year: Year
     last_year: Year
 
@@ -64,18 +165,15 @@ class Phase(Strict):
 class Level(Strict):
     """A qualification level with its course length, cost and completion rate."""
 
-    id: str = Field(min_length=1, description="short id used everywhere else")
-    label_vi: str = Field(description="Vietnamese name, e.g. 'Trung cấp'")
-    label_en: str = Field(description="English name, e.g. 'Intermediate'")
-    duration_years: int = Field(ge=1, le=10, description="course length in whole years")
+    id: Id = Field(description="short id used everywhere else")
+    label_vi: Label = Field(description="Vietnamese name, e.g. 'Trung cấp'")
+    label_en: Label = Field(description="English name, e.g. 'Intermediate'")
+    duration_years: Duration = Field(description="course length in whole years")
     cost_per_trainee_year: Money = Field(
         description="training cost of one trainee for one year, million VND"
     )
-    completion_rate_percent: Decimal = Field(
+    completion_rate_percent: Percent = Field(
         default=Decimal(100),
-        gt=0,
-        le=100,
-        decimal_places=2,
         description="share of starters who graduate, percent (100 when unknown)",
     )
 
@@ -110,7 +208,7 @@ class Quota(Strict):
         """Accept `100` (exact) or `{at_least: 100}` / `{at_most: 100}` / `{exact: 100}`."""
         if isinstance(value, bool):
             raise ValueError("a quota is a whole number of people, not true/false")
-        if isinstance(value, int):
+        if isinstance(value, int | Decimal | float | str):
             return {"people": value, "mode": "exact"}
         if isinstance(value, dict) and len(value) == 1:
             (key, number), = value.items()
@@ -122,35 +220,34 @@ class Quota(Strict):
 class Unit(Strict):
     """One named unit (a commune, a facility...)."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
+    id: Id
+    name: Label = ""
 
 
 class UnitType(Strict):
     """A kind of unit (commune, district...) and what its staff must reach."""
 
-    id: str = Field(min_length=1)
-    label_vi: str
-    label_en: str
-    units: int = Field(ge=1, description="number of units of this type")
-    staff_per_unit: int = Field(
-        ge=1, description="people per unit to be trained; each is trained at most once"
+    id: Id
+    label_vi: Label
+    label_en: Label
+    units: UnitCount = Field(description="number of units of this type")
+    staff_per_unit: PositiveCount = Field(
+        description="people per unit to be trained; each is trained at most once"
     )
-    max_in_training_per_unit: int | None = Field(
+    max_in_training_per_unit: PositiveCount | None = Field(
         default=None,
-        ge=1,
         description="at most this many staff of one unit in training at the same time",
     )
-    stated_minimum_per_unit: int | None = Field(
+    stated_minimum_per_unit: Count | None = Field(
         default=None,
-        ge=0,
         description="what the plan's text says per unit, checked against the table",
     )
-    quotas: dict[str, Quota] = Field(
+    quotas: dict[Id, Quota] = Field(
         description="graduates per level id over the plan (the plan's table)"
     )
     unit_list: list[Unit] | None = Field(
-        default=None, description="individual units; generated as '<id>-001'... if absent"
+        default=None, max_length=MAX_UNITS,
+        description="individual units; generated as '<id>-001'... if absent",
     )
 
     @model_validator(mode="after")
@@ -202,16 +299,17 @@ class Capacity(Strict):
     min_starts_per_year: Count | None = Field(default=None)
     seats: Count | None = Field(default=None, description="all levels, at once")
     seats_by_year: dict[int, Count] = Field(default_factory=dict)
-    by_level: dict[str, LevelCapacity] = Field(default_factory=dict)
+    by_level: dict[Id, LevelCapacity] = Field(default_factory=dict)
 
 
 class FundingSource(Strict):
     """A source of money (state, ODA, socialised) and what it may pay for."""
 
-    id: str = Field(min_length=1)
-    label: str = ""
+    id: Id
+    label: Label = ""
     amount: Money = Field(description="most this source pays over the plan, million VND")
-    levels: list[str] | None = Field(default=None, description="levels it may pay; all if absent")
+    levels: list[Id] | None = Field(default=None, max_length=MAX_LEVELS,
+                                    description="levels it may pay; all if absent")
     first_year: Year | None = None
     last_year: Year | None = None
 
@@ -222,20 +320,22 @@ class Budget(Strict):
     total: Money | None = Field(default=None, description="whole plan, million VND")
     per_year: Money | None = Field(default=None, description="ceiling for every year")
     by_year: dict[int, Money] = Field(default_factory=dict, description="ceiling overrides")
-    sources: list[FundingSource] = Field(default_factory=list)
+    sources: list[FundingSource] = Field(default_factory=list, max_length=MAX_LEVELS)
 
 
 class Milestone(Strict):
     """At least so many graduates of some unit types and levels by a year."""
 
-    id: str = Field(min_length=1)
-    label: str = ""
+    id: Id
+    label: Label = ""
     by_year: Year
-    unit_types: list[str] | None = Field(default=None, description="all if absent")
-    levels: list[str] | None = Field(default=None, description="all if absent")
+    unit_types: list[Id] | None = Field(default=None, max_length=MAX_UNIT_TYPES,
+                                        description="all if absent")
+    levels: list[Id] | None = Field(default=None, max_length=MAX_LEVELS,
+                                    description="all if absent")
     people: Count | None = Field(default=None, description="graduates needed")
-    share_percent: Decimal | None = Field(
-        default=None, gt=0, le=100, description="or this share of the matching quotas"
+    share_percent: Percent | None = Field(
+        default=None, description="or this share of the matching quotas"
     )
 
     @model_validator(mode="after")
@@ -251,24 +351,24 @@ Goal = Literal["min_cost", "smooth_intake", "earliest_completion"]
 class Scenario(Strict):
     """A province's multi-year training plan."""
 
-    name: str
-    description: str = ""
-    source: str = Field(default="", description="the plan document the figures come from")
+    name: Label
+    description: Text = ""
+    source: Text = Field(default="", description="the plan document the figures come from")
     horizon: Horizon
-    phases: list[Phase] = Field(default_factory=list)
-    levels: list[Level] = Field(min_length=1)
-    unit_types: list[UnitType] = Field(min_length=1)
+    phases: list[Phase] = Field(default_factory=list, max_length=MAX_ITEMS)
+    levels: list[Level] = Field(min_length=1, max_length=MAX_LEVELS)
+    unit_types: list[UnitType] = Field(min_length=1, max_length=MAX_UNIT_TYPES)
     capacity: Capacity = Field(default_factory=Capacity)
     budget: Budget = Field(default_factory=Budget)
-    milestones: list[Milestone] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
     objective: list[Goal] = Field(
         default_factory=lambda: ["min_cost", "smooth_intake", "earliest_completion"],
         description="goals applied in order (lexicographically)",
     )
-    stated_total_people: int | None = Field(
+    stated_total_people: Count | None = Field(
         default=None, description="the plan's stated grand total, checked against the table"
     )
-    stated_level_totals: dict[str, int] = Field(
+    stated_level_totals: dict[Id, Count] = Field(
         default_factory=dict, description="the plan's stated totals per level"
     )
 
@@ -282,60 +382,9 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
         """Every id and year that one part names must exist in another."""
-        problems: list[str] = []
-        levels = [lv.id for lv in self.levels]
-        types = [ut.id for ut in self.unit_types]
-        for kind, ids in (("level", levels), ("unit type", types)):
-            dup = sorted({i for i in ids if ids.count(i) > 1})
-            if dup:
-                problems.append(f"{kind} ids repeated: {', '.join(dup)}")
-        first, last = self.horizon.first_year, self.horizon.last_year
-
-        def level_ref(where: str, lid: str) -> None:
-            if lid not in levels:
-                problems.append(f"{where}: unknown level '{lid}' (known: {', '.join(levels)})")
-
-        def year_ref(where: str, year: int) -> None:
-            if not first <= year <= last:
-                problems.append(f"{where}: year {year} is outside the horizon {first}-{last}")
-
-        for ut in self.unit_types:
-            for lid in ut.quotas:
-                level_ref(f"unit_types.{ut.id}.quotas", lid)
-        for ph in self.phases:
-            year_ref(f"phases.{ph.id}", ph.first_year)
-            year_ref(f"phases.{ph.id}", ph.last_year)
-        cap = self.capacity
-        for y in [*cap.starts_by_year, *cap.seats_by_year]:
-            year_ref("capacity", y)
-        for lid, lc in cap.by_level.items():
-            level_ref("capacity.by_level", lid)
-            for y in [*lc.starts_by_year, *lc.seats_by_year]:
-                year_ref(f"capacity.by_level.{lid}", y)
-        for y in self.budget.by_year:
-            year_ref("budget.by_year", y)
-        src_ids = [s.id for s in self.budget.sources]
-        if len(set(src_ids)) != len(src_ids):
-            problems.append("budget.sources: ids repeated")
-        for src in self.budget.sources:
-            for lid in src.levels or []:
-                level_ref(f"budget.sources.{src.id}", lid)
-            for y in (src.first_year, src.last_year):
-                if y is not None:
-                    year_ref(f"budget.sources.{src.id}", y)
-        for ms in self.milestones:
-            year_ref(f"milestones.{ms.id}", ms.by_year)
-            for lid in ms.levels or []:
-                level_ref(f"milestones.{ms.id}", lid)
-            for tid in ms.unit_types or []:
-                if tid not in types:
-                    problems.append(
-                        f"milestones.{ms.id}: unknown unit type '{tid}' (known: {', '.join(types)})"
-                    )
-        for lid in self.stated_level_totals:
-            level_ref("stated_level_totals", lid)
+        problems = reference_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise UnresolvedReferences(problems)
         return self
 
     # ----- derived views the model and checker share -------------------------------
@@ -425,3 +474,97 @@ class Scenario(Strict):
         q = self.unit_type(type_id).quotas[level_id].people
         r = self.level(level_id).rate_scaled
         return -(-q * RATE_SCALE // r)
+
+
+Loc = tuple[str | int, ...]
+
+
+class UnresolvedReferences(ValueError):
+    """Ids and years that do not resolve, each with the field path it was written at."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]):
+        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems))
+        self.problems = problems
+
+
+def _repeated(ids: list[str]) -> list[int]:
+    """Positions of ids already given earlier in the list."""
+    return [i for i, x in enumerate(ids) if x in ids[:i]]
+
+
+def _unknown(kind: str, known: list[str], refs: list[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
+    """One problem per reference (where, id) that names no known id."""
+    return [(loc, f"unknown {kind} '{ref}' (known: {', '.join(known)})")
+            for loc, ref in refs if ref not in known]
+
+
+def _items(loc: Loc, refs: list[str] | None) -> list[tuple[Loc, str]]:
+    """The ids of a list field with the place of each."""
+    return [((*loc, j), ref) for j, ref in enumerate(refs or [])]
+
+
+def _keys(loc: Loc, mapping: dict) -> list[tuple[Loc, str]]:
+    """The keys of a mapping field with the place of each."""
+    return [((*loc, key), key) for key in mapping]
+
+
+def _outside(sc: Scenario, years: list[tuple[Loc, int | None]]) -> list[tuple[Loc, str]]:
+    """One problem per year outside the plan's horizon."""
+    first, last = sc.horizon.first_year, sc.horizon.last_year
+    return [(loc, f"year {year} is outside the horizon {first}-{last}")
+            for loc, year in years if year is not None and not first <= year <= last]
+
+
+def _capacity_references(sc: Scenario, levels: list[str]) -> list[tuple[Loc, str]]:
+    cap = sc.capacity
+    out = _outside(sc, [(("capacity", key, y), y) for key in ("starts_by_year", "seats_by_year")
+                        for y in getattr(cap, key)])
+    out += _unknown("level", levels, _keys(("capacity", "by_level"), cap.by_level))
+    for lid, lc in cap.by_level.items():
+        out += _outside(sc, [(("capacity", "by_level", lid, key, y), y)
+                             for key in ("starts_by_year", "seats_by_year")
+                             for y in getattr(lc, key)])
+    return out
+
+
+def _budget_references(sc: Scenario, levels: list[str]) -> list[tuple[Loc, str]]:
+    out = _outside(sc, [(("budget", "by_year", y), y) for y in sc.budget.by_year])
+    sources = sc.budget.sources
+    out += [(("budget", "sources", i, "id"), f"source id '{sources[i].id}' given twice")
+            for i in _repeated([s.id for s in sources])]
+    for i, src in enumerate(sources):
+        out += _unknown("level", levels, _items(("budget", "sources", i, "levels"), src.levels))
+        out += _outside(sc, [(("budget", "sources", i, key), getattr(src, key))
+                             for key in ("first_year", "last_year")])
+    return out
+
+
+def _milestone_references(sc: Scenario, levels: list[str],
+                          types: list[str]) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    for i, ms in enumerate(sc.milestones):
+        out += _outside(sc, [(("milestones", i, "by_year"), ms.by_year)])
+        out += _unknown("level", levels, _items(("milestones", i, "levels"), ms.levels))
+        out += _unknown("unit type", types,
+                        _items(("milestones", i, "unit_types"), ms.unit_types))
+    return out
+
+
+def reference_problems(sc: Scenario) -> list[tuple[Loc, str]]:
+    """Ids repeated, ids that name nothing, years outside the horizon: where and what."""
+    levels = [lv.id for lv in sc.levels]
+    types = [ut.id for ut in sc.unit_types]
+    out = [(("levels", i, "id"), f"level id '{levels[i]}' given twice")
+           for i in _repeated(levels)]
+    out += [(("unit_types", i, "id"), f"unit type id '{types[i]}' given twice")
+            for i in _repeated(types)]
+    for i, ut in enumerate(sc.unit_types):
+        out += _unknown("level", levels, _keys(("unit_types", i, "quotas"), ut.quotas))
+    for i, ph in enumerate(sc.phases):
+        out += _outside(sc, [(("phases", i, key), getattr(ph, key))
+                             for key in ("first_year", "last_year")])
+    out += _capacity_references(sc, levels)
+    out += _budget_references(sc, levels)
+    out += _milestone_references(sc, levels, types)
+    out += _unknown("level", levels, _keys(("stated_level_totals",), sc.stated_level_totals))
+    return out

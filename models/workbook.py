@@ -22,6 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
+from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -31,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.loader import Origins, Problem, ScenarioError
-from models.scenario import Scenario, UnitType
+from models.scenario import MAX_UNITS, Scenario, UnitType
 
 Lang = Literal["en", "vi"]
 
@@ -41,6 +42,10 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 README_SHEET = "read_me"
 #: Table sheets: row 1 field names, row 2 explanations, figures from this row.
 FIRST_ROW = 3
+#: Largest sheet read: rows (a unit list of MAX_UNITS units, with headers) and columns.
+MAX_ROWS, MAX_COLUMNS = MAX_UNITS + FIRST_ROW, 1_000
+#: Largest workbook read, as stored and once unzipped (bytes).
+MAX_WORKBOOK_BYTES, MAX_UNZIPPED_BYTES = 5_000_000, 100_000_000
 ALL_LEVELS = "all"
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -509,6 +514,14 @@ class _Reader:
                           "file in Excel or LibreOffice and save it, or type the figure")
         return value, cell
 
+    def check_size(self, sheet: str) -> None:
+        """A sheet too large to read is a problem that names its farthest cell."""
+        ws = self.values[sheet]
+        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
+            self.fail(sheet, f"{get_column_letter(ws.max_column)}{ws.max_row}", "",
+                      f"the sheet reaches this cell, but at most {MAX_ROWS:,} rows and "
+                      f"{MAX_COLUMNS:,} columns are read; delete the rows and columns beyond")
+
     def key_values(self, sheet: str, keys: list[str]) -> dict[str, tuple[Any, str]]:
         """A key/value sheet: field names in column A, figures in column B, from row 2."""
         if sheet not in self.values.sheetnames:
@@ -543,16 +556,20 @@ class _Reader:
             return
         ws = self.values[sheet]
         columns: dict[int, str] = {}
+        first: dict[str, str] = {}
         for col in range(1, ws.max_column + 1):
             head, cell = self._value(sheet, 1, col)
             if head is None:
                 continue
             head = _field_key(str(head).strip(), keys)
-            if head in keys:
-                columns[col] = head
-            else:
+            if head not in keys:
                 self.fail(sheet, cell, "", f"unknown column '{head}'; the columns are "
                           f"{', '.join(keys)}")
+            elif head in first:
+                self.fail(sheet, cell, head, f"column given twice (first in cell "
+                          f"{first[head]}); keep one")
+            else:
+                columns[col], first[head] = head, cell
         for row in range(FIRST_ROW, ws.max_row + 1):
             record = {}
             for col, key in columns.items():
@@ -750,23 +767,74 @@ def _open(path: Path, data_only: bool) -> Workbook:
         return load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
     except FileNotFoundError:
         raise ScenarioError([Problem(str(path), None, "", "file not found")]) from None
+    except SyntaxError:  # XML that does not parse: a part of the file cut short or damaged
+        where, what = _broken_part(path)
+        raise ScenarioError([Problem(str(path), where, "", f"the XML inside the file is "
+                                     f"broken ({what}); the file was cut short or damaged: "
+                                     "save it again from Excel or LibreOffice")]) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ScenarioError([Problem(str(path), None, "", f"cannot read this as an Excel "
                                      f"workbook (.xlsx): {exc}")]) from None
 
 
-def _refuse_macros(path: Path) -> None:
-    """Macro-enabled workbooks are refused: a plan needs no code, and none is ever run."""
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """The zip member holding each sheet -> the sheet's name (empty if unreadable)."""
+    try:
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    parts = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        parts[target.lstrip("/") if target.startswith("/") else f"xl/{target}"] = sheet.get(
+            "name", "")
+    return parts
+
+
+def _broken_part(path: Path) -> tuple[str | None, str]:
+    """Which part of a workbook does not parse as XML ("sheet 'levels'"), and why."""
+    with zipfile.ZipFile(path) as zf:
+        sheets = _sheet_parts(zf)
+        for member in zf.namelist():
+            if not member.endswith((".xml", ".rels")):
+                continue
+            try:
+                ElementTree.fromstring(zf.read(member))
+            except ElementTree.ParseError as exc:
+                return (f"sheet '{sheets[member]}'" if member in sheets else f"part {member}",
+                        str(exc))
+    return None, "unknown part"
+
+
+def _check_file(path: Path) -> None:
+    """A regular file, not too large stored or unzipped, and without macros."""
     name = str(path)
     why = "macro-enabled workbooks are not read (macros are never run); save it as .xlsx"
     if path.suffix.lower() == ".xlsm":
         raise ScenarioError([Problem(name, None, "", why)])
+    if path.exists() and not path.is_file():
+        raise ScenarioError([Problem(name, None, "", "not a regular file; give an .xlsx file")])
+    if path.is_file() and path.stat().st_size > MAX_WORKBOOK_BYTES:
+        raise ScenarioError([Problem(name, None, "", f"the file is larger than "
+                                     f"{MAX_WORKBOOK_BYTES // 1_000_000} MB; a scenario "
+                                     "workbook is far smaller (is this the right file?)")])
     try:
         with zipfile.ZipFile(path) as zf:
-            if any("vbaproject" in n.lower() for n in zf.namelist()):
-                raise ScenarioError([Problem(name, None, "", f"the file contains macros: {why}")])
+            infos = zf.infolist()
     except (zipfile.BadZipFile, OSError):
         return  # _open names the problem
+    if any("vbaproject" in info.filename.lower() for info in infos):
+        raise ScenarioError([Problem(name, None, "", f"the file contains macros: {why}")])
+    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+        raise ScenarioError([Problem(name, None, "", f"the file unzips to more than "
+                                     f"{MAX_UNZIPPED_BYTES // 1_000_000} MB; a scenario "
+                                     "workbook is far smaller")])
 
 
 SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_year", "budget",
@@ -802,15 +870,34 @@ def ignored_sheets(path: Path) -> list[Problem]:
                     f"sheets ({', '.join(SHEETS)})") for name in names if name not in known]
 
 
-def read_workbook(path: Path) -> tuple[dict, Origins]:
-    """The workbook as scenario data, with the sheet and cell of every figure."""
-    _refuse_macros(path)
+#: Sheets whose absence drops a rule, and what is then no longer limited.
+LIMIT_SHEETS = {
+    "capacity": "training places and seats are not limited",
+    "budget": "training money is not limited (no total, no yearly ceiling)",
+}
+
+
+def _missing_limits(path: Path, sheets: list[str]) -> list[Problem]:
+    """A warning for each deleted sheet that held limits."""
+    return [Problem(str(path), f"sheet '{sheet}'", "", f"the sheet is missing: {what}; copy it "
+                    "from `trainplan template --xlsx FILE` to set limits")
+            for sheet, what in LIMIT_SHEETS.items() if sheet not in sheets]
+
+
+def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
+    """The workbook as scenario data, the sheet and cell of every figure, and warnings."""
+    _check_file(path)
     values, formulas = _open(path, True), _open(path, False)
     r = _Reader(path, values, formulas, _canonical_titles(values, formulas))
     missing = [s for s in ("plan", "levels", "unit_types") if s not in values.sheetnames]
     if missing:
         r.problems.append(Problem(str(path), None, "", f"sheet(s) {', '.join(missing)} missing; "
                                   "start from `trainplan template --xlsx FILE`"))
+    before = len(r.problems)
+    for sheet in values.sheetnames:
+        r.check_size(sheet)
+    if len(r.problems) > before:  # reading on would take minutes; stop here
+        raise ScenarioError(r.problems)
     data: dict = {}
     _read_plan(r, data)
     _read_list(r, data, "phases", PHASES, "phases")
@@ -823,4 +910,4 @@ def read_workbook(path: Path) -> tuple[dict, Origins]:
     _read_list(r, data, "milestones", MILESTONES, "milestones")
     if r.problems:
         raise ScenarioError(r.problems)
-    return data, r.origins
+    return data, r.origins, _missing_limits(path, values.sheetnames)

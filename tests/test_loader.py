@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import yaml
 
@@ -35,12 +37,51 @@ def test_budgets_of_a_trillion_vnd_work():
     assert solve_verified(sc).status == Status.optimal
 
 
-def test_coefficients_that_could_overflow_are_refused(tmp_path):
+def test_a_cost_too_large_for_exact_sums_names_the_largest_allowed(tmp_path):
     data = tiny()
-    data["unit_types"][0]["units"] = 10**9
-    data["unit_types"][0]["staff_per_unit"] = 10**6
-    with pytest.raises(ScenarioError, match="too large for the solver"):
+    data["unit_types"][0]["units"] = 100_000
+    data["unit_types"][0]["staff_per_unit"] = 100_000_000
+    data["levels"][0]["cost_per_trainee_year"] = 1000
+    with pytest.raises(ScenarioError) as info:
         load(tmp_path, data)
+    message = str(info.value)
+    assert "plan.yaml:" in message and "levels[A].cost_per_trainee_year" in message
+    allowed = message.split("the largest allowed here is ")[1].split(" million VND")[0]
+    data["levels"][0]["cost_per_trainee_year"] = allowed.replace(",", "")
+    load(tmp_path, data)  # the largest allowed value loads
+    data["levels"][0]["cost_per_trainee_year"] = str(Decimal(allowed.replace(",", "")) +
+                                                     Decimal("0.001"))
+    with pytest.raises(ScenarioError, match="too large to keep the plan's sums exact"):
+        load(tmp_path, data)
+
+
+def test_too_many_units_for_exact_sums_names_the_units(tmp_path):
+    data = tiny()
+    data["unit_types"][0]["units"] = 100_000
+    data["unit_types"][0]["staff_per_unit"] = 100_000_000
+    for level in data["levels"]:
+        level["cost_per_trainee_year"] = 1000
+    with pytest.raises(ScenarioError) as info:
+        load(tmp_path, data)
+    message = str(info.value)
+    assert "unit_types[commune].units: 100,000 units of 100,000,000 staff is too many" in message
+    allowed = int(message.split("the largest allowed here is ")[1].replace(",", ""))
+    data["unit_types"][0]["units"] = allowed
+    load(tmp_path, data)
+    data["unit_types"][0]["units"] = allowed + 1
+    with pytest.raises(ScenarioError, match="to keep the plan's sums exact"):
+        load(tmp_path, data)
+
+
+def test_every_figure_has_a_largest_value(tmp_path):
+    data = tiny(capacity={"starts_per_year": 2**63}, budget={"total": 10**16})
+    with pytest.raises(ScenarioError) as info:
+        load(tmp_path, data)
+    message = str(info.value)
+    assert "capacity.starts_per_year: 9223372036854775808 is too large: at most 100,000,000" \
+        in message
+    assert "budget.total: 10000000000000000 is too large: at most 1,000,000,000,000,000" \
+        in message
 
 
 def test_generated_and_listed_unit_ids():
@@ -54,9 +95,54 @@ def test_generated_and_listed_unit_ids():
 
 def test_fractional_costs_and_rates_stay_exact():
     data = tiny()
-    data["levels"][0]["cost_per_trainee_year"] = "12.345"
+    data["levels"][0]["cost_per_trainee_year"] = "12.3450"  # 12.345 alone is ambiguous
     data["levels"][0]["completion_rate_percent"] = "36.67"
     sc = scenario(data)
     assert sc.level("A").cost_scaled == 12345
     assert sc.level("A").rate_scaled == 3667
     assert sc.starters_needed("commune", "A") == 6  # 2 / 0.3667 = 5.45 -> 6
+
+
+@pytest.mark.parametrize(("where", "key", "value"), [
+    ("unit_types", "units", 0), ("unit_types", "units", 100_001),
+    ("unit_types", "staff_per_unit", 0), ("unit_types", "max_in_training_per_unit", 0),
+    ("unit_types", "staff_per_unit", True), ("levels", "duration_years", 0),
+    ("levels", "duration_years", 11), ("levels", "completion_rate_percent", 0),
+    ("levels", "completion_rate_percent", "100.01"), ("levels", "cost_per_trainee_year", -1),
+    ("levels", "label_en", "x" * 501), ("levels", "id", ""),
+])
+def test_every_bound_holds(where, key, value):
+    data = tiny()
+    data[where][0][key] = value
+    with pytest.raises(ValueError, match=key):
+        scenario(data)
+
+
+def test_share_percent_bound_holds():
+    with pytest.raises(ValueError, match="share_percent"):
+        scenario(tiny(milestones=[{"id": "m", "by_year": 2022, "share_percent": 0}]))
+
+
+def test_a_source_too_large_for_exact_sums_names_the_largest_allowed(tmp_path):
+    """Issue 9 item 15: a source of 10^15 million VND once made the model invalid, silently."""
+    data = tiny(budget={"sources": [{"id": "state", "amount": 10**15}]})
+    with pytest.raises(ScenarioError) as info:
+        load(tmp_path, data)
+    message = str(info.value)
+    assert "budget.sources[state].amount: 1,000,000,000,000,000 million VND is too large" \
+        in message
+    allowed = Decimal(message.split("the largest allowed here is ")[1].split(" ")[0])
+    data["budget"]["sources"][0]["amount"] = str(allowed)
+    load(tmp_path, data)
+    data["budget"]["sources"][0]["amount"] = str(allowed + Decimal("0.001"))
+    with pytest.raises(ScenarioError, match="too large to keep the plan's sums exact"):
+        load(tmp_path, data)
+
+
+def test_computed_three_decimal_money_revalidates():
+    """1.125 held as a number (a workbook cell, a repair) is not Vietnamese text: no doubt."""
+    data = tiny()
+    data["levels"][0]["cost_per_trainee_year"] = 1.125
+    data["budget"] = {"by_year": {2020: Decimal("250.125")}}
+    sc = scenario(data)
+    assert scenario(sc.model_dump()).budget.by_year[2020] == Decimal("250.125")
