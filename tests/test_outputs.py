@@ -336,6 +336,8 @@ def test_input_files_follow_extends(tmp_path):
 
 
 def test_a_base_file_is_never_overwritten(tmp_path):
+    # A base file can only be a .yaml/.yml file, and no output has such a name; a base
+    # named like an output is refused as a base before anything is written.
     base = tmp_path / "summary.json"
     base.write_text(yaml.safe_dump(tiny()), encoding="utf-8")
     child = tmp_path / "child.yaml"
@@ -343,8 +345,9 @@ def test_a_base_file_is_never_overwritten(tmp_path):
     before = base.read_bytes()
     result = run("solve", str(child), "--out", str(tmp_path))
     assert result.exit_code == 2, result.output
-    assert "input" in result.output
+    assert "not a scenario file" in result.output
     assert base.read_bytes() == before
+    assert not (tmp_path / "roster.csv").exists()
 
 
 # ----- Ctrl-C ------------------------------------------------------------------------
@@ -368,7 +371,7 @@ def test_compare_refused_model_is_a_clear_error_and_writes_nothing(tmp_path):
                                        "budget.sources.state.amount=1000000000000000",
                                        "--out", str(out), "--time-limit", "20"])
     assert result.exit_code == 2, result.output
-    assert "error:" in result.output and "solver refused the model" in result.output
+    assert "error:" in result.output and "too large" in result.output  # refused at load
     assert not out.exists()
 
 
