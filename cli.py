@@ -27,7 +27,13 @@ from typing import NoReturn
 import click
 import yaml
 
-from models.loader import LoadedScenario, Problem, ScenarioError, load_scenario
+from models.loader import (
+    LoadedScenario,
+    Problem,
+    ScenarioError,
+    explained_changes,
+    load_scenario,
+)
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
 from models.workbook import WORKBOOK_SUFFIXES, ignored_sheets
@@ -68,6 +74,7 @@ from reports.html import html_report
 from reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
 from reports.tables import (
     as_bytes,
+    scenario_dump,
     scenario_yaml,
     solve_files,
     stale_files,
@@ -448,8 +455,8 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
         base = os.path.relpath(loaded.path.resolve(), Path(repairs_out).resolve())
         for name, repair in named:
             path = Path(repairs_out) / f"{name}.yaml"
-            text = f"# {repair.words}\n" + yaml.safe_dump(overrides_yaml(base, repair),
-                                                          sort_keys=False, allow_unicode=True)
+            data = overrides_yaml(base, repair, explained_changes(loaded))
+            text = f"# {repair.words}\n" + scenario_dump(data)
             with _writing(str(path)):
                 write_atomic(path, text)
             if not as_json:

@@ -708,3 +708,9 @@ def consistency_warnings(sc: Scenario, name: str, origins: Origins) -> list[Prob
             warn(("stated_level_totals", lid), f"stated_level_totals.{lid}",
                  f"the plan states {stated} but the unit types sum to {summed}")
     return out
+
+
+def explained_changes(loaded: LoadedScenario) -> list[tuple[str, Any]]:
+    """The dotted-key changes that made a loaded scenario from its file, in order."""
+    changes = [kv for name in loaded.applied for kv in loaded.variants[name].changes.items()]
+    return changes + [parse_set(text) for text in loaded.sets]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -411,12 +411,19 @@ def repairs(sc: Scenario, settings: SolveSettings, levers: list[str] | None = No
     return found
 
 
-def overrides_yaml(base_file: str, repair: Repair) -> dict[str, Any]:
-    """A scenario override file that applies a repair to the base scenario file."""
+def overrides_yaml(base_file: str, repair: Repair,
+                   explained: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:
+    """A scenario file that is the explained scenario with a repair applied.
+
+    It extends the base file with, in order, the changes that made the explained
+    scenario from it (its variants, then its --set values: `explained`) and the
+    repair's own changes; a later change of a key replaces an earlier one.
+    """
     overrides: dict[str, Any] = {}
-    for change in repair.changes:
-        for key, value in change.overrides().items():
-            overrides[key] = float(value) if isinstance(value, Decimal) else value
+    repair_changes = [kv for change in repair.changes for kv in change.overrides().items()]
+    for key, value in [*explained, *repair_changes]:
+        overrides.pop(key, None)  # keep the order of application: last one last
+        overrides[key] = value
     return {"extends": base_file, "overrides": overrides}
 
 

@@ -33,7 +33,7 @@ from models.measures import (
     total_cost,
 )
 from models.rules import GOALS
-from models.scenario import MONEY_SCALE, Scenario
+from models.scenario import MONEY_SCALE, Scenario, unambiguous
 from models.solution import ROSTER_COLUMNS, Roster, SolveResult
 from optimizer.checker import Tally, Verification
 from reports.i18n import (
@@ -60,19 +60,34 @@ def scenario_yaml(loaded: LoadedScenario) -> str:
     if loaded.variants:
         head.append(f"# variants defined: {', '.join(sorted(loaded.variants))}")
     head.append(f"# scenario hash: {scenario_hash(loaded.scenario)}")
-    body = yaml.safe_dump(_plain(loaded.scenario.model_dump()), sort_keys=False,
-                          allow_unicode=True, width=100)
-    return "\n".join(head) + "\n" + body
+    return "\n".join(head) + "\n" + scenario_dump(loaded.scenario.model_dump())
+
+
+class _ScenarioDumper(yaml.SafeDumper):
+    """YAML a scenario file can be read back from: exact, never ambiguous figures."""
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    if value == value.to_integral_value():
+        return dumper.represent_int(int(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", unambiguous(value))
+
+
+_ScenarioDumper.add_representer(Decimal, _decimal)
+
+
+def scenario_dump(data: Any) -> str:
+    """Scenario data as YAML: every digit of money kept, 14.1160 rather than 14.116."""
+    return yaml.dump(_plain(data), Dumper=_ScenarioDumper, sort_keys=False,
+                     allow_unicode=True, width=100)
 
 
 def _plain(value: Any) -> Any:
-    """Pydantic dump -> YAML-friendly data: Decimals as numbers, enums as text."""
+    """Pydantic dump -> YAML-friendly data: enums as text (Decimals kept, see _decimal)."""
     if isinstance(value, dict):
         return {_plain(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, Enum):
         return value.value
     return value

@@ -176,3 +176,27 @@ def test_check_prints_the_verdict_even_when_the_explanation_runs_out(tmp_path, m
     assert lines[0] == "verdict: infeasible"  # first, before any explanation
     assert "not every one was proved necessary" in result.output
     assert "trainplan explain" in result.output
+
+
+def test_repair_files_keep_the_variant_and_set_values_they_repair(tmp_path):
+    from models.loader import explained_changes, load_scenario
+    from optimizer.explain import Change, apply_changes
+    from tests.conftest import SCENARIOS
+
+    variants = SCENARIOS / "ben_tre_variants.yaml"
+    args = ["--variant", "early-deadline", "--set", "budget.per_year=7000"]
+    result = CliRunner().invoke(cli.main, ["explain", str(variants), *args, "--repairs-out",
+                                           str(tmp_path), "--time-limit", "20"])
+    assert result.exit_code == 3, result.output
+    explained = load_scenario(variants, ["early-deadline"], ["budget.per_year=7000"])
+    made = dict(explained_changes(explained))
+    files = sorted(tmp_path.glob("repair-*.yaml"))
+    assert files
+    for path in files:
+        overrides = yaml.safe_load(path.read_text(encoding="utf-8"))["overrides"]
+        own = [Change(k, None, v, "") for k, v in overrides.items()
+               if k not in made or made[k] != v]
+        assert own, path  # the repair itself
+        repaired = load_scenario(path).scenario
+        assert repaired == apply_changes(explained.scenario, own), path
+        assert check_feasible(repaired, FAST).status == Status.optimal, path
