@@ -324,9 +324,9 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
             code = solver.solve(m.model)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None
-            m.model.add(goal <= round(solver.objective_value))
+            m.model.add(goal <= int(solver.value(goal)))
     m.model.clear_objective()
-    solver = _solver(settings, workers=1)
+    solver = _solver(settings, workers=1, seed=0)  # the same repair whatever --seed
     if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return [(i, solver.value(v)) for i, v in m.slacks.items() if solver.value(v) > 0]
