@@ -26,7 +26,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from models.loader import apply_change
-from models.scenario import MONEY_SCALE, Scenario
+from models.scenario import MONEY_SCALE, Level, Scenario
 from models.solution import SolveResult, SolveSettings, Status
 from optimizer.model import (
     SLACK_LIMIT,
@@ -40,7 +40,7 @@ from optimizer.solve import AssignmentError, check_feasible, roster_rows, solve
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).
 SLACK_LEVERS = ["places", "seats", "minimum_intake", "annual_budget", "total_budget",
-                "source_amount", "milestone_size", "quota"]
+                "source_amount", "milestone_size", "quota", "staff"]
 #: Levers repaired by search rather than slack.
 SEARCH_LEVERS = ["milestone_year", "completion_rate"]
 LEVER_WORDS = {
@@ -49,6 +49,7 @@ LEVER_WORDS = {
     "total_budget": "total budget", "source_amount": "a funding source's amount",
     "milestone_size": "a milestone's size", "quota": "a quota",
     "milestone_year": "a milestone's year", "completion_rate": "a completion assumption",
+    "staff": "staff per unit",
 }
 
 
@@ -90,6 +91,8 @@ class Explanation:
     #: Whether every member was proved necessary (False: some re-solve ran out of time;
     #: the conflict still cannot hold, but may not be the smallest).
     irreducible: bool = True
+    #: The figures that make the conflict, in words ("4 + 11 = 15 starters needed, 13 staff").
+    arithmetic: list[str] = field(default_factory=list)
 
 
 class Switchboard:
@@ -213,7 +216,53 @@ def explain(sc: Scenario, settings: SolveSettings, seconds: float = 60.0) -> Exp
              f"without '{m.label}' the rest was not solved within the time limit"
              for m, ok in necessary.items() if m in core]
     return Explanation(feasible=False, conflict=core, proof=proof, solves=board.solves + 1,
-                       irreducible=all(necessary[m] for m in core))
+                       irreducible=all(necessary[m] for m in core),
+                       arithmetic=arithmetic(sc, core))
+
+
+def arithmetic(sc: Scenario, conflict: list[RuleInstance]) -> list[str]:
+    """The figures behind a conflict: starters needed against staff, course lengths."""
+    keys = {(i.rule, i.key) for i in conflict}
+    lines = []
+    for ut in sc.unit_types:
+        if ("unit_staff", ut.id) in keys or ("unit_staff", f"{ut.id}/units") in keys:
+            levels = [lid for lid in ut.quotas if ("quota_met", f"{ut.id}/{lid}/min") in keys]
+            if levels:
+                lines.append(_staff_sum(sc, ut.id, levels))
+    for inst in conflict:
+        if inst.rule == "milestones":
+            lines += _too_long(sc, inst.key)
+    return lines
+
+
+def _staff_sum(sc: Scenario, type_id: str, levels: list[str]) -> str:
+    """'commune: 4 + 11 = 15 starters needed (college, university), 13 staff (...)'."""
+    ut = sc.unit_type(type_id)
+    needed = [sc.starters_needed(type_id, lid) for lid in levels]
+    sums = " + ".join(f"{n:,}" for n in needed)
+    total = f"{sums} = {sum(needed):,}" if len(needed) > 1 else sums
+    rates = [f"{lid} {sc.unit_type(type_id).quotas[lid].people:,} graduates"
+             + (f" at {sc.level(lid).completion_rate_percent}%"
+                if sc.level(lid).completion_rate_percent < 100 else "") for lid in levels]
+    return (f"{type_id}: {total} starters needed ({'; '.join(rates)}), "
+            f"{ut.units * ut.staff_per_unit:,} staff ({ut.units:,} units x {ut.staff_per_unit})")
+
+
+def _too_long(sc: Scenario, milestone_id: str) -> list[str]:
+    """For each level a milestone counts, whether its course can end by the milestone."""
+    ms = next(m for m in sc.milestones if m.id == milestone_id)
+    lines = []
+    for lid in dict.fromkeys(lid for _, lid in sc.milestone_pairs(ms)):
+        d = sc.level(lid).duration_years
+        latest = ms.by_year - d + 1
+        if latest < sc.horizon.first_year:
+            lines.append(f"milestone {ms.id}: a {d}-year {lid} course cannot end by "
+                         f"{ms.by_year} (started in {sc.horizon.first_year}, it ends in "
+                         f"{sc.horizon.first_year + d - 1})")
+        else:
+            lines.append(f"milestone {ms.id}: {lid} ({d} year{'s' if d > 1 else ''}) counts "
+                         f"only if started by {latest}")
+    return lines
 
 
 # ----- repairs --------------------------------------------------------------------------
@@ -308,7 +357,9 @@ def _verify(sc: Scenario, lever: str, changes: list[Change], settings: SolveSett
 def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
              ) -> list[tuple[RuleInstance, int]] | None:
     """Least slack on the given lever kinds (lexicographic: last kind first)."""
-    m = build(sc, elastic=frozenset(kinds))
+    # More staff relaxes the per-type total only; the exact per-unit structure keeps the
+    # staff it was built with, so that lever alone is searched per type (then verified).
+    m = build(sc, elastic=frozenset(kinds), flows=kinds != ["staff"])
     if not any(i.lever.kind in kinds for i in m.slacks):
         return None
     for kind in reversed(kinds):
@@ -361,33 +412,50 @@ def _move_milestones(sc: Scenario, settings: SolveSettings) -> Repair | None:
 
 
 def _raise_completion(sc: Scenario, settings: SolveSettings) -> Repair | None:
-    """Raise one level's assumed completion rate as little as possible (whole percent)."""
+    """Raise assumed completion rates as little as possible (whole percent).
+
+    One level's rate if raising one alone can do it (the smallest such raise);
+    otherwise every level below 100% raised together to the least common rate.
+    """
+    below = [lv for lv in sc.levels if lv.completion_rate_percent < 100]
     best: Repair | None = None
-    for lv in sc.levels:
-        if lv.completion_rate_percent >= 100:
-            continue
-        key = f"levels.{lv.id}.completion_rate_percent"
-
-        def feasible_at(pct: int, lv_key: str = key) -> bool:
-            return is_feasible(apply_changes(sc, [Change(lv_key, None, pct, "")]), settings)
-
-        low = math.floor(lv.completion_rate_percent)  # infeasible at the current rate
-        if not feasible_at(100):
-            continue
-        high = 100
-        while high - low > 1:
-            mid = (low + high) // 2
-            if feasible_at(mid):
-                high = mid
-            else:
-                low = mid
-        change = Change(key, lv.completion_rate_percent, high,
-                        f"raise {lv.id} completion from {lv.completion_rate_percent}% to {high}%")
-        repair = Repair("completion_rate", [change], True, True)
-        if best is None or high - lv.completion_rate_percent < \
-                best.changes[0].new - best.changes[0].old:
+    for lv in below:
+        repair = _least_rate(sc, [lv], settings)
+        if repair is not None and (best is None or _raised(repair) < _raised(best)):
             best = repair
+    if best is None and len(below) > 1:
+        best = _least_rate(sc, below, settings)
     return best
+
+
+def _least_rate(sc: Scenario, levels: list[Level], settings: SolveSettings) -> Repair | None:
+    """The least whole rate that makes the plan feasible, given to every level in `levels`.
+
+    Bisection on exact verdicts; None when even 100% does not do it.
+    """
+    if is_feasible(apply_changes(sc, _rate_changes(levels, 100)), settings) is not True:
+        return None
+    low = math.floor(min(lv.completion_rate_percent for lv in levels))  # infeasible here
+    high = 100
+    while high - low > 1:
+        mid = (low + high) // 2
+        if is_feasible(apply_changes(sc, _rate_changes(levels, mid)), settings) is True:
+            high = mid
+        else:
+            low = mid
+    return Repair("completion_rate", _rate_changes(levels, high), True, True)
+
+
+def _rate_changes(levels: list[Level], pct: int) -> list[Change]:
+    """Each level below `pct` raised to it."""
+    return [Change(f"levels.{lv.id}.completion_rate_percent", lv.completion_rate_percent, pct,
+                   f"raise {lv.id} completion from {lv.completion_rate_percent}% to {pct}%")
+            for lv in levels if lv.completion_rate_percent < pct]
+
+
+def _raised(repair: Repair) -> Decimal:
+    """Percentage points a completion repair adds, over all its levels."""
+    return sum((Decimal(c.new) - Decimal(c.old) for c in repair.changes), Decimal(0))
 
 
 def cheapest_combination(sc: Scenario, priority: list[str], settings: SolveSettings

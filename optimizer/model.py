@@ -503,9 +503,11 @@ def unit_staff(m: PlanModel) -> None:
     """A unit sends at most its staff for training; each person trains once."""
     for ut in m.scenario.unit_types:
         cap = ut.units * ut.staff_per_unit
+        lever = Lever("staff", f"unit_types.{ut.id}.staff_per_unit", ut.staff_per_unit, +1,
+                      ut.units, "staff per unit", f"{ut.id} staff per unit")
         m.require(sum(m.vars.starts(ut.id)), "<=", cap, "unit_staff", ut.id,
                   f"{ut.id}: at most {ut.staff_per_unit} staff per unit may train "
-                  f"({cap} over {ut.units} units)")
+                  f"({cap} over {ut.units} units)", lever)
 
 
 def unit_concurrency(m: PlanModel) -> None:

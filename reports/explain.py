@@ -110,6 +110,9 @@ def conflict_text(exp: Explanation, lang: Lang = "en") -> str:
     """Why an infeasible plan is impossible: its conflict and how it was proved."""
     lines = [words(EXPLAIN_TEXT, "why", lang, n=len(exp.conflict))]
     lines += [f"  {i}. {_instance(inst, lang)}" for i, inst in enumerate(exp.conflict, 1)]
+    if exp.arithmetic:
+        lines.append(words(EXPLAIN_TEXT, "figures", lang))
+        lines += [f"  - {line}" for line in exp.arithmetic]
     if exp.irreducible:
         lines.append(words(EXPLAIN_TEXT, "irreducible", lang, solves=exp.solves))
     else:
@@ -149,6 +152,7 @@ def explanation_dict(name: str, exp: Explanation, fixes: list[Repair],
         "conflict": [{"rule": i.rule, "instance": i.key, "words": i.label}
                      for i in exp.conflict],
         "irreducible": exp.irreducible,
+        "arithmetic": exp.arithmetic,
         "irreducible_proof": exp.proof,
         "solves": exp.solves,
         "repairs": [repair_dict(r) for r in fixes],

@@ -292,6 +292,7 @@ EXPLAIN_TEXT: dict[str, dict[Lang, str]] = {
                     "vi": "Không thể rút gọn: bỏ bất kỳ quy tắc nào trong số đó thì phần còn lại "
                           "khả thi (đã chứng minh bằng cách giải lại khi bỏ từng quy tắc; tổng "
                           "cộng {solves} lần giải)."},
+    "figures": {"en": "The figures:", "vi": "Các con số:"},
     "not_irreducible": {"en": "Together they cannot hold (proved); not every one was proved "
                               "necessary within the time limit ({solves} solves in all).",
                         "vi": "Các quy tắc này không thể cùng được đáp ứng (đã chứng minh); chưa "
@@ -373,6 +374,7 @@ LEVER_TEXT: dict[str, dict[Lang, str]] = {
     "quota": {"en": "quotas", "vi": "chỉ tiêu đào tạo"},
     "milestone_year": {"en": "milestone years", "vi": "năm của các mốc"},
     "completion_rate": {"en": "completion rates", "vi": "tỷ lệ tốt nghiệp"},
+    "staff": {"en": "staff per unit", "vi": "số cán bộ mỗi đơn vị"},
 }
 
 #: The scenario value a repair changes, by the pattern of its dotted key:
@@ -402,6 +404,8 @@ CHANGE_TEXT: list[tuple[str, str, str, str]] = [
      "chỉ tiêu {l} của {u}", "people"),
     (r"levels\.(?P<l>[^.]+)\.completion_rate_percent", "completion rate of {l}",
      "tỷ lệ tốt nghiệp {l}", "percent"),
+    (r"unit_types\.(?P<u>[^.]+)\.staff_per_unit", "staff per {u} unit",
+     "số cán bộ mỗi đơn vị {u}", "staff"),
 ]
 
 #: Counted things, singular and plural (Vietnamese has one form).
@@ -412,6 +416,7 @@ UNIT_NOUNS: dict[str, dict[Lang, tuple[str, str]]] = {
     "percent": {"en": ("percentage point", "percentage points"),
                 "vi": ("điểm phần trăm", "điểm phần trăm")},
     "years": {"en": ("year", "years"), "vi": ("năm", "năm")},
+    "staff": {"en": ("person", "people"), "vi": ("người", "người")},
 }
 
 #: The comparison table's fixed measures (the CSV and JSON keep the English ones).

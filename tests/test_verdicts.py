@@ -200,3 +200,47 @@ def test_repair_files_keep_the_variant_and_set_values_they_repair(tmp_path):
         repaired = load_scenario(path).scenario
         assert repaired == apply_changes(explained.scenario, own), path
         assert check_feasible(repaired, FAST).status == Status.optimal, path
+
+
+def thirteen_staff() -> Scenario:
+    """13 staff; quotas of 3 and 10 graduates at 95% completion need 4 + 11 = 15 starters."""
+    return Scenario.model_validate({
+        "name": "thirteen", "horizon": {"first_year": 2020, "last_year": 2023},
+        "levels": [{"id": lid, "label_vi": lid, "label_en": lid, "duration_years": 1,
+                    "cost_per_trainee_year": 1, "completion_rate_percent": 95}
+                   for lid in ("short", "long")],
+        "unit_types": [{"id": "office", "label_vi": "o", "label_en": "o", "units": 1,
+                        "staff_per_unit": 13, "quotas": {"short": 3, "long": 10}}]})
+
+
+def test_the_explanation_states_its_arithmetic():
+    exp = explain(thirteen_staff(), FAST)
+    assert any("4 + 11 = 15 starters needed" in line and "13 staff" in line
+               for line in exp.arithmetic), exp.arithmetic
+
+
+def test_a_milestone_before_a_course_can_end_names_the_course_length():
+    sc = plan(2, 6, 4, {"four": 2}, milestones=[{"id": "early", "by_year": 2022,
+                                                  "people": 1}])
+    exp = explain(sc, FAST)
+    assert not exp.feasible
+    assert ("milestone early: a 4-year four course cannot end by 2022 (started in 2020, it "
+            "ends in 2023)") in exp.arithmetic
+
+
+def test_completion_rates_are_raised_together_when_no_single_one_is_enough():
+    from optimizer.explain import repair_with
+
+    repair = repair_with(thirteen_staff(), "completion_rate", FAST)
+    assert repair is not None and repair.verified_feasible
+    assert {(c.key, c.new) for c in repair.changes} == {
+        ("levels.short.completion_rate_percent", 100),
+        ("levels.long.completion_rate_percent", 100)}
+
+
+def test_more_staff_is_a_repair_lever():
+    from optimizer.explain import repair_with
+
+    repair = repair_with(thirteen_staff(), "staff", FAST)
+    assert repair is not None and repair.verified_feasible and repair.minimal_checked
+    assert [(c.key, c.new) for c in repair.changes] == [("unit_types.office.staff_per_unit", 15)]
