@@ -354,6 +354,19 @@ def _verify(sc: Scenario, lever: str, changes: list[Change], settings: SolveSett
     return Repair(lever, changes, ok, minimal_ok, cost_words)
 
 
+def _repair_solver(settings: SolveSettings) -> cp_model.CpSolver:
+    """A solver whose answer depends on the model alone.
+
+    One worker, seed 0, and a limit in deterministic time (the time limit's seconds as
+    work units): the same scenario gets the same repair whatever --seed, --workers or the
+    machine's load. Wall time is capped at ten times the limit as a guard.
+    """
+    solver = _solver(settings, workers=1, seed=0)
+    solver.parameters.max_deterministic_time = settings.time_limit_s
+    solver.parameters.max_time_in_seconds = 10 * settings.time_limit_s
+    return solver
+
+
 def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
              ) -> list[tuple[RuleInstance, int]] | None:
     """Least slack on the given lever kinds (lexicographic: last kind first)."""
@@ -371,13 +384,13 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
         m.model.add_max_equality(peak, slacks)
         for goal in (sum(slacks), peak):
             m.model.minimize(goal)
-            solver = _solver(settings)
+            solver = _repair_solver(settings)
             code = solver.solve(m.model)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None
             m.model.add(goal <= int(solver.value(goal)))
     m.model.clear_objective()
-    solver = _solver(settings, workers=1, seed=0)  # the same repair whatever --seed
+    solver = _repair_solver(settings)
     if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return [(i, solver.value(v)) for i, v in m.slacks.items() if solver.value(v) > 0]

@@ -288,16 +288,15 @@ EXPLAIN_TEXT: dict[str, dict[Lang, str]] = {
     "why": {"en": "Why: these {n} rules cannot all hold together:",
             "vi": "Lý do: {n} quy tắc sau không thể cùng được đáp ứng:"},
     "irreducible": {"en": "Irreducible: dropping any one of them makes the rest feasible "
-                          "(proved by re-solving without each; {solves} solves in all).",
+                          "(proved by re-solving without each).",
                     "vi": "Không thể rút gọn: bỏ bất kỳ quy tắc nào trong số đó thì phần còn lại "
-                          "khả thi (đã chứng minh bằng cách giải lại khi bỏ từng quy tắc; tổng "
-                          "cộng {solves} lần giải)."},
+                          "khả thi (đã chứng minh bằng cách giải lại khi bỏ từng quy tắc)."},
     "figures": {"en": "The figures:", "vi": "Các con số:"},
     "not_irreducible": {"en": "Together they cannot hold (proved); not every one was proved "
-                              "necessary within the time limit ({solves} solves in all).",
+                              "necessary within the time limit.",
                         "vi": "Các quy tắc này không thể cùng được đáp ứng (đã chứng minh); chưa "
                               "chứng minh được từng quy tắc đều cần thiết trong thời gian cho "
-                              "phép (tổng cộng {solves} lần giải)."},
+                              "phép."},
     "unfinished": {"en": "The explanation could not finish: {why}",
                    "vi": "Chưa giải thích xong: {why}"},
     "priced_repairs": {"en": "Priced repairs: {command}",

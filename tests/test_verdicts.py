@@ -244,3 +244,13 @@ def test_more_staff_is_a_repair_lever():
     repair = repair_with(thirteen_staff(), "staff", FAST)
     assert repair is not None and repair.verified_feasible and repair.minimal_checked
     assert [(c.key, c.new) for c in repair.changes] == [("unit_types.office.staff_per_unit", 15)]
+
+
+def test_the_same_explanation_and_repairs_whatever_seed_and_workers():
+    from tests.conftest import SCENARIOS
+
+    args = ["explain", str(SCENARIOS / "ben_tre_variants.yaml"), "--variant",
+            "low-completion", "--time-limit", "20"]
+    outputs = {CliRunner().invoke(cli.main, [*args, "--seed", seed, "--workers", workers]).output
+               for seed, workers in (("0", "2"), ("3", "1"))}
+    assert len(outputs) == 1, outputs
