@@ -254,3 +254,27 @@ def test_the_same_explanation_and_repairs_whatever_seed_and_workers():
     outputs = {CliRunner().invoke(cli.main, [*args, "--seed", seed, "--workers", workers]).output
                for seed, workers in (("0", "2"), ("3", "1"))}
     assert len(outputs) == 1, outputs
+
+
+def test_a_later_goal_out_of_time_keeps_the_plan_found(monkeypatch):
+    import optimizer.solve as solve_module
+
+    real = solve_module._solver
+    calls = []
+
+    def starved_after_first(settings, workers=None, seed=None):
+        solver = real(settings, workers, seed)
+        calls.append(solver)
+        if len(calls) > 1:  # every stage after the first goal gets no time at all
+            solver.parameters.max_time_in_seconds = 0.0
+        return solver
+
+    monkeypatch.setattr(solve_module, "_solver", starved_after_first)
+    sc = plan(3, 4, 2, {"one": 5, "two": 3, "four": 2}).model_copy(
+        update={"objective": ["min_cost", "smooth_intake"]})
+    result = solve(sc, FAST)
+    assert result.status == Status.feasible  # a plan, not "no answer", not "optimal"
+    first, second = result.goals
+    assert first.optimal and first.value == roster_cost(sc, result)
+    assert not second.optimal
+    assert verify(sc, result.roster, result.goals).ok
