@@ -111,7 +111,7 @@ class Switchboard:
     def __init__(self, sc: Scenario, settings: SolveSettings, seconds: float):
         self.deadline = time.monotonic() + seconds
         self.m = build(sc, switches=True)
-        self.per_type = build(sc, switches=True, flows=False)
+        self.per_type = build(sc, switches=True, exact=frozenset())
         self.settings = settings
         self.solves = 0
 
@@ -372,7 +372,7 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
     """Least slack on the given lever kinds (lexicographic: last kind first)."""
     # More staff relaxes the per-type total only; the exact per-unit structure keeps the
     # staff it was built with, so that lever alone is searched per type (then verified).
-    m = build(sc, elastic=frozenset(kinds), flows=kinds != ["staff"])
+    m = build(sc, elastic=frozenset(kinds), exact=frozenset() if kinds == ["staff"] else None)
     if not any(i.lever.kind in kinds for i in m.slacks):
         return None
     for kind in reversed(kinds):

@@ -280,8 +280,9 @@ class PlanModel:
     unit_paths: dict[str, str] = field(default_factory=dict)
     #: Whether the model holds rule `unit_staff` (the flow then tracks staff per unit).
     staff_rule: bool = True
-    #: Whether per-unit rules get exact unit-state flows where they fit.
-    use_flows: bool = True
+    #: Unit types whose per-unit rules get an exact model where one fits (None: all);
+    #: the others keep per-type totals (a relaxation).
+    exact_types: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.vars = PlanVariables(self.model, self.scenario, loose=self.switches)
@@ -565,7 +566,8 @@ def unit_path(sc: Scenario, type_id: str, staff_rule: bool = True,
 
 def hold_units(m: PlanModel, type_id: str) -> None:
     """Hold one type's per-unit limits exactly where a model fits (see `unit_path`)."""
-    path = unit_path(m.scenario, type_id, m.staff_rule, m.switches) if m.use_flows else "relaxed"
+    wanted = m.exact_types is None or type_id in m.exact_types
+    path = unit_path(m.scenario, type_id, m.staff_rule, m.switches) if wanted else "relaxed"
     if path == "flow":
         _unit_flow(m, type_id)
     elif path == "units":
@@ -716,13 +718,14 @@ GOAL_REGISTRY: dict[str, Callable[[PlanModel], LinearExpr]] = {
 
 
 def build(sc: Scenario, switches: bool = False, rules: list[str] | None = None,
-          elastic: frozenset[str] = frozenset(), flows: bool = True) -> PlanModel:
+          elastic: frozenset[str] = frozenset(), exact: frozenset[str] | None = None
+          ) -> PlanModel:
     """Build the model of a scenario with all (or the named) hard rules.
 
-    With `flows` false, per-unit rules are held per type only (a relaxation: see
-    `unit_concurrency`).
+    Per-unit rules are held exactly for the unit types in `exact` (None: every type) and
+    per type only for the others (a relaxation: see `unit_concurrency`).
     """
-    m = PlanModel(sc, switches=switches, elastic=elastic, use_flows=flows,
+    m = PlanModel(sc, switches=switches, elastic=elastic, exact_types=exact,
                   staff_rule=rules is None or "unit_staff" in rules)
     for name, rule in RULE_REGISTRY.items():
         if rules is None or name in rules:

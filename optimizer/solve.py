@@ -74,14 +74,15 @@ def check_feasible(sc: Scenario, settings: SolveSettings,
 
     The verdict is exact. The per-type model (per-unit rules as totals) is solved
     first: "infeasible" there is exact (it only relaxes), and a plan it finds that
-    splits over the units is a plan. Otherwise the model that states the per-unit
-    rules exactly (`optimizer.model.unit_path`) decides; for a type too large for it,
-    "feasible" is claimed only once its plan splits, else there is no answer.
+    splits over the units is a plan. A type whose plan does not split is then held
+    exactly (`optimizer.model.unit_path`) and the question asked again; for a type too
+    large for that, "feasible" is claimed only once its plan splits, else no answer.
     """
     t0 = time.perf_counter()
     result = SolveResult(status=Status.unknown, settings=settings)
-    for flows in (False, True):
-        m = build(sc, rules=rules, flows=flows)
+    exact: set[str] = set()
+    while True:
+        m = build(sc, rules=rules, exact=frozenset(exact))
         built = time.perf_counter()
         result.build_seconds += built - t0
         solver = _solver(settings)
@@ -94,16 +95,37 @@ def check_feasible(sc: Scenario, settings: SolveSettings,
             return result
         result.status = Status.optimal  # without objective: feasible, proven
         try:
-            roster_rows(m, solver, settings,
-                         no_exact_split=set() if flows else exactly_held(sc, rules))
+            roster_rows(m, solver, settings, no_exact_split=exactly_held(sc, rules) - exact)
         except AssignmentError as exc:
             result.status = Status.unassigned
             result.message = _too_large(m, exc)
-            if flows or exc.unit_type not in exactly_held(sc, rules):
+            more = _hold_next(exc.unit_type, exact, sc, rules)
+            if not more:
                 return result
+            exact |= more
         else:
             return result
-    return result
+
+
+def _hold_next(failed: str, exact: set[str], sc: Scenario, rules: list[str] | None
+               ) -> set[str]:
+    """The unit types to hold exactly next, after `failed` could not be split.
+
+    That type, if it can be held exactly and is not yet, with every other type held by
+    a flow (flows are small, and the old two-pass solve held them all: on the national
+    case this takes two passes instead of three). Otherwise a type too large for an
+    exact model may still split once others are held exactly: the types with a flow
+    first, then those held per unit. None left: there is no answer.
+    """
+    staff_rule = rules is None or "unit_staff" in rules
+    paths = {t: unit_path(sc, t, staff_rule) for t in exactly_held(sc, rules) - exact}
+    if failed in paths:
+        return {failed} | {t for t, path in paths.items() if path == "flow"}
+    for kind in ("flow", "units"):
+        more = {t for t, path in paths.items() if path == kind}
+        if more:
+            return more
+    return set()
 
 
 def exactly_held(sc: Scenario, rules: list[str] | None = None) -> set[str]:
@@ -130,45 +152,39 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
     """Solve the scenario's goals in order (under all, or the named, rules) as a unit roster.
 
     First pass: the per-type model with the per-unit rules as per-type totals only
-    (a relaxation), split by `assign_to_units`. If that split fails, the plan found
-    is not one the units can hold, and the goals are solved again on the exact model
-    (unit-state flows or starters per unit, `optimizer.model.unit_path`), which is
-    split by its own per-unit values. Either way the roster is lexicographically
-    optimal for the exact per-unit rules: the relaxation's optimum, once split, is
-    feasible for them and no worse than their optimum, stage by stage. A type too
-    large for an exact model that cannot be split gives no answer, never a verdict.
+    (a relaxation), split by `assign_to_units`. If a type's split fails, the plan
+    found is not one its units can hold: the goals are solved again with that type
+    held exactly (unit-state flow or starters per unit, `optimizer.model.unit_path`;
+    its roster read off that model), and so on while another type fails. Either way
+    the roster is lexicographically optimal for the exact per-unit rules: the
+    relaxation's optimum, once split, is feasible for them and no worse than their
+    optimum, stage by stage. A type too large for an exact model that cannot be
+    split gives no answer, never a verdict.
     """
-    t0 = time.perf_counter()
-    m = build(sc, rules=rules, flows=False)
-    staged = _stages(m, sc, settings, t0)
-    if isinstance(staged, SolveResult):
-        return staged
-    goals, solver, proven, build_seconds, solve_seconds = staged
-    exact_later = exactly_held(sc, rules)
-    try:
-        rows = roster_rows(m, solver, settings, no_exact_split=exact_later)
-    except AssignmentError as exc:
-        if exc.unit_type not in exact_later:  # the exact model would hold that type no better
-            return _no_split(exc, m, goals, build_seconds, solve_seconds, settings)
-    else:
-        return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
-
-    # Second pass: the exact model, split by its own per-unit values.
-    t0 = time.perf_counter()
-    m = build(sc, rules=rules)
-    staged = _stages(m, sc, settings, t0)
-    if isinstance(staged, SolveResult):
-        staged.build_seconds += build_seconds
-        staged.solve_seconds += solve_seconds
-        return staged
-    goals, solver, proven, build_2, solve_2 = staged
-    build_seconds += build_2
-    solve_seconds += solve_2
-    try:
-        rows = roster_rows(m, solver, settings)
-    except AssignmentError as exc:
-        return _no_split(exc, m, goals, build_seconds, solve_seconds, settings)
-    return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds, settings)
+    build_seconds = solve_seconds = 0.0
+    exact: set[str] = set()
+    while True:
+        t0 = time.perf_counter()
+        m = build(sc, rules=rules, exact=frozenset(exact))
+        staged = _stages(m, sc, settings, t0)
+        if isinstance(staged, SolveResult):
+            staged.build_seconds += build_seconds
+            staged.solve_seconds += solve_seconds
+            return staged
+        goals, solver, proven, build_now, solve_now = staged
+        build_seconds += build_now
+        solve_seconds += solve_now
+        try:
+            rows = roster_rows(m, solver, settings,
+                               no_exact_split=exactly_held(sc, rules) - exact)
+        except AssignmentError as exc:
+            more = _hold_next(exc.unit_type, exact, sc, rules)
+            if not more:
+                return _no_split(exc, m, goals, build_seconds, solve_seconds, settings)
+            exact |= more
+        else:
+            return _solved(m, solver, goals, proven, rows, build_seconds, solve_seconds,
+                           settings)
 
 
 def _no_split(exc: AssignmentError, m: PlanModel, goals: list[GoalResult], build_seconds: float,

@@ -132,7 +132,7 @@ def _status(m) -> str:
 
 def test_plan_the_relaxation_accepts_but_no_unit_split_holds_is_infeasible():
     sc = unsplittable()
-    assert _status(build(sc, flows=False)) == "OPTIMAL"  # the per-type relaxation
+    assert _status(build(sc, exact=frozenset())) == "OPTIMAL"  # the per-type relaxation
     assert _status(build(sc)) == "INFEASIBLE"
     assert solve(sc, FAST).status == Status.infeasible  # was: unassigned
 
