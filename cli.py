@@ -37,6 +37,7 @@ from models.loader import (
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
 from models.workbook import WORKBOOK_SUFFIXES, ignored_sheets
+from optimizer.backends import default_jobs, require_dask
 from optimizer.checker import Verification, verify
 from optimizer.explain import (
     SLACK_LEVERS,
@@ -53,7 +54,6 @@ from optimizer.whatif import (
     FEASIBLE,
     SweepRun,
     compare,
-    default_jobs,
     frontier,
     labels,
     parse_spec,
@@ -664,6 +664,8 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                                          f"keys: {', '.join(keys)}")])
         if scheduler and backend != "dask":
             raise ScenarioError([Problem("--scheduler", None, "", "needs --backend dask")])
+        if backend == "dask":
+            require_dask()
         with _writing(str(out_file)):
             run = SweepRun(sweep, Path(out_file) if out_file else None)
     except ScenarioError as exc:
