@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from models.files import write_atomic
 from models.loader import Problem, ScenarioError
 from optimizer.grid import Axis
-from reports.tables import write_atomic
 
 Row = dict[str, str]
 

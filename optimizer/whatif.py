@@ -26,6 +26,7 @@ from typing import Any
 
 import ortools
 
+from models.fingerprint import scenario_hash
 from models.loader import (
     LoadedScenario,
     Problem,
@@ -41,7 +42,6 @@ from optimizer.checker import Verification
 from optimizer.grid import MAX_POINTS, Axis, Point, grid_error, grid_points, parse_grid, text
 from optimizer.results import SETTINGS_COLUMNS, ResultsFile, Row, result_columns
 from optimizer.solve import solve_verified
-from reports.tables import scenario_hash
 
 #: Row statuses: Status names, plus `error` when a point failed with an exception.
 FEASIBLE = ("optimal", "feasible")

@@ -29,6 +29,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from models.fingerprint import scenario_hash
 from models.scenario import Scenario
 from models.solution import Roster, SolveResult
 from optimizer.checker import Verification
@@ -52,7 +53,6 @@ from reports.tables import (
     milestones_frame,
     plan_table,
     roster_frame,
-    scenario_hash,
     spending_by_source,
     spending_by_year,
     starts_by_year_level,

@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from models.files import write_atomic
+from models.fingerprint import scenario_hash
 from models.measures import milestone_results, quota_results, spent_in_year, starters, total_cost
 from optimizer.grid import text
 from optimizer.whatif import Compared, FrontierPoint, Sweep
@@ -28,7 +30,7 @@ from reports.i18n import (
     t,
     words,
 )
-from reports.tables import roster_frame, scenario_hash, write_atomic
+from reports.tables import roster_frame
 
 MISSING = "-"
 #: Roster differences shown in the terminal; the files under --out hold all of them.
