@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,7 @@ class Table:
     id: str
     caption: str
     headers: list[str]
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row]
 
 
 @dataclass(frozen=True)
