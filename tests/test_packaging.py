@@ -52,3 +52,25 @@ def test_every_third_party_import_is_a_dependency():
     names = {"yaml": "pyyaml"}
     missing = {n for n in third_party if names.get(n, n) not in required}
     assert missing == set()
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Full names of the modules (and names from them) a module imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    return names
+
+
+def test_the_sweep_modules_import_no_reports_and_take_figures_from_measures():
+    sweep = ["grid", "backends", "results", "whatif"]
+    for name in sweep:
+        imported = imported_modules(ROOT / "optimizer" / f"{name}.py")
+        assert not [m for m in imported if m.split(".")[0] in ("reports", "cli")], name
+        assert "optimizer.checker.Tally" not in imported, name
+    for path in (ROOT / "optimizer" / "whatif.py", ROOT / "reports" / "whatif.py"):
+        assert "models.measures" in imported_modules(path)
+        assert "optimizer.checker.Tally" not in imported_modules(path)
