@@ -11,6 +11,11 @@ Exit codes:
   130  interrupted (Ctrl-C); `sweep` keeps finished points, run it again to resume
 
 A run writes all its output files or none, and never replaces one of its inputs.
+
+Start-up: a command imports what it uses when it uses it, so that `--help` and the
+light commands do not wait for the solver (ortools, which brings pandas), matplotlib,
+openpyxl, Jinja2 or Dask: the optimizer and reports modules are imported inside the
+commands (and output options) that need them.
 """
 
 from __future__ import annotations
@@ -36,63 +41,13 @@ from models.loader import (
 )
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
-from models.workbook import WORKBOOK_SUFFIXES, ignored_sheets
 from optimizer.checker import Verification, verify
-from optimizer.explain import (
-    SLACK_LEVERS,
-    NoAnswer,
-    at_least_budget,
-    cheapest_combination,
-    explain,
-    min_budget,
-    overrides_yaml,
-    repairs,
-)
-from optimizer.solve import check_feasible, solve_verified
-from optimizer.whatif import (
-    FEASIBLE,
-    SweepRun,
-    compare,
-    default_jobs,
-    frontier,
-    labels,
-    parse_spec,
-    plan_sweep,
-)
-from reports.charts import png_files, png_paths
-from reports.excel import workbook_bytes, write_template
-from reports.explain import (
-    budget_dict,
-    budget_text,
-    check_dict,
-    conflict_text,
-    explain_command,
-    explanation_dict,
-    explanation_text,
-)
-from reports.html import html_report
 from reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
-from reports.tables import (
-    as_bytes,
-    scenario_dump,
-    scenario_yaml,
-    solve_files,
-    stale_files,
-    terminal_report,
-    write_all,
-    write_atomic,
-)
-from reports.whatif import (
-    compare_dict,
-    compare_text,
-    frontier_text,
-    sweep_text,
-    time_left,
-    write_compare,
-)
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
+#: Scenario files read as workbooks (as models.workbook reads them; openpyxl loads only then).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Seconds `check` gives the explanation after its verdict (`explain` takes its time limit).
 CHECK_EXPLAIN_S = 10.0
 
@@ -126,6 +81,8 @@ def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = (),
     except ScenarioError as exc:
         _invalid(exc)
     if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        from models.workbook import ignored_sheets
+
         loaded.warnings += ignored_sheets(Path(path))
     warned = set() if warned is None else warned
     for warning in map(str, loaded.warnings):
@@ -161,7 +118,7 @@ def _check_suffix(option: str, path: str | None, suffix: str) -> None:
 def input_files(loaded: LoadedScenario) -> list[Path]:
     """The files a scenario was read from, resolved: the file, then each base it extends."""
     files, current = [loaded.path.resolve()], loaded.path
-    while current.suffix.lower() not in (".xlsx", ".xlsm"):
+    while current.suffix.lower() not in WORKBOOK_SUFFIXES:
         try:
             raw = yaml.safe_load(current.read_text(encoding="utf-8"))
         except (OSError, UnicodeError, yaml.YAMLError):
@@ -192,6 +149,8 @@ def _output_targets(out_dir: str | None, xlsx_path: str | None, html_path: str |
     if html_path is not None:
         targets.append(("--html", Path(html_path)))
     if png_dir is not None:
+        from reports.charts import png_paths
+
         targets += [("--png", path) for path in png_paths(Path(png_dir))]
     return targets
 
@@ -217,6 +176,8 @@ def _unwritable(exc: ValueError) -> str:
 
 def _render(renders: list[tuple[str, Render]]) -> dict[Path, bytes]:
     """Every output file's bytes, made before any is written; a writer that fails exits 2."""
+    from models.files import as_bytes
+
     files: dict[Path, bytes] = {}
     for what, render in renders:
         try:
@@ -246,16 +207,25 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
     Old files that would contradict a run without a roster (roster.csv, chart PNGs)
     are removed with the same commit.
     """
+    from models.files import write_all
+    from reports.tables import solve_files, stale_files
+
     renders: list[tuple[str, Render]] = [("the outputs", lambda: _text_fits(sc))]
     stale: list[Path] = []
     if (out := paths.get("out")) is not None:
         renders.append((out, lambda: solve_files(Path(out), sc, result, check, next_step)))
         stale += stale_files(Path(out), result)
     if (xlsx := paths.get("xlsx")) is not None:
+        from reports.excel import workbook_bytes
+
         renders.append((xlsx, lambda: {Path(xlsx): workbook_bytes(sc, result, check, lang)}))
     if (page := paths.get("html")) is not None:
+        from reports.html import html_report
+
         renders.append((page, lambda: {Path(page): html_report(sc, result, check, lang)}))
     if (png := paths.get("png")) is not None:
+        from reports.charts import png_files, png_paths
+
         renders.append((png, lambda: png_files(Path(png), sc, result, lang)))
         stale += png_paths(Path(png)) if result.roster is None else []
     files = _render(renders)
@@ -334,6 +304,20 @@ UNVERIFIED = (EXIT_UNVERIFIED, "the independent checker found violations (a bug;
                                "report it)")
 
 
+class LeversOption(click.Option):
+    """`--priority`: by default every slack lever, in explain's order of preference.
+
+    The levers are read from the optimizer when the default is needed (running or
+    helping `explain`), not when trainplan starts: `trainplan --help` loads no solver.
+    """
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> str:
+        """The slack levers, comma-separated."""
+        from optimizer.explain import SLACK_LEVERS
+
+        return ",".join(SLACK_LEVERS)
+
+
 class Commands(click.Group):
     """trainplan's commands; Ctrl-C in any of them ends with 'interrupted' and exit 130."""
 
@@ -370,6 +354,10 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
               png_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
+    from optimizer.solve import solve_verified
+    from reports.explain import explain_command
+    from reports.tables import terminal_report
+
     _check_suffix("--xlsx", xlsx_path, ".xlsx")
     _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
@@ -404,6 +392,10 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
 def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], as_json: bool,
               lang: Lang, time_limit: float, workers: int, seed: int) -> None:
     """Say whether any plan meets every rule (fast); if none does, explain why."""
+    from optimizer.explain import NoAnswer, explain
+    from optimizer.solve import check_feasible
+    from reports.explain import check_dict, conflict_text, explain_command, explanation_dict
+
     loaded = _load(scenario, variants, sets, lang=lang)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
     result = check_feasible(loaded.scenario, settings)
@@ -436,6 +428,10 @@ def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], a
 
 def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str],
              repairs_out: str | None, as_json: bool, lang: Lang = "en") -> int:
+    """Explain, price the repairs, print them (and write them as files); the exit code."""
+    from optimizer.explain import NoAnswer, cheapest_combination, explain, overrides_yaml, repairs
+    from reports.explain import explanation_dict, explanation_text
+
     sc = loaded.scenario
     try:
         exp = explain(sc, settings, settings.time_limit_s)
@@ -450,6 +446,9 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
     else:
         click.echo(explanation_text(sc.name, exp, fixes, combo, priority, lang))
     if repairs_out is not None:
+        from models.files import write_atomic
+        from reports.tables import scenario_dump
+
         named = [(f"repair-{r.lever}", r) for r in fixes]
         named += [("repair-combination", combo)] if combo is not None else []
         base = os.path.relpath(loaded.path.resolve(), Path(repairs_out).resolve())
@@ -470,7 +469,7 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
     [(EXIT_OK, "feasible: there is nothing to explain"), INVALID,
      (EXIT_INFEASIBLE, "infeasible: the conflict and its repairs are printed"), NO_ANSWER]))
 @scenario_options
-@click.option("--priority", default=",".join(SLACK_LEVERS), show_default=True,
+@click.option("--priority", cls=LeversOption, show_default=True,
               help="Levers for the cheapest combination, the ones to pull first first.")
 @click.option("--repairs-out", type=click.Path(file_okay=False), default=None,
               help="Write each repair as a scenario override file into this folder.")
@@ -481,6 +480,8 @@ def explain_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                 priority: str, repairs_out: str | None, as_json: bool, lang: Lang,
                 time_limit: float, workers: int, seed: int) -> None:
     """Say exactly why a plan is impossible, and price the smallest repairs."""
+    from optimizer.explain import SLACK_LEVERS
+
     loaded = _load(scenario, variants, sets, lang=lang)
     levers = [p.strip() for p in priority.split(",") if p.strip()]
     unknown = [p for p in levers if p not in SLACK_LEVERS]
@@ -513,6 +514,10 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
                    html_path: str | None, png_dir: str | None, time_limit: float, workers: int,
                    seed: int) -> None:
     """The least training budget for which the plan is feasible, with its roster."""
+    from optimizer.explain import at_least_budget, min_budget
+    from reports.explain import budget_dict, budget_text
+    from reports.tables import terminal_report
+
     _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
     _refuse_inputs(loaded, _output_targets(out_dir, None, html_path, png_dir))
@@ -567,6 +572,8 @@ def _progress(step: str) -> None:
 def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
              lang: Lang) -> None:
     """Print the effective scenario: base files, variants and --set values merged."""
+    from reports.tables import scenario_yaml
+
     loaded = _load(scenario, variants, sets, lang=lang)
     click.echo(scenario_yaml(loaded))
 
@@ -587,6 +594,9 @@ def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
 def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str | None,
                 as_json: bool, lang: Lang, time_limit: float, workers: int, seed: int) -> None:
     """Solve two or more scenarios side by side; each is FILE or FILE:variant[+variant...]."""
+    from optimizer.whatif import compare, labels, parse_spec
+    from reports.whatif import compare_dict, compare_text, write_compare
+
     if len(scenarios) < 2:
         _invalid(ScenarioError([Problem("compare", None, "", "name at least two scenarios, "
                                         "e.g. plan.yaml plan.yaml:less-money")]))
@@ -653,6 +663,10 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               scheduler: str | None, jobs: int | None, time_limit: float, workers: int,
               seed: int, first_goal: bool, wide: bool, lang: Lang) -> None:
     """Solve every combination of grid values; print a table and the feasibility frontier."""
+    from optimizer.backends import default_jobs, require_dask
+    from optimizer.whatif import FEASIBLE, SweepRun, frontier, plan_sweep
+    from reports.whatif import frontier_text, sweep_text, time_left
+
     loaded = _load(scenario, variants, sets, lang=lang)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
     try:
@@ -664,6 +678,8 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                                          f"keys: {', '.join(keys)}")])
         if scheduler and backend != "dask":
             raise ScenarioError([Problem("--scheduler", None, "", "needs --backend dask")])
+        if backend == "dask":
+            require_dask()
         with _writing(str(out_file)):
             run = SweepRun(sweep, Path(out_file) if out_file else None)
     except ScenarioError as exc:
@@ -724,6 +740,8 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                    "stay, as the quota columns are named after them).")
 def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) -> None:
     """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
+    from reports.excel import write_template
+
     _check_suffix("--xlsx", xlsx_path, ".xlsx")
     try:  # the example's own oddities are not the planner's: no warnings here
         sc = load_scenario(from_scenario).scenario

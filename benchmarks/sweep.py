@@ -38,8 +38,9 @@ import ortools  # noqa: E402
 from models.loader import load_scenario  # noqa: E402
 from models.solution import SolveSettings  # noqa: E402
 from optimizer.checker import verify  # noqa: E402
+from optimizer.results import TIMING_COLUMNS  # noqa: E402
 from optimizer.solve import solve  # noqa: E402
-from optimizer.whatif import TIMING_COLUMNS, SweepRun, plan_sweep, point_scenario  # noqa: E402
+from optimizer.whatif import SweepRun, plan_sweep, point_scenario  # noqa: E402
 from reports.tables import scenario_hash  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "ben_tre_2010_2020.yaml"

@@ -179,3 +179,9 @@ def milestone_results(sc: Scenario, roster: Roster) -> list[MilestoneResult]:
         need = sc.milestone_target(ms)
         out.append(MilestoneResult(ms.id, ms.label, ms.by_year, need, got, got >= need))
     return out
+
+
+def starters(roster: Roster, year: int | None = None, level: str | None = None) -> int:
+    """People who start a course (in a start year, at a level, if given)."""
+    return sum(r.starts for r in roster.rows
+               if year in (None, r.year) and level in (None, r.level))

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.files import write_atomic
 from models.measures import (
     Spending,
     budget_spending,
@@ -57,7 +58,6 @@ from reports.tables import (
     spending_by_year,
     starts_by_year_level,
     unit_names,
-    write_atomic,
 )
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

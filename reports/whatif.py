@@ -11,8 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.checker import Tally
-from optimizer.whatif import Compared, FrontierPoint, Sweep, text
+from models.files import write_atomic
+from models.fingerprint import scenario_hash
+from models.measures import milestone_results, quota_results, spent_in_year, starters, total_cost
+from optimizer.grid import text
+from optimizer.whatif import Compared, FrontierPoint, Sweep
 from reports.i18n import (
     CLI_TEXT,
     MEASURE_VI,
@@ -27,7 +30,7 @@ from reports.i18n import (
     t,
     words,
 )
-from reports.tables import roster_frame, scenario_hash, write_atomic
+from reports.tables import roster_frame
 
 MISSING = "-"
 #: Roster differences shown in the terminal; the files under --out hold all of them.
@@ -54,26 +57,19 @@ def _measures(c: Compared, lang: Lang | None = None) -> dict[str, str]:
            "scenario hash": scenario_hash(sc)}
     if roster is None:
         return out
-    t = Tally(sc, roster)
-    out["total cost (million VND)"] = fig(t.total_cost())
-    out["people trained"] = fig(t.total())
-    out |= {f"spending {y}": fig(t.spending(y)) for y in sc.years}
-    out |= {f"starts {y} {lv.id}": fig(t.total(level=lv.id, year=y))
+    out["total cost (million VND)"] = fig(total_cost(roster))
+    out["people trained"] = fig(starters(roster))
+    out |= {f"spending {y}": fig(spent_in_year(sc, roster, y)) for y in sc.years}
+    out |= {f"starts {y} {lv.id}": fig(starters(roster, year=y, level=lv.id))
             for y in sc.years for lv in sc.levels}
-    for ut in sc.unit_types:
-        for lid, q in ut.quotas.items():
-            got = t.graduates(ut.id, lid)
-            met = (q.mode == "at_most" or got >= q.people) and (
-                q.mode == "at_least" or got <= q.people)
-            mode = "" if q.mode == "exact" else f"{_mode(q.mode.value, lang)} "
-            need = f"{mode}{fig(q.people)}"
-            out[f"quota {ut.id} {lid}"] = (f"{say('of', got=fig(got), need=need)}: "
-                                           f"{say('met' if met else 'not_met')}")
-    for ms in sc.milestones:
-        got = sum(t.graduates(u, lv, ms.by_year) for u, lv in sc.milestone_pairs(ms))
-        need = sc.milestone_target(ms)
-        out[f"milestone {ms.id}"] = (f"{say('by', got=fig(got), need=fig(need), year=ms.by_year)}"
-                                     f": {say('met' if got >= need else 'not_met')}")
+    for q in quota_results(sc, roster):
+        mode = "" if q.mode == "exact" else f"{_mode(q.mode, lang)} "
+        need = f"{mode}{fig(q.required)}"
+        out[f"quota {q.unit_type} {q.level}"] = (f"{say('of', got=fig(q.graduates), need=need)}"
+                                                 f": {say('met' if q.met else 'not_met')}")
+    for ms in milestone_results(sc, roster):
+        got = say("by", got=fig(ms.achieved), need=fig(ms.required), year=ms.by_year)
+        out[f"milestone {ms.id}"] = f"{got}: {say('met' if ms.met else 'not_met')}"
     return out
 
 

@@ -240,3 +240,60 @@ def test_min_budget_writes_html_and_keeps_json_clean(tmp_path):
     assert json.loads(result.stdout)["roster_verified"] is True
     assert f"đã ghi {html}" in result.stderr
     assert "tối ưu" in html.read_text(encoding="utf-8")
+
+
+HOSTILE = {"name": "<script>alert('name')</script>",
+           "description": '<img src=x onerror="alert(1)">',
+           "source": "</p><script src=//evil.example></script>",
+           "levels.college.label_en": "<b onmouseover=alert(2)>College</b>",
+           "unit_types.commune.label_en": "Commune <svg onload=alert(3)>"}
+
+
+@pytest.fixture(scope="module")
+def hostile_html() -> str:
+    sets = tuple(f"{key}={value}" for key, value in HOSTILE.items())
+    sc = load_scenario(BEN_TRE, sets=sets).scenario
+    result = solve(sc, FAST)
+    check = verify(sc, result.roster, result.goals)
+    return html_report(sc, result, check, "en")
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attribute names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, [name for name, _ in attrs]))
+
+
+def test_labels_with_markup_are_escaped(hostile_html):
+    page = hostile_html
+    parser = Tags()
+    parser.feed(page)
+    tags = [tag for tag, _ in parser.tags]
+    assert tags.count("script") == 1  # only the report's own check script
+    assert "img" not in tags
+    handlers = [(tag, a) for tag, attrs in parser.tags for a in attrs if a.startswith("on")]
+    assert handlers == []
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+    tables = parse(page).tables
+    assert tables["plan-table"][0][5] == HOSTILE["levels.college.label_en"]
+    assert tables["plan-table"][1][0] == HOSTILE["unit_types.commune.label_en"]
+
+
+def test_report_template_ships_as_package_data():
+    import tomllib
+    from pathlib import Path
+
+    import reports.html
+
+    root = Path(__file__).resolve().parent.parent
+    data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["reports"]
+    template = Path(reports.html.__file__).parent / "templates" / reports.html.TEMPLATE
+    assert template.is_file()
+    assert any(template.relative_to(template.parents[1]).match(p) for p in patterns)

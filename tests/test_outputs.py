@@ -16,6 +16,7 @@ from matplotlib.text import Text
 import cli
 from cli import main
 from models.solution import ROSTER_COLUMNS
+from reports import charts
 from reports.charts import STYLE, _figure
 from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
 
@@ -261,7 +262,7 @@ def test_a_writer_crash_after_others_rendered_leaves_no_new_file(tmp_path, monke
     def broken(*_args, **_kwargs):
         raise ValueError("cannot draw this")
 
-    monkeypatch.setattr(cli, "png_files", broken)
+    monkeypatch.setattr(charts, "png_files", broken)  # cli imports it when --png is given
     path = write(tmp_path, tiny())
     before = _old_outputs(tmp_path)
     result = run("solve", path, *_all_outputs(tmp_path))
@@ -379,7 +380,7 @@ def test_ctrl_c_while_renaming_still_renames_every_file(tmp_path, monkeypatch):
     import os
     import signal
 
-    from reports import tables
+    from models import files as tables
 
     renamed = []
     real_replace = os.replace

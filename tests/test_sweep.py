@@ -17,7 +17,9 @@ from click.testing import CliRunner
 from cli import main
 from models.loader import ScenarioError, load_scenario
 from models.solution import SolveSettings
-from optimizer.whatif import TIMING_COLUMNS, SweepRun, parse_grid, plan_sweep
+from optimizer.grid import parse_grid
+from optimizer.results import TIMING_COLUMNS
+from optimizer.whatif import SweepRun, plan_sweep
 from reports.tables import scenario_hash
 from tests.conftest import SCENARIOS
 
@@ -259,3 +261,15 @@ def test_a_local_dask_cluster_listens_on_loopback_only(monkeypatch):
         list(SweepRun(plan, None).results("dask", 1))
     assert asked["host"] == "127.0.0.1"
     assert asked["dashboard_address"] is None
+
+
+def test_dask_backend_without_dask_names_the_install_command(monkeypatch, tmp_path):
+    # None in sys.modules makes `import distributed` raise ImportError, as when not installed
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    monkeypatch.setitem(sys.modules, "dask", None)
+    out = tmp_path / "r.csv"
+    result = sweep(*GRID, "--out", str(out), "--backend", "dask")
+    assert result.exit_code == 2, result.output
+    assert "install the extra with: pip install 'trainplan[dask]'" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
