@@ -27,17 +27,17 @@ from typing import NoReturn
 import click
 import yaml
 
+from models.checker import Verification, verify
+from models.errors import Problem, ScenarioError
+from models.files import as_bytes, write_all, write_atomic
 from models.loader import (
     LoadedScenario,
-    Problem,
-    ScenarioError,
     explained_changes,
     load_scenario,
 )
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
 from models.workbook import WORKBOOK_SUFFIXES, ignored_sheets
-from optimizer.checker import Verification, verify
 from optimizer.explain import (
     SLACK_LEVERS,
     NoAnswer,
@@ -73,14 +73,11 @@ from reports.explain import (
 from reports.html import html_report
 from reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
 from reports.tables import (
-    as_bytes,
     scenario_dump,
     scenario_yaml,
     solve_files,
     stale_files,
     terminal_report,
-    write_all,
-    write_atomic,
 )
 from reports.whatif import (
     compare_dict,

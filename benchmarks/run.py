@@ -40,10 +40,11 @@ from ortools.sat.python import cp_model  # noqa: E402
 
 import optimizer.solve as solve_mod  # noqa: E402
 from benchmarks.national import national_scenario  # noqa: E402
-from models.loader import ScenarioError, load_scenario  # noqa: E402
+from models.checker import verify  # noqa: E402
+from models.errors import ScenarioError  # noqa: E402
+from models.loader import load_scenario  # noqa: E402
 from models.scenario import Scenario  # noqa: E402
 from models.solution import SolveSettings  # noqa: E402
-from optimizer.checker import verify  # noqa: E402
 
 BUILD_TARGET_S = 2.0
 SOLVE_TARGET_S = 10.0

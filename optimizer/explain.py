@@ -19,20 +19,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from models.loader import apply_change
+from models.results import BudgetAnswer, Change, Explanation, Lever, Repair, RuleInstance
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import SolveResult, SolveSettings, Status
 from optimizer.model import (
     SLACK_LIMIT,
-    Lever,
     PlanModel,
-    RuleInstance,
     build,
 )
 from optimizer.solve import AssignmentError, check_feasible, roster_rows, solve
@@ -77,19 +75,6 @@ class NoAnswer(Exception):
 
 
 # ----- irreducible conflict -------------------------------------------------------------
-
-
-@dataclass
-class Explanation:
-    """An irreducible conflict, with the re-solves that prove it."""
-
-    feasible: bool
-    conflict: list[RuleInstance] = field(default_factory=list)
-    proof: list[str] = field(default_factory=list)
-    solves: int = 0
-    #: Whether every member was proved necessary (False: some re-solve ran out of time;
-    #: the conflict still cannot hold, but may not be the smallest).
-    irreducible: bool = True
 
 
 class Switchboard:
@@ -217,37 +202,6 @@ def explain(sc: Scenario, settings: SolveSettings, seconds: float = 60.0) -> Exp
 
 
 # ----- repairs --------------------------------------------------------------------------
-
-
-@dataclass
-class Change:
-    """One scenario value changed by a repair."""
-
-    key: str
-    old: Any
-    new: Any
-    words: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def overrides(self) -> dict[str, Any]:
-        """Dotted-key overrides that make this change."""
-        return {self.key: self.new, **self.extra}
-
-
-@dataclass
-class Repair:
-    """A set of changes that makes the plan feasible, checked by solving it."""
-
-    lever: str
-    changes: list[Change]
-    verified_feasible: bool
-    minimal_checked: bool
-    cost_words: str = ""
-
-    @property
-    def words(self) -> str:
-        """The repair in the planner's words."""
-        return "; ".join(c.words for c in self.changes)
 
 
 def _fmt(value: Any) -> str:
@@ -428,27 +382,6 @@ def overrides_yaml(base_file: str, repair: Repair,
 
 
 # ----- least budget ---------------------------------------------------------------------
-
-
-@dataclass
-class BudgetAnswer:
-    """The least money for which the plan is feasible.
-
-    `feasible` is None when there is no answer (time limit, or a model too large).
-    With `proven` false, `least_total` is the cost of a plan found (not proven least)
-    and `least_flat_ceiling` a ceiling that is feasible, with `flat_ceiling_bound` the
-    highest ceiling proved infeasible plus one step (the true least lies between).
-    """
-
-    feasible: bool | None
-    least_total: Decimal | None = None
-    least_flat_ceiling: Decimal | None = None
-    flat_ceiling_bound: Decimal | None = None
-    spending_at_flat_ceiling: dict[int, Decimal] = field(default_factory=dict)
-    curve: list[tuple[int, Decimal | None]] = field(default_factory=list)
-    proven: bool = True
-    #: The plan at the budget stated (`at_least_budget`), solved for the scenario's goals.
-    plan: SolveResult | None = None
 
 
 def without_budget(sc: Scenario, flat_ceiling: Decimal | None = None) -> Scenario:

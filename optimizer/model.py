@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations_with_replacement, pairwise
-from typing import Any
 
 from ortools.sat.python import cp_model
 
+from models.results import Lever, RuleInstance
 from models.rules import RULES
 from models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
 
@@ -38,41 +38,6 @@ UNIT_VAR_LIMIT = 2_000
 #: (115 and 360 transitions) solve in 0.3 s; adding facilities (7,971) took 6.7 s,
 #: and all types (27,000 variables, 9 years) found no plan in 60 s.
 FLOW_VAR_LIMIT = 2_000
-
-
-@dataclass(frozen=True)
-class Lever:
-    """The scenario value behind a rule instance, which a planner could change.
-
-    `key` is the dotted key of the value (as `--set` takes it); `current` its value
-    in scenario units; `scale` model units per scenario unit; `direction` +1 when
-    raising the value relaxes the rule (a ceiling), -1 when lowering it does (a
-    requirement); `unit` names the scenario unit for messages.
-    """
-
-    kind: str
-    key: str
-    current: Decimal | int
-    direction: int
-    scale: int
-    unit: str
-    what: str
-    extra: tuple[tuple[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class RuleInstance:
-    """One constraint of one rule, e.g. the ceiling of one year."""
-
-    rule: str
-    key: str
-    text: str
-    lever: Lever | None = None
-
-    @property
-    def label(self) -> str:
-        """The rule's label and this instance's words."""
-        return f"{RULES[self.rule].label}: {self.text}"
 
 
 class PlanVariables:

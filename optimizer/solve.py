@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
+from models.checker import Verification, verify
 from models.scenario import MONEY_SCALE, Scenario, UnitType
 from models.solution import (
     FundingRow,
@@ -28,7 +29,6 @@ from models.solution import (
     SolveSettings,
     Status,
 )
-from optimizer.checker import Verification, verify
 from optimizer.model import (
     GOAL_REGISTRY,
     LinearExpr,

@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -31,36 +30,26 @@ from typing import Any, TextIO
 import ortools
 import yaml
 
+from models.checker import Tally, Verification
+from models.errors import Problem, ScenarioError
+from models.files import scenario_hash, write_atomic
 from models.loader import (
     LoadedScenario,
-    Problem,
-    ScenarioError,
     apply_change,
     validate,
 )
+from models.measures import peak_spending, peak_starts
+from models.results import Compared, FrontierPoint
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
-from optimizer.checker import Tally, Verification
+from models.sweep import Axis, Point, Sweep, text
 from optimizer.solve import solve_verified
-from reports.tables import scenario_hash, write_atomic
 
-#: Columns that vary from run to run; leave them out when comparing results.
-TIMING_COLUMNS = ("seconds",)
 #: Row statuses: Status names, plus `error` when a point failed with an exception.
 FEASIBLE = ("optimal", "feasible")
 
 
 # --------------------------------------------------------------------------- compare
-
-
-@dataclass
-class Compared:
-    """One scenario of a comparison: what was loaded, solved and verified."""
-
-    label: str
-    scenario: Scenario
-    result: SolveResult
-    check: Verification | None
 
 
 def parse_spec(text: str) -> tuple[str, list[str]]:
@@ -99,27 +88,6 @@ def compare(loaded: list[tuple[str, LoadedScenario]], settings: SolveSettings) -
 
 
 # --------------------------------------------------------------------------- grid
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One `--grid` option: a dotted key and the values it takes."""
-
-    key: str
-    values: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Point:
-    """One combination of grid values, in grid order."""
-
-    index: int
-    values: tuple[tuple[str, Any], ...]
-
-    @property
-    def id(self) -> str:
-        """A stable key from the values, e.g. `budget.total=40000;capacity.starts_per_year=50`."""
-        return ";".join(f"{k}={text(v)}" for k, v in self.values)
 
 
 def _grid_error(spec: str, message: str) -> ScenarioError:
@@ -182,23 +150,6 @@ def parse_grid(spec: str) -> Axis:
     return Axis(key, values)
 
 
-def grid_points(axes: list[Axis]) -> list[Point]:
-    """Every combination of the axes' values; the last axis varies fastest."""
-    combos = itertools.product(*[[(a.key, v) for v in a.values] for a in axes])
-    return [Point(i, tuple(c)) for i, c in enumerate(combos)]
-
-
-def text(value: Any) -> str:
-    """A value as it appears in the results file."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
-
-
 # --------------------------------------------------------------------------- one point
 
 
@@ -221,8 +172,8 @@ def _indicators(sc: Scenario, result: SolveResult, check: Verification | None) -
         "people": t.total(),
         **{f"graduates_{lv.id}": sum(t.graduates(ut.id, lv.id) for ut in sc.unit_types
                                      if lv.id in ut.quotas) for lv in sc.levels},
-        "peak_starts": max(t.total(year=y) for y in sc.years),
-        "peak_spending": max(t.spending(y) for y in sc.years),
+        "peak_starts": peak_starts(sc, result.roster),
+        "peak_spending": peak_spending(sc, result.roster),
         "finish_year": max((r.graduation_year for r in result.roster.rows), default=None),
         "verified": check.ok,
         "violations": len(check.violations),
@@ -262,29 +213,6 @@ def run_point(base: dict, point: Point, settings: SolveSettings, name: str) -> d
 
 
 # --------------------------------------------------------------------------- the sweep
-
-
-@dataclass
-class Sweep:
-    """A planned sweep: the scenario as data, the grid, and solver settings."""
-
-    name: str
-    base: dict
-    axes: list[Axis]
-    settings: SolveSettings
-    points: list[Point] = field(init=False)
-    columns: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        """Expand the grid and fix the result columns."""
-        self.points = grid_points(self.axes)
-        levels = [f"graduates_{lv['id']}" for lv in self.base["levels"]]
-        self.columns = [
-            "point", *[a.key for a in self.axes], "status", "feasible", "total_cost", "people",
-            *levels, "peak_starts", "peak_spending", "finish_year", "verified", "violations",
-            "error", "scenario_hash", "ortools", "time_limit_s", "solver_workers", "seed",
-            *TIMING_COLUMNS,
-        ]
 
 
 def plan_sweep(loaded: LoadedScenario, grids: list[str], settings: SolveSettings,
@@ -483,15 +411,6 @@ class SweepRun:
 
 
 # --------------------------------------------------------------------------- frontier
-
-
-@dataclass(frozen=True)
-class FrontierPoint:
-    """The least value of one key that is feasible, the other keys held at `others`."""
-
-    others: tuple[tuple[str, str], ...]
-    least: str | None
-    cost: str | None
 
 
 def frontier(sweep: Sweep, rows: list[dict[str, str]], along: str) -> list[FrontierPoint]:

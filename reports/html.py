@@ -20,9 +20,10 @@ from decimal import Decimal
 
 import pandas as pd
 
+from models.checker import Verification
+from models.files import scenario_hash
 from models.scenario import Scenario
 from models.solution import Roster, SolveResult
-from optimizer.checker import Verification
 from reports.charts import CHART_TITLES, chart_svgs
 from reports.i18n import (
     Lang,
@@ -43,7 +44,6 @@ from reports.tables import (
     milestones_frame,
     plan_table,
     roster_frame,
-    scenario_hash,
     spending_by_source,
     spending_by_year,
     starts_by_year_level,

@@ -11,8 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.checker import Tally
-from optimizer.whatif import Compared, FrontierPoint, Sweep, text
+from models.checker import Tally
+from models.files import scenario_hash, write_atomic
+from models.measures import milestone_results, quota_results
+from models.results import Compared, FrontierPoint
+from models.sweep import Sweep, text
 from reports.i18n import (
     CLI_TEXT,
     MEASURE_VI,
@@ -27,7 +30,7 @@ from reports.i18n import (
     t,
     words,
 )
-from reports.tables import roster_frame, scenario_hash, write_atomic
+from reports.tables import roster_frame
 
 MISSING = "-"
 #: Roster differences shown in the terminal; the files under --out hold all of them.
@@ -60,20 +63,15 @@ def _measures(c: Compared, lang: Lang | None = None) -> dict[str, str]:
     out |= {f"spending {y}": fig(t.spending(y)) for y in sc.years}
     out |= {f"starts {y} {lv.id}": fig(t.total(level=lv.id, year=y))
             for y in sc.years for lv in sc.levels}
-    for ut in sc.unit_types:
-        for lid, q in ut.quotas.items():
-            got = t.graduates(ut.id, lid)
-            met = (q.mode == "at_most" or got >= q.people) and (
-                q.mode == "at_least" or got <= q.people)
-            mode = "" if q.mode == "exact" else f"{_mode(q.mode.value, lang)} "
-            need = f"{mode}{fig(q.people)}"
-            out[f"quota {ut.id} {lid}"] = (f"{say('of', got=fig(got), need=need)}: "
-                                           f"{say('met' if met else 'not_met')}")
-    for ms in sc.milestones:
-        got = sum(t.graduates(u, lv, ms.by_year) for u, lv in sc.milestone_pairs(ms))
-        need = sc.milestone_target(ms)
-        out[f"milestone {ms.id}"] = (f"{say('by', got=fig(got), need=fig(need), year=ms.by_year)}"
-                                     f": {say('met' if got >= need else 'not_met')}")
+    for q in quota_results(sc, roster):
+        mode = "" if q.mode == "exact" else f"{_mode(q.mode, lang)} "
+        need = f"{mode}{fig(q.required)}"
+        out[f"quota {q.unit_type} {q.level}"] = (f"{say('of', got=fig(q.graduates), need=need)}: "
+                                                 f"{say('met' if q.met else 'not_met')}")
+    for m in milestone_results(sc, roster):
+        got, need = fig(m.achieved), fig(m.required)
+        out[f"milestone {m.id}"] = (f"{say('by', got=got, need=need, year=m.by_year)}"
+                                    f": {say('met' if m.met else 'not_met')}")
     return out
 
 

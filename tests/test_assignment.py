@@ -9,9 +9,9 @@ import pytest
 from ortools.sat.python import cp_model
 
 from benchmarks.national import national_scenario
+from models.checker import verify
 from models.scenario import Scenario
 from models.solution import Roster, Status
-from optimizer.checker import verify
 from optimizer.explain import explain
 from optimizer.model import RULE_REGISTRY, build
 from optimizer.solve import AssignmentError, assign_to_units, solve

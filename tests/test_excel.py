@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.loader import load_scenario
 from models.scenario import Scenario
 from reports.excel import write_template
 from tests.conftest import SCENARIOS, tiny

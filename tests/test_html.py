@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from models.checker import verify
 from models.loader import load_scenario
-from optimizer.checker import verify
 from optimizer.solve import solve
 from reports.charts import CHARTS, png_files
 from reports.html import html_report

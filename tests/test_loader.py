@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.loader import load_scenario
 from models.solution import Status
 from tests.conftest import scenario, solve_verified, tiny
 

@@ -379,7 +379,7 @@ def test_ctrl_c_while_renaming_still_renames_every_file(tmp_path, monkeypatch):
     import os
     import signal
 
-    from reports import tables
+    from models import files as tables
 
     renamed = []
     real_replace = os.replace

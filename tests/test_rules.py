@@ -12,8 +12,8 @@ import copy
 
 import pytest
 
+from models.checker import verify
 from models.solution import Status
-from optimizer.checker import verify
 from optimizer.model import RULE_REGISTRY
 from optimizer.solve import solve
 from tests.conftest import FAST, TINY, scenario, solve_verified, tiny

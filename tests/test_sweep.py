@@ -15,10 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.files import scenario_hash
+from models.loader import load_scenario
 from models.solution import SolveSettings
-from optimizer.whatif import TIMING_COLUMNS, SweepRun, parse_grid, plan_sweep
-from reports.tables import scenario_hash
+from models.sweep import TIMING_COLUMNS
+from optimizer.whatif import SweepRun, parse_grid, plan_sweep
 from tests.conftest import SCENARIOS
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")

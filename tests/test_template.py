@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.loader import load_scenario
 from models.workbook import (
     CAPACITY,
     LEVELS,

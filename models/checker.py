@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
+from models.measures import (
+    graduates,
+    milestone_results,
+    quota_results,
+    spending_per_year,
+    spent_in_year,
+    total_cost,
+)
 from models.rules import RULES
-from models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
+from models.scenario import MONEY_SCALE, Scenario
 from models.solution import GoalResult, Roster
 
 
@@ -47,10 +55,15 @@ class Verification:
 
 
 class Tally:
-    """Roster totals the rules need, computed once."""
+    """A roster read against its scenario: the totals the rules need, computed once.
+
+    Achieved figures (graduates, spending, cost) come from `models.measures`, the
+    one place each is computed, so the checker and every report agree.
+    """
 
     def __init__(self, sc: Scenario, roster: Roster):
         self.sc = sc
+        self.roster = roster
         self.starts: Counter[tuple[str, str, int]] = Counter()
         self.unit_starts: Counter[tuple[str, str]] = Counter()
         self.unit_away: Counter[tuple[str, str, int]] = Counter()
@@ -76,34 +89,20 @@ class Tally:
 
     def graduates(self, unit_type: str, level: str, by_year: int | None = None) -> int:
         """Whole graduates: starters times completion rate, rounded down."""
-        sc = self.sc
-        n = sum(c for (t, lv, y), c in self.starts.items() if t == unit_type and lv == level
-                and (by_year is None or sc.graduation_year(lv, y) <= by_year))
-        return n * sc.level(level).rate_scaled // RATE_SCALE
+        return graduates(self.sc, self.roster, unit_type, level, by_year)
 
     def spending(self, year: int, level: str | None = None) -> Decimal:
         """Money spent in `year` on trainees in training (at one level, if given)."""
-        sc = self.sc
-        return sum((n * sc.level(lv).cost_per_trainee_year
-                    for (_, lv, y), n in self.starts.items()
-                    if (level is None or lv == level) and y <= year <= sc.graduation_year(lv, y)),
-                   Decimal(0))
+        return spent_in_year(self.sc, self.roster, year, level)
 
     def total_cost(self) -> Decimal:
         """Money spent over the whole plan, million VND."""
-        sc = self.sc
-        return sum((n * sc.level(lv).duration_years * sc.level(lv).cost_per_trainee_year
-                    for (_, lv, _), n in self.starts.items()), Decimal(0))
+        return total_cost(self.sc, self.roster)
 
 
 def _quota_met(t: Tally) -> list[str]:
-    out = []
-    for ut in t.sc.unit_types:
-        for lid, q in ut.quotas.items():
-            g = t.graduates(ut.id, lid)
-            if (q.mode != "at_most" and g < q.people) or (q.mode != "at_least" and g > q.people):
-                out.append(f"{ut.id}, {lid}: {g} graduates, quota {q.mode} {q.people}")
-    return out
+    return [f"{q.unit_type}, {q.level}: {q.graduates} graduates, quota {q.mode} {q.required}"
+            for q in quota_results(t.sc, t.roster) if not q.met]
 
 
 def _annual_places(t: Tally) -> list[str]:
@@ -150,9 +149,8 @@ def _total_budget(t: Tally) -> list[str]:
 
 
 def _annual_budget(t: Tally) -> list[str]:
-    return [f"{y}: spending {t.spending(y)} exceeds ceiling {cap} million VND"
-            for y in t.sc.years
-            if (cap := t.sc.budget_ceiling(y)) is not None and t.spending(y) > cap]
+    return [f"{y.year}: spending {y.spent} exceeds ceiling {y.available} million VND"
+            for y in spending_per_year(t.sc, t.roster) if y.left is not None and y.left < 0]
 
 
 def _funding_sources(t: Tally) -> list[str]:
@@ -184,13 +182,8 @@ def _funding_sources(t: Tally) -> list[str]:
 
 
 def _milestones(t: Tally) -> list[str]:
-    sc, out = t.sc, []
-    for ms in sc.milestones:
-        got = sum(t.graduates(ut, lv, ms.by_year) for ut, lv in sc.milestone_pairs(ms))
-        need = sc.milestone_target(ms)
-        if got < need:
-            out.append(f"milestone {ms.id}: {got} graduates by {ms.by_year}, {need} needed")
-    return out
+    return [f"milestone {m.id}: {m.achieved} graduates by {m.by_year}, {m.required} needed"
+            for m in milestone_results(t.sc, t.roster) if not m.met]
 
 
 def _unit_staff(t: Tally) -> list[str]:
