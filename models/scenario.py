@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from models.rules import GOALS
+
 #: Money is held in the model as integers of this many units per million VND
 #: (1,000 = thousand VND), so costs like 12.5 million VND stay exact.
 MONEY_SCALE = 1000
@@ -345,7 +347,8 @@ class Milestone(Strict):
         return self
 
 
-Goal = Literal["min_cost", "smooth_intake", "earliest_completion"]
+#: A goal id, as declared in models.rules.
+Goal = Literal[tuple(GOALS)]
 
 
 class Scenario(Strict):
@@ -362,7 +365,7 @@ class Scenario(Strict):
     budget: Budget = Field(default_factory=Budget)
     milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
     objective: list[Goal] = Field(
-        default_factory=lambda: ["min_cost", "smooth_intake", "earliest_completion"],
+        default_factory=lambda: list(GOALS),
         description="goals applied in order (lexicographically)",
     )
     stated_total_people: Count | None = Field(

@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 
 from models.loader import apply_change
 from models.results import BudgetAnswer, Change, Explanation, Lever, Repair, RuleInstance
+from models.rules import SPECIFIC_FIRST
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import SolveResult, SolveSettings, Status
 from optimizer.model import (
@@ -140,16 +141,8 @@ class Switchboard:
         return solver, solver.solve(m.model)
 
 
-#: Explanations should name specific rules (one quota, one unit type's staff, one
-#: year's places) rather than broad ones (a milestone over many unit types, a
-#: whole-plan budget) when both would do: QuickXplain keeps earlier ones first.
-_SPECIFIC_FIRST = ["unit_staff", "quota_met", "level_places", "annual_places",
-                   "unit_concurrency", "minimum_intake", "level_seats", "seats", "annual_budget",
-                   "funding_sources", "total_budget", "milestones"]
-
-
 def _preference(inst: RuleInstance) -> tuple[int, bool]:
-    return _SPECIFIC_FIRST.index(inst.rule), not inst.key.endswith("/min")
+    return SPECIFIC_FIRST.index(inst.rule), not inst.key.endswith("/min")
 
 
 def explain(sc: Scenario, settings: SolveSettings, seconds: float = 60.0) -> Explanation:
@@ -159,9 +152,10 @@ def explain(sc: Scenario, settings: SolveSettings, seconds: float = 60.0) -> Exp
     half are needed with the first half kept, then which of the first half are
     needed with those; O(k log(n/k)) solves for a conflict of k among n. The
     result is irreducible and, among conflicts, prefers the earlier instances
-    in `_SPECIFIC_FIRST` order. Re-solves share `seconds`; one unanswered (out of
-    time) keeps instances in the conflict, which then still cannot hold but is
-    reported as not proved irreducible.
+    in `models.rules.SPECIFIC_FIRST` order (specific rules first). Re-solves
+    share `seconds`; one unanswered (out of time) keeps instances in the
+    conflict, which then still cannot hold but is reported as not proved
+    irreducible.
     """
     verdict = is_feasible(sc, settings)
     if verdict is None:

@@ -309,11 +309,6 @@ def goal_value(name: str, value: int, lang: Lang = "en") -> str:
     return number(value, lang)
 
 
-#: The unit of each goal's value and bound in summary.json.
-GOAL_UNITS = {"min_cost": "million VND", "smooth_intake": "people",
-              "earliest_completion": "trainee-years"}
-
-
 def goal_figure(name: str, value: int) -> Decimal | int:
     """A goal's value in its unit: million VND for min_cost (the model counts thousands)."""
     return Decimal(value) / MONEY_SCALE if name == "min_cost" else value
@@ -349,7 +344,7 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None,
     if next_step is not None:
         out["next_step"] = t("next_step", "en", command=next_step)
     out |= {
-        "goals": [{"name": g.name, "meaning": GOALS[g.name], "unit": GOAL_UNITS[g.name],
+        "goals": [{"name": g.name, "meaning": GOALS[g.name].meaning, "unit": GOALS[g.name].unit,
                    "value": goal_figure(g.name, g.value), "bound": goal_figure(g.name, g.bound),
                    "gap": g.gap, "proven_optimal": g.optimal} for g in result.goals],
         "build_seconds": round(result.build_seconds, 3),

@@ -12,7 +12,8 @@ import copy
 
 import pytest
 
-from models.checker import verify
+from models.checker import goal_values, verify
+from models.scenario import MONEY_SCALE
 from models.solution import Status
 from optimizer.model import RULE_REGISTRY
 from optimizer.solve import solve
@@ -127,3 +128,24 @@ def test_broken_is_infeasible_because_of_this_rule(rule):
 def test_allowed_alternative_is_feasible(rule):
     result = solve_verified(scenario(CASES[rule][2]))
     assert result.status == Status.optimal
+
+
+# goal -> (scenario whose only goal it is, the value the optimum must have in model units)
+GOAL_CASES: dict[str, tuple[dict, int]] = {
+    # 2 A x 1 year x 10 + 2 B x 2 years x 20 = 100 million VND
+    "min_cost": (tiny(objective=["min_cost"]), 100 * MONEY_SCALE),
+    # 4 starters over 5 years cannot be level: one change of one person at least
+    "smooth_intake": (tiny(objective=["smooth_intake"]), 1),
+    # everyone starts in 2020: A graduates that year (0), B a year later (1 each)
+    "earliest_completion": (tiny(objective=["earliest_completion"]), 2),
+}
+
+
+@pytest.mark.parametrize("goal", sorted(GOAL_CASES))
+def test_goal_reaches_its_optimum_and_the_checker_agrees(goal):
+    data, expected = GOAL_CASES[goal]
+    sc = scenario(data)
+    result = solve_verified(sc)
+    assert result.status == Status.optimal
+    assert result.goals[0].name == goal and result.goals[0].value == expected
+    assert goal_values(sc, result.roster)[goal] == expected
