@@ -19,11 +19,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 from xml.etree import ElementTree
 
+from pydantic import BaseModel
+
 from models.errors import Origins, Problem, ScenarioError
-from models.scenario import MAX_UNITS
+from models.scenario import MAX_UNITS, Scenario
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read
     from openpyxl import Workbook
@@ -144,6 +146,58 @@ MILESTONES = [
     Column("share_percent", "share of the matching quotas (percent)",
            "tỷ lệ so với chỉ tiêu tương ứng (%)"),
 ]
+
+
+@dataclass(frozen=True)
+class SchemaSheet:
+    """A table sheet derived from a list field of the schema: one column per item field.
+
+    The sheet is named after the field; its columns, their explanations (the
+    fields' descriptions) and Vietnamese names (`json_schema_extra={"vi": ...}`)
+    come from the item model. A new list field thus gets its sheet, its template
+    and its reader with no second list to keep in step.
+    """
+
+    sheet: str
+    sheet_vi: str
+    path: tuple[str, ...]
+    columns: list[Column]
+
+
+#: List fields laid out by hand on the sheets above; every other one is derived.
+HAND_LAID = {("phases",), ("levels",), ("unit_types",), ("milestones",), ("budget", "sources")}
+
+
+def _vi(field: Any, default: str) -> str:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return str(extra.get("vi", default))
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    """The item model of a `list[Model]` annotation, else None."""
+    if get_origin(annotation) is not list:
+        return None
+    (item,) = get_args(annotation)
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
+                  ) -> list[SchemaSheet]:
+    """A sheet for each list-of-records field not laid out by hand, in schema order."""
+    out = []
+    for name, field in model.model_fields.items():
+        here = (*path, name)
+        item = _item_model(field.annotation)
+        if item is not None and here not in HAND_LAID:
+            columns = [Column(key, f.description or key, _vi(f, f.description or key), 16)
+                       for key, f in item.model_fields.items()]
+            out.append(SchemaSheet(name, _vi(field, name), here, columns))
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            out += schema_sheets(field.annotation, here)
+    return out
+
+
+SCHEMA_SHEETS = schema_sheets()
 #: Scenario fields holding lists of ids, written in one cell separated by commas.
 ID_LISTS = {"levels", "unit_types", "objective"}
 #: Fields kept exactly as written (names and descriptions).
@@ -157,6 +211,7 @@ SHEET_VI = {
     README_SHEET: "hướng dẫn", "plan": "kế hoạch", "phases": "giai đoạn", "levels": "trình độ",
     "unit_types": "loại đơn vị", "units": "đơn vị", "capacity": "quy mô đào tạo",
     "by_year": "theo năm", "budget": "kinh phí", "sources": "nguồn kinh phí", "milestones": "mốc",
+    **{s.sheet: s.sheet_vi for s in SCHEMA_SHEETS},
 }
 #: Field names in a Vietnamese template; fields named after a level id are in FIELD_VI_OF.
 FIELD_VI = {
@@ -360,15 +415,23 @@ def _read_plan(r: _Reader, data: dict) -> None:
 
 
 def _read_list(r: _Reader, data: dict, sheet: str, columns: list[Column], field: str) -> None:
-    """A table sheet whose rows are the items of a list field (phases, levels...)."""
-    items = data.setdefault(field, [])
-    r.note((field,), sheet)
+    """A table sheet whose rows are the items of a list field (phases, levels...).
+
+    `field` may be dotted (`capacity.groups`) for a list inside a part of the plan.
+    """
+    *parents, name = field.split(".")
+    node = data
+    for part in parents:
+        node = node.setdefault(part, {})
+    items = node.setdefault(name, [])
+    path = (*parents, name)
+    r.note(path, sheet)
     for row, record in r.records(sheet, [c.key for c in columns]):
         i = len(items)
         items.append({})
-        r.note((field, i), sheet, row=row)
+        r.note((*path, i), sheet, row=row)
         for key, (value, cell) in record.items():
-            _set(r, items[i], (field, i, key), sheet, key, value, cell)
+            _set(r, items[i], (*path, i, key), sheet, key, value, cell)
 
 
 def _read_levels(r: _Reader, data: dict) -> None:
@@ -578,7 +641,7 @@ def _check_file(path: Path) -> None:
 
 
 SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_year", "budget",
-          "sources", "milestones")
+          "sources", "milestones", *(s.sheet for s in SCHEMA_SHEETS))
 
 
 def _canonical_titles(*workbooks: Workbook) -> dict[str, str]:
@@ -651,6 +714,9 @@ def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
     _read_by_year(r, data)
     _read_budget(r, data)
     _read_list(r, data, "milestones", MILESTONES, "milestones")
+    for s in SCHEMA_SHEETS:
+        if s.sheet in values.sheetnames:
+            _read_list(r, data, s.sheet, s.columns, ".".join(s.path))
     if r.problems:
         raise ScenarioError(r.problems)
     return data, r.origins, _missing_limits(path, values.sheetnames)

@@ -27,11 +27,13 @@ from models.workbook import (
     PHASES,
     PLAN_ROWS,
     README_SHEET,
+    SCHEMA_SHEETS,
     SOURCES,
     UNIT_TYPES,
     UNITS,
     YEAR_KEYS,
     Column,
+    SchemaSheet,
     field_name,
     sheet_name,
 )
@@ -217,8 +219,18 @@ def template_workbook(sc: Scenario, lang: Lang = "en", blank: bool = False) -> W
     _table(wb, "by_year", _by_year_columns(sc), rows["by_year"], lang)
     _table(wb, "sources", SOURCES, rows["sources"], lang)
     _table(wb, "milestones", MILESTONES, rows["milestones"], lang)
+    for s in SCHEMA_SHEETS:
+        _table(wb, s.sheet, s.columns, [] if blank else _schema_rows(sc, s), lang)
     _dropdowns(wb, sc, lang)
     return wb
+
+
+def _schema_rows(sc: Scenario, s: SchemaSheet) -> list[list[Any]]:
+    """The items of a schema-derived sheet's list field, one row each."""
+    node: Any = sc.model_dump()
+    for part in s.path:
+        node = node[part]
+    return [[item.get(c.key) for c in s.columns] for item in node]
 
 
 def _plan_values(sc: Scenario) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from models.workbook import (
     MILESTONES,
     PHASES,
     PLAN_ROWS,
+    SCHEMA_SHEETS,
     SOURCES,
     UNIT_TYPES,
     UNITS,
@@ -69,9 +70,10 @@ def test_example_template_still_holds_the_figures(tmp_path):
 
 def test_vietnamese_template_names_sheets_and_fields_in_vietnamese(tmp_path):
     wb = load_workbook(template(tmp_path, "--lang", "vi"))
-    assert wb.sheetnames == ["hướng dẫn", "kế hoạch", "giai đoạn", "trình độ", "loại đơn vị",
-                             "đơn vị", "quy mô đào tạo", "kinh phí", "theo năm",
-                             "nguồn kinh phí", "mốc"]
+    assert wb.sheetnames[:11] == ["hướng dẫn", "kế hoạch", "giai đoạn", "trình độ",
+                                  "loại đơn vị", "đơn vị", "quy mô đào tạo", "kinh phí",
+                                  "theo năm", "nguồn kinh phí", "mốc"]
+    assert wb.sheetnames[11:] == [s.sheet_vi for s in SCHEMA_SHEETS]  # derived from the schema
     assert [c.value for c in wb["trình độ"][1]][:4] == ["mã", "tên tiếng Việt", "tên tiếng Anh",
                                                        "số năm học"]
     assert wb["kế hoạch"]["A2"].value == "tên"
@@ -148,3 +150,25 @@ def test_an_extra_sheet_is_ignored_with_a_warning(tmp_path):
     assert f"warning: {path}, sheet 'notes': ignored" in result.stderr
     vi = run("check", str(path), "--time-limit", "20", "--lang", "vi")
     assert "cảnh báo: " in vi.stderr and "sheet 'notes'" in vi.stderr
+
+
+def test_a_list_field_not_laid_out_by_hand_gets_its_own_sheet_from_the_schema():
+    from pydantic import BaseModel, Field
+
+    from models.workbook import schema_sheets
+
+    class Item(BaseModel):
+        id: str = Field(description="short id", json_schema_extra={"vi": "mã"})
+        size: int = Field(description="how many (persons)")
+
+    class Part(BaseModel):
+        items: list[Item] = Field(default_factory=list, json_schema_extra={"vi": "mục"})
+
+    class Plan(BaseModel):
+        levels: list[Item] = Field(default_factory=list)  # laid out by hand
+        part: Part = Field(default_factory=Part)
+
+    (sheet,) = schema_sheets(Plan)
+    assert (sheet.sheet, sheet.sheet_vi, sheet.path) == ("items", "mục", ("part", "items"))
+    assert [(c.key, c.en, c.vi) for c in sheet.columns] == [
+        ("id", "short id", "mã"), ("size", "how many (persons)", "how many (persons)")]
