@@ -21,7 +21,8 @@ class RuleInfo:
     (an `optimizer.explain` lever kind), None when no repair pulls it.
     `specific` orders explanations: a lower number is a more specific rule (one
     quota, one unit type's staff), which explain keeps in a conflict before a
-    broader one (a milestone over many unit types, a whole-plan budget).
+    broader one (a milestone over many unit types, a whole-plan budget). Ranks
+    are spaced by ten so that a new rule slots in without renumbering.
     """
 
     id: str
@@ -54,43 +55,43 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("quota_met", "quota per unit type and level",
                  "chỉ tiêu theo loại đơn vị và trình độ",
                  "Each unit type graduates the people its table asks for at each level.",
-                 "quota", 2),
+                 "quota", 20),
         RuleInfo("annual_places", "training places per year", "chỉ tiêu tuyển mới mỗi năm",
                  "Trainees starting in a year never exceed that year's training places.",
-                 "places", 4),
+                 "places", 40),
         RuleInfo("level_places", "training places per level and year",
                  "chỉ tiêu tuyển mới theo trình độ và năm",
                  "Starters at a level in a year never exceed that level's places.",
-                 "places", 3),
+                 "places", 30),
         RuleInfo("minimum_intake", "minimum starters per year",
                  "số người bắt đầu học tối thiểu mỗi năm",
                  "At least the stated number of people start training every year.",
-                 "minimum_intake", 6),
+                 "minimum_intake", 60),
         RuleInfo("seats", "seats per year", "số chỗ học mỗi năm",
                  "People in training at the same time never exceed the seats.",
-                 "seats", 8),
+                 "seats", 80),
         RuleInfo("level_seats", "seats per level and year", "số chỗ học theo trình độ và năm",
                  "People in training at one level never exceed that level's seats.",
-                 "seats", 7),
+                 "seats", 70),
         RuleInfo("total_budget", "total training budget", "tổng kinh phí đào tạo",
                  "Training spending over the whole plan stays within the total budget.",
-                 "total_budget", 11),
+                 "total_budget", 110),
         RuleInfo("annual_budget", "yearly budget ceiling", "mức trần kinh phí mỗi năm",
                  "Training spending in each year stays within that year's ceiling.",
-                 "annual_budget", 9),
+                 "annual_budget", 90),
         RuleInfo("funding_sources", "funding sources", "nguồn kinh phí",
                  "Each source pays only for its levels and years, and at most its amount.",
-                 "source_amount", 10),
+                 "source_amount", 100),
         RuleInfo("milestones", "milestones", "các mốc thời gian",
                  "Enough people of the named units and levels have graduated by each deadline.",
-                 "milestone_size", 12),
+                 "milestone_size", 120),
         RuleInfo("unit_staff", "staff per unit", "số người mỗi đơn vị",
                  "A unit sends at most its staff for training; each person trains once.",
-                 None, 1),
+                 None, 10),
         RuleInfo("unit_concurrency", "staff away at once",
                  "số người của một đơn vị đi học cùng lúc",
                  "A unit has at most its limit of staff in training at the same time.",
-                 None, 5),
+                 None, 50),
     ]
 }
 
