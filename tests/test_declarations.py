@@ -8,12 +8,18 @@ for goals. README's rule table is the declarations' table.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from models.checker import CHECKS, GOAL_CHECKS
-from models.rules import GOALS, RULES, SPECIFIC_FIRST
+from models.rules import (
+    GOALS,
+    RULES,
+    SPECIFIC_FIRST,
+    TABLE_END,
+    TABLE_START,
+    rule_table,
+    with_rule_table,
+)
 from optimizer.explain import SLACK_LEVERS
 from optimizer.model import GOAL_REGISTRY, RULE_REGISTRY, build
 from reports.i18n import GOAL_WORDS, rule_label, t
@@ -91,13 +97,15 @@ def test_rule_instances_offer_only_the_declared_lever(rule):
         assert kinds <= ({declared} if declared else set()), (rule, kinds)
 
 
-def readme_rule_table() -> list[tuple[str, str, str]]:
-    """README's rule table: (id, Vietnamese label, statement) per row."""
-    text = (ROOT / "README.md").read_text("utf-8")
-    section = text.split("\n## The rules\n", 1)[1].split("\n#", 1)[0]
-    return [(m[1], m[2].strip(), m[3].strip()) for m in
-            re.finditer(r"^\| `(\w+)` \|([^|]*)\|([^|]*)\|$", section, flags=re.M)]
-
-
 def test_readme_rule_table_is_the_declarations():
-    assert readme_rule_table() == [(r.id, r.label_vi, r.statement) for r in RULES.values()]
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert with_rule_table(readme) == readme, (
+        "README's rule table is stale: run `python -m models.rules README.md`")
+    assert rule_table() in readme
+    for r in RULES.values():
+        assert f"| `{r.id}` | {r.label_vi} | {r.statement} |" in readme
+
+
+def test_the_generated_table_is_replaced_whole():
+    text = f"intro\n{TABLE_START}\n| old |\n{TABLE_END}\nrest"
+    assert with_rule_table(text) == f"intro\n{TABLE_START}\n{rule_table()}\n{TABLE_END}\nrest"
