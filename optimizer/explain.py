@@ -257,10 +257,11 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
              ) -> list[tuple[RuleInstance, int]] | None:
     """Least slack on the given lever kinds (lexicographic: last kind first)."""
     m = build(sc, elastic=frozenset(kinds))
-    if not any(i.lever.kind in kinds for i in m.slacks):
+    first = _first_instance_per_value(m)
+    if not first:
         return None
     for kind in reversed(kinds):
-        slacks = [v for i, v in m.slacks.items() if i.lever.kind == kind]
+        slacks = [m.slacks[i] for i in first if i.lever.kind == kind]
         if not slacks:
             continue
         # least total change of this lever, then spread as evenly as possible
@@ -277,7 +278,15 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
     solver = _solver(settings, workers=1, seed=0)  # the same repair whatever --seed
     if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return [(i, solver.value(v)) for i, v in m.slacks.items() if solver.value(v) > 0]
+    return [(i, value) for i in first if (value := solver.value(m.slacks[i])) > 0]
+
+
+def _first_instance_per_value(m: PlanModel) -> list[RuleInstance]:
+    """One elastic instance per scenario value (instances of one value share its slack)."""
+    seen: dict[str, RuleInstance] = {}
+    for inst in m.slacks:
+        seen.setdefault(inst.lever.key, inst)
+    return list(seen.values())
 
 
 def repair_with(sc: Scenario, kind: str, settings: SolveSettings) -> Repair | None:

@@ -236,6 +236,8 @@ class PlanModel:
     instances: list[RuleInstance] = field(default_factory=list)
     literals: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
     slacks: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
+    #: The slack of each scenario value a repair may change, by its dotted key.
+    lever_slacks: dict[str, cp_model.IntVar] = field(default_factory=dict)
     #: Unit types modelled exactly by a unit-state flow, by id.
     flows: dict[str, UnitFlow] = field(default_factory=dict)
     #: Unit types modelled exactly by starters per unit, by id.
@@ -268,8 +270,13 @@ class PlanModel:
         inst = RuleInstance(rule, key, text, lever)
         if lever is not None and lever.kind in self.elastic:
             # slack in whole scenario units (people, million VND), not model units:
-            # the repair is then a whole change, and the search has fewer steps
-            slack = self.model.new_int_var(0, SLACK_LIMIT, f"slack[{rule}:{key}]")
+            # the repair is then a whole change, and the search has fewer steps.
+            # Instances behind one scenario value (a yearly minimum, every year) share
+            # its slack: changing the value once relaxes them all.
+            slack = self.lever_slacks.get(lever.key)
+            if slack is None:
+                slack = self.model.new_int_var(0, SLACK_LIMIT, f"slack[{lever.key}]")
+                self.lever_slacks[lever.key] = slack
             room = lever.scale * slack
             expr = expr - room if sense == "<=" else expr + room
             self.slacks[inst] = slack

@@ -150,3 +150,13 @@ def test_priority_rejects_unknown_levers():
     result = CliRunner().invoke(main, ["explain", str(BEN_TRE), "--priority", "money"])
     assert result.exit_code == 2
     assert set(SLACK_LEVERS) <= set(result.output.replace(",", " ").split())
+
+
+def test_one_scenario_value_behind_several_instances_is_one_change():
+    # 4 people, at least 2 starters in each of 5 years: every year's instance pulls the
+    # same value (capacity.min_starts_per_year); the repair lowers it once, to 0
+    sc = scenario(tiny(capacity={"min_starts_per_year": 2}))
+    (repair,) = [r for r in repairs(sc, FAST, ["minimum_intake"])]
+    assert [(c.key, c.old, c.new) for c in repair.changes] == [
+        ("capacity.min_starts_per_year", 2, 0)]
+    assert repair.verified_feasible and repair.minimal_checked
