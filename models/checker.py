@@ -116,6 +116,12 @@ def _level_places(t: Tally) -> list[str]:
             and t.total(level=lid, year=y) > cap]
 
 
+def _group_places(t: Tally) -> list[str]:
+    return [f"{g.id}, {y}: {n} starters, places {g.starts_per_year}"
+            for g in t.sc.capacity.groups for y in t.sc.years
+            if (n := sum(t.total(level=lid, year=y) for lid in g.levels)) > g.starts_per_year]
+
+
 def _minimum_intake(t: Tally) -> list[str]:
     sc, out = t.sc, []
     for y in sc.years:
@@ -202,6 +208,7 @@ CHECKS: dict[str, Callable[[Tally], list[str]]] = {
     "quota_met": _quota_met,
     "annual_places": _annual_places,
     "level_places": _level_places,
+    "group_places": _group_places,
     "minimum_intake": _minimum_intake,
     "seats": _seats,
     "level_seats": _level_seats,

@@ -358,6 +358,19 @@ def level_places(m: PlanModel) -> None:
                           f"{lid}/{year}", f"{lid}, {year}: at most {cap} places", lever)
 
 
+def group_places(m: PlanModel) -> None:
+    """Starters at a group of levels in a year never exceed the group's places."""
+    for group in m.scenario.capacity.groups:
+        cap = group.starts_per_year
+        for year in m.scenario.years:
+            lever = Lever("places", f"capacity.groups.{group.id}.starts_per_year", cap, +1, 1,
+                          "places", f"{group.id} places a year")
+            starts = [v for lid in group.levels for v in m.vars.starts(level=lid, year=year)]
+            m.require(sum(starts), "<=", cap, "group_places", f"{group.id}/{year}",
+                      f"{group.id} ({', '.join(group.levels)}), {year}: at most {cap} places",
+                      lever)
+
+
 def minimum_intake(m: PlanModel) -> None:
     """At least the stated number of people start training every year."""
     sc = m.scenario
@@ -631,6 +644,7 @@ RULE_REGISTRY: dict[str, Rule] = {
     "quota_met": quota_met,
     "annual_places": annual_places,
     "level_places": level_places,
+    "group_places": group_places,
     "minimum_intake": minimum_intake,
     "seats": seats,
     "level_seats": level_seats,

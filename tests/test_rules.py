@@ -51,6 +51,12 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
         tiny(capacity={"by_level": {"A": {"starts_per_year": 0}}}),
         tiny(capacity={"by_level": {"A": {"starts_per_year": 0, "starts_by_year": {2024: 2}}}}),
     ),
+    "group_places": (  # A and B share places: 4 starters over 5 years
+        tiny(capacity={"groups": [{"id": "g", "levels": ["A", "B"], "starts_per_year": 1}]}),
+        tiny(capacity={"groups": [{"id": "g", "levels": ["A", "B"], "starts_per_year": 0}]}),
+        tiny(capacity={"groups": [{"id": "g", "levels": ["A"], "starts_per_year": 0}]},
+             unit_types=with_type(quotas={"A": {"at_most": 2}, "B": 2})),
+    ),
     "minimum_intake": (
         tiny(capacity={"min_starts_per_year": 0}),
         tiny(capacity={"min_starts_per_year": 1}),  # 5 years x 1 > 4 people
