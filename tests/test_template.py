@@ -172,3 +172,16 @@ def test_a_list_field_not_laid_out_by_hand_gets_its_own_sheet_from_the_schema():
     assert (sheet.sheet, sheet.sheet_vi, sheet.path) == ("items", "mục", ("part", "items"))
     assert [(c.key, c.en, c.vi) for c in sheet.columns] == [
         ("id", "short id", "mã"), ("size", "how many (persons)", "how many (persons)")]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_level_groups_go_through_the_workbook_without_workbook_code(tmp_path, lang):
+    from reports.template import template_workbook
+    from tests.conftest import scenario, tiny
+
+    groups = [{"id": "long-courses", "levels": ["A", "B"], "starts_per_year": 10}]
+    sc = scenario(tiny(capacity={"groups": groups}))
+    path = tmp_path / "groups.xlsx"
+    template_workbook(sc, lang).save(path)
+    back = load_scenario(path).scenario
+    assert [g.model_dump() for g in back.capacity.groups] == groups
