@@ -42,7 +42,9 @@ def test_each_rule_family_is_named_in_an_irreducible_conflict(rule):
 @pytest.mark.parametrize("rule", sorted(CASES))
 def test_repairs_are_feasible_and_minimal(rule):
     sc = scenario(CASES[rule][1])
-    for repair in repairs(sc, FAST):
+    found = repairs(sc, FAST)
+    assert found, f"no repair found for a plan broken by {rule}"
+    for repair in found:
         assert repair.verified_feasible
         assert is_feasible(apply_changes(sc, repair.changes), FAST) is True
         assert repair.minimal_checked, repair.words

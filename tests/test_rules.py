@@ -14,7 +14,7 @@ import pytest
 
 from models.checker import goal_values, verify
 from models.scenario import MONEY_SCALE
-from models.solution import Status
+from models.solution import Roster, RosterRow, Status
 from optimizer.model import RULE_REGISTRY
 from optimizer.solve import solve
 from tests.conftest import FAST, TINY, scenario, solve_verified, tiny
@@ -108,6 +108,30 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
 }
 
 
+def roster(data: dict, *rows: tuple[int, str, str, int]) -> Roster:
+    """A hand-built roster of the tiny scenario: (start year, unit, level, starters) rows."""
+    sc = scenario(data)
+    return Roster(rows=[RosterRow(
+        year=year, unit_type="commune", unit=unit, level=level, starts=n,
+        graduation_year=sc.graduation_year(level, year),
+        cost_million_vnd=n * sc.level(level).duration_years * sc.level(level).cost_per_trainee_year)
+        for year, unit, level, n in rows])
+
+
+# Per-unit rules: without the rule the model's plan still cannot be handed to units
+# (status unassigned, no roster), so the checker half reads a hand-built roster of the
+# broken scenario that breaks only this rule.
+BROKEN_ROSTERS: dict[str, Roster] = {
+    "unit_staff": roster(CASES["unit_staff"][1],  # commune-001 sends 2 of its 1 staff
+                         (2020, "commune-001", "A", 1), (2021, "commune-001", "A", 1),
+                         (2020, "commune-002", "B", 1),
+                         (2020, "commune-003", "B", 1)),
+    "unit_concurrency": roster(CASES["unit_concurrency"][1],  # 2 of commune-001 away in 2020
+                               (2020, "commune-001", "A", 1), (2020, "commune-001", "B", 1),
+                               (2021, "commune-002", "A", 1), (2020, "commune-002", "B", 1)),
+}
+
+
 def test_every_registered_rule_has_three_cases():
     assert set(CASES) == set(RULE_REGISTRY)
 
@@ -125,9 +149,12 @@ def test_broken_is_infeasible_because_of_this_rule(rule):
     others = [r for r in RULE_REGISTRY if r != rule]
     relaxed = solve(sc, FAST, rules=others)
     assert relaxed.status in (Status.optimal, Status.unassigned), relaxed.status
-    if relaxed.roster is not None:
-        rules_broken = {v.rule for v in verify(sc, relaxed.roster).violations}
-        assert rule in rules_broken
+    broken = relaxed.roster if relaxed.roster is not None else BROKEN_ROSTERS.get(rule)
+    assert broken is not None, f"{rule}: no roster for the checker half"
+    rules_broken = {v.rule for v in verify(sc, broken).violations}
+    assert rule in rules_broken
+    if relaxed.roster is None:  # the hand-built roster breaks this rule and no other
+        assert rules_broken == {rule}, rules_broken
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
