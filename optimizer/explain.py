@@ -29,12 +29,13 @@ from models.results import BudgetAnswer, Change, Explanation, Lever, Repair, Rul
 from models.rules import SPECIFIC_FIRST
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import SolveResult, SolveSettings, Status
+from optimizer.assign import AssignmentError
 from optimizer.model import (
     SLACK_LIMIT,
     PlanModel,
     build,
 )
-from optimizer.solve import AssignmentError, check_feasible, roster_rows, solve
+from optimizer.solve import check_feasible, roster_rows, solve
 
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).
