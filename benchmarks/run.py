@@ -7,7 +7,7 @@ Run (from the project root):
 
 For each scenario (every scenarios/*.yaml as it stands, no variant, plus the
 generated national one from benchmarks/national.py) the full `optimizer.solve.solve`
-is repeated N times, then the roster is re-checked by `optimizer.checker.verify`.
+is repeated N times, then the roster is re-checked by `models.checker.verify`.
 Printed per scenario: median [min-max] of build seconds (as solve reports them:
 the model with its goals), each solver stage's seconds, assignment seconds (the
 call to `assign_to_units` inside solve, timed by wrapping it), checker seconds;
