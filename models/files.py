@@ -17,8 +17,10 @@ import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from models.scenario import Scenario
+if TYPE_CHECKING:  # a scenario is only read here, through its own dump
+    from models.scenario import Scenario
 
 
 def scenario_hash(sc: Scenario) -> str:

@@ -100,7 +100,7 @@ def test_rule_instances_offer_only_the_declared_lever(rule):
 def test_readme_rule_table_is_the_declarations():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert with_rule_table(readme) == readme, (
-        "README's rule table is stale: run `python -m models.rules README.md`")
+        "README's rule table is stale: run `python -m models.readme README.md`")
     assert rule_table() in readme
     for r in RULES.values():
         assert f"| `{r.id}` | {r.label_vi} | {r.statement} |" in readme
