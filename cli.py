@@ -32,16 +32,16 @@ from typing import NoReturn
 import click
 import yaml
 
+from models.checker import Verification, verify
+from models.errors import Problem, ScenarioError
+from models.files import as_bytes, write_all
 from models.loader import (
     LoadedScenario,
-    Problem,
-    ScenarioError,
     explained_changes,
     load_scenario,
 )
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
-from optimizer.checker import Verification, verify
 from reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
@@ -176,8 +176,6 @@ def _unwritable(exc: ValueError) -> str:
 
 def _render(renders: list[tuple[str, Render]]) -> dict[Path, bytes]:
     """Every output file's bytes, made before any is written; a writer that fails exits 2."""
-    from models.files import as_bytes
-
     files: dict[Path, bytes] = {}
     for what, render in renders:
         try:
@@ -207,7 +205,6 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
     Old files that would contradict a run without a roster (roster.csv, chart PNGs)
     are removed with the same commit.
     """
-    from models.files import write_all
     from reports.tables import solve_files, stale_files
 
     renders: list[tuple[str, Render]] = [("the outputs", lambda: _text_fits(sc))]

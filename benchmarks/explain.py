@@ -34,7 +34,8 @@ if str(ROOT) not in sys.path:
 from ortools.sat.python import cp_model  # noqa: E402
 
 from benchmarks.run import machine_info, stat  # noqa: E402
-from models.loader import ScenarioError, load_scenario  # noqa: E402
+from models.errors import ScenarioError  # noqa: E402
+from models.loader import load_scenario  # noqa: E402
 from models.solution import SolveSettings  # noqa: E402
 from optimizer.explain import SLACK_LEVERS, cheapest_combination, explain, repairs  # noqa: E402
 

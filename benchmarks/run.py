@@ -7,7 +7,7 @@ Run (from the project root):
 
 For each scenario (every scenarios/*.yaml as it stands, no variant, plus the
 generated national one from benchmarks/national.py) the full `optimizer.solve.solve`
-is repeated N times, then the roster is re-checked by `optimizer.checker.verify`.
+is repeated N times, then the roster is re-checked by `models.checker.verify`.
 Printed per scenario: median [min-max] of build seconds (as solve reports them:
 the model with its goals), each solver stage's seconds, assignment seconds (the
 call to `assign_to_units` inside solve, timed by wrapping it), checker seconds;
@@ -40,10 +40,11 @@ from ortools.sat.python import cp_model  # noqa: E402
 
 import optimizer.solve as solve_mod  # noqa: E402
 from benchmarks.national import national_scenario  # noqa: E402
-from models.loader import ScenarioError, load_scenario  # noqa: E402
+from models.checker import verify  # noqa: E402
+from models.errors import ScenarioError  # noqa: E402
+from models.loader import load_scenario  # noqa: E402
 from models.scenario import Scenario  # noqa: E402
 from models.solution import SolveSettings  # noqa: E402
-from optimizer.checker import verify  # noqa: E402
 
 BUILD_TARGET_S = 2.0
 SOLVE_TARGET_S = 10.0

@@ -1,21 +1,33 @@
-"""Files written whole or not at all: temporary files beside the targets, renamed at the end.
+"""Files the core writes and the fingerprint that names what produced them.
 
-Nothing a user wrote or produced is half-written: every writer of the project
-goes through `write_all` (several files, all or none) or `write_atomic` (one).
-The renames of one run are not split by Ctrl-C: the signal is held until they
-are done, then delivered.
+Atomic writing (a temporary file beside the target, renamed into place, with
+Ctrl-C held back during the renames) and the scenario hash are shared by the
+reports and the sweeps, so neither needs the other. No solver, no pandas.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import json
 import os
 import signal
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a scenario is only read here, through its own dump
+    from models.scenario import Scenario
+
+
+def scenario_hash(sc: Scenario) -> str:
+    """A short fingerprint of the effective scenario (what produced a number)."""
+    canonical = json.dumps(sc.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    # surrogatepass: a fingerprint even of text no file can hold (writers refuse it later)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _current_umask() -> int:

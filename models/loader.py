@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from models.errors import Origins, Problem, ScenarioError
 from models.scenario import (
     AMBIGUOUS_DOT,
     INT_LIMIT,
@@ -31,37 +32,6 @@ from models.scenario import (
 )
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One finding about a scenario file: where, which field, what."""
-
-    file: str
-    line: int | str | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        if isinstance(self.line, str):  # a workbook cell: "sheet 'levels', cell D3"
-            field = f", field {self.field}" if self.field else ""
-            return _printable(f"{self.file}, {self.line}{field}: {self.message}")
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        field = f"{self.field}: " if self.field else ""
-        return _printable(f"{where}: {field}{self.message}")
-
-
-def _printable(text: str) -> str:
-    """Control characters and lone surrogates escaped, so a message is safe to print."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-
-
-class ScenarioError(Exception):
-    """The scenario file cannot be used; `problems` says why, one line each."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
 @dataclass
 class LoadedScenario:
     """A validated scenario with where it came from and what looked odd."""
@@ -73,9 +43,6 @@ class LoadedScenario:
     applied: list[str] = field(default_factory=list)
     sets: list[str] = field(default_factory=list)
 
-
-Origins = dict[tuple, tuple[str, int | str]]
-"""Where each part of the merged data was written: path -> (file, line or workbook cell)."""
 
 #: Keys of a scenario file that compose files rather than describe the plan.
 COMPOSE_KEYS = ("extends", "overrides", "variants")
@@ -537,7 +504,7 @@ def load_scenario(path: str | Path, variants: list[str] | tuple[str, ...] = (),
     """Load a scenario (with its base files, named variants and ad-hoc `--set` values)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from models.workbook import read_workbook  # here: models.workbook imports this module
+        from models.workbook import read_workbook  # the workbook layout loads only for one
 
         data, origins, warnings = read_workbook(path)
         known: dict[str, Variant] = {}

@@ -87,13 +87,35 @@ class MilestoneResult:
 def spent_in_year(sc: Scenario, roster: Roster, year: int, level: str | None = None) -> Decimal:
     """Money spent in `year` on the trainees in training then (at one level, if given)."""
     return sum((r.starts * sc.level(r.level).cost_per_trainee_year for r in roster.rows
-                if r.year <= year <= r.graduation_year and level in (None, r.level)),
-               Decimal(0))
+                if r.year <= year <= sc.graduation_year(r.level, r.year)
+                and level in (None, r.level)), Decimal(0))
 
 
-def total_cost(roster: Roster) -> Decimal:
-    """Money the whole plan spends: the sum of its courses' costs."""
-    return sum((r.cost_million_vnd for r in roster.rows), Decimal(0))
+def total_cost(sc: Scenario, roster: Roster) -> Decimal:
+    """Money the whole plan spends: each course's years times its level's yearly cost."""
+    return sum((r.starts * course_cost(sc, r.level) for r in roster.rows), Decimal(0))
+
+
+def course_cost(sc: Scenario, level: str) -> Decimal:
+    """What one trainee's whole course at a level costs (million VND)."""
+    lv = sc.level(level)
+    return lv.duration_years * lv.cost_per_trainee_year
+
+
+def starters(roster: Roster, year: int | None = None, level: str | None = None) -> int:
+    """People starting training (in a year, at a level, if given)."""
+    return sum(r.starts for r in roster.rows
+               if year in (None, r.year) and level in (None, r.level))
+
+
+def peak_starts(sc: Scenario, roster: Roster) -> int:
+    """The most people starting training in any one plan year."""
+    return max(starters(roster, year) for year in sc.years)
+
+
+def peak_spending(sc: Scenario, roster: Roster) -> Decimal:
+    """The most money spent in any one plan year."""
+    return max(spent_in_year(sc, roster, year) for year in sc.years)
 
 
 def budget_spending(sc: Scenario, roster: Roster) -> Spending:
@@ -105,7 +127,7 @@ def budget_spending(sc: Scenario, roster: Roster) -> Spending:
     available = sc.budget.total
     if available is None and sc.budget.sources:
         available = sum((src.amount for src in sc.budget.sources), Decimal(0))
-    return Spending("total", total_cost(roster), available)
+    return Spending("total", total_cost(sc, roster), available)
 
 
 def spending_per_year(sc: Scenario, roster: Roster) -> list[YearSpending]:
@@ -151,9 +173,14 @@ def spending_per_source(sc: Scenario, roster: Roster) -> list[SourceSpending]:
 def graduates(sc: Scenario, roster: Roster, unit_type: str, level: str,
               by_year: int | None = None) -> int:
     """Whole graduates of a unit type at a level (by a year): starters x rate, rounded down."""
-    starters = sum(r.starts for r in roster.rows if r.unit_type == unit_type and r.level == level
-                   and (by_year is None or r.graduation_year <= by_year))
-    return starters * sc.level(level).rate_scaled // RATE_SCALE
+    started = sum(r.starts for r in roster.rows if r.unit_type == unit_type and r.level == level
+                  and (by_year is None or sc.graduation_year(level, r.year) <= by_year))
+    return started * sc.level(level).rate_scaled // RATE_SCALE
+
+
+def quota_met(mode: str, required: int, got: int) -> bool:
+    """Whether `got` graduates meet a quota of `required` in its mode (exact, at least, at most)."""
+    return {"at_least": got >= required, "at_most": got <= required}.get(mode, got == required)
 
 
 def quota_results(sc: Scenario, roster: Roster) -> list[QuotaResult]:
@@ -162,8 +189,7 @@ def quota_results(sc: Scenario, roster: Roster) -> list[QuotaResult]:
     for ut in sc.unit_types:
         for lid, quota in ut.quotas.items():
             got = graduates(sc, roster, ut.id, lid)
-            met = {"at_least": got >= quota.people, "at_most": got <= quota.people}.get(
-                quota.mode.value, got == quota.people)
+            met = quota_met(quota.mode.value, quota.people, got)
             out.append(QuotaResult(
                 ut.id, lid, quota.mode.value, quota.people,
                 sum(r.starts for r in roster.rows if r.unit_type == ut.id and r.level == lid),
@@ -179,9 +205,3 @@ def milestone_results(sc: Scenario, roster: Roster) -> list[MilestoneResult]:
         need = sc.milestone_target(ms)
         out.append(MilestoneResult(ms.id, ms.label, ms.by_year, need, got, got >= need))
     return out
-
-
-def starters(roster: Roster, year: int | None = None, level: str | None = None) -> int:
-    """People who start a course (in a start year, at a level, if given)."""
-    return sum(r.starts for r in roster.rows
-               if year in (None, r.year) and level in (None, r.level))

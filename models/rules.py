@@ -1,7 +1,11 @@
-"""The planning rules by name, in the planner's words.
+"""The planning rules and goals, each declared once, in the planner's words.
 
-Shared by the constraint model and the independent checker, so that a rule
-has one id and one label wherever it is reported. No solver here.
+A rule's id names its model function (`optimizer.model.RULE_REGISTRY`), its
+checker function (`models.checker.CHECKS`) and its row of the rule test table
+(tests/test_rules.py); its English and Vietnamese labels, the lever a repair may
+pull and its place in explain's ordering are read from here by the reports and
+by explain, and README's rule table is generated from it (`python -m models.readme`). The
+same holds for goals. No solver here.
 """
 
 from __future__ import annotations
@@ -11,46 +15,130 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """A planning rule's id, short label and one-sentence statement."""
+    """A planning rule: id, labels, one-sentence statement, repair lever, explain rank.
+
+    `lever` is the kind of scenario value a repair may change to relax the rule
+    (an `optimizer.explain` lever kind), None when no repair pulls it.
+    `specific` orders explanations: a lower number is a more specific rule (one
+    quota, one unit type's staff), which explain keeps in a conflict before a
+    broader one (a milestone over many unit types, a whole-plan budget). Ranks
+    are spaced by ten so that a new rule slots in without renumbering.
+    """
 
     id: str
     label: str
+    label_vi: str
     statement: str
+    lever: str | None
+    specific: int
+
+
+@dataclass(frozen=True)
+class GoalInfo:
+    """A lexicographic goal: id, short labels, what it means, its unit and its sentence.
+
+    `words` / `words_vi` say the goal with its value (`{value}`) for the terminal.
+    """
+
+    id: str
+    label: str
+    label_vi: str
+    meaning: str
+    unit: str
+    words: str
+    words_vi: str
 
 
 RULES: dict[str, RuleInfo] = {
     r.id: r
     for r in [
         RuleInfo("quota_met", "quota per unit type and level",
-                 "Each unit type graduates the people its table asks for at each level."),
-        RuleInfo("annual_places", "training places per year",
-                 "Trainees starting in a year never exceed that year's training places."),
+                 "chỉ tiêu theo loại đơn vị và trình độ",
+                 "Each unit type graduates the people its table asks for at each level.",
+                 "quota", 20),
+        RuleInfo("annual_places", "training places per year", "chỉ tiêu tuyển mới mỗi năm",
+                 "Trainees starting in a year never exceed that year's training places.",
+                 "places", 40),
         RuleInfo("level_places", "training places per level and year",
-                 "Starters at a level in a year never exceed that level's places."),
+                 "chỉ tiêu tuyển mới theo trình độ và năm",
+                 "Starters at a level in a year never exceed that level's places.",
+                 "places", 30),
+        RuleInfo("group_places", "training places per group of levels",
+                 "chỉ tiêu tuyển mới theo nhóm trình độ",
+                 "Starters at a group of levels in a year never exceed the group's places.",
+                 "places", 35),
         RuleInfo("minimum_intake", "minimum starters per year",
-                 "At least the stated number of people start training every year."),
-        RuleInfo("seats", "seats per year",
-                 "People in training at the same time never exceed the seats."),
-        RuleInfo("level_seats", "seats per level and year",
-                 "People in training at one level never exceed that level's seats."),
-        RuleInfo("total_budget", "total training budget",
-                 "Training spending over the whole plan stays within the total budget."),
-        RuleInfo("annual_budget", "yearly budget ceiling",
-                 "Training spending in each year stays within that year's ceiling."),
-        RuleInfo("funding_sources", "funding sources",
-                 "Each source pays only for its levels and years, and at most its amount."),
-        RuleInfo("milestones", "milestones",
-                 "Enough people of the named units and levels have graduated by each deadline."),
-        RuleInfo("unit_staff", "staff per unit",
-                 "A unit sends at most its staff for training; each person trains once."),
+                 "số người bắt đầu học tối thiểu mỗi năm",
+                 "At least the stated number of people start training every year.",
+                 "minimum_intake", 60),
+        RuleInfo("seats", "seats per year", "số chỗ học mỗi năm",
+                 "People in training at the same time never exceed the seats.",
+                 "seats", 80),
+        RuleInfo("level_seats", "seats per level and year", "số chỗ học theo trình độ và năm",
+                 "People in training at one level never exceed that level's seats.",
+                 "seats", 70),
+        RuleInfo("total_budget", "total training budget", "tổng kinh phí đào tạo",
+                 "Training spending over the whole plan stays within the total budget.",
+                 "total_budget", 110),
+        RuleInfo("annual_budget", "yearly budget ceiling", "mức trần kinh phí mỗi năm",
+                 "Training spending in each year stays within that year's ceiling.",
+                 "annual_budget", 90),
+        RuleInfo("funding_sources", "funding sources", "nguồn kinh phí",
+                 "Each source pays only for its levels and years, and at most its amount.",
+                 "source_amount", 100),
+        RuleInfo("milestones", "milestones", "các mốc thời gian",
+                 "Enough people of the named units and levels have graduated by each deadline.",
+                 "milestone_size", 120),
+        RuleInfo("unit_staff", "staff per unit", "số người mỗi đơn vị",
+                 "A unit sends at most its staff for training; each person trains once.",
+                 "staff", 10),
         RuleInfo("unit_concurrency", "staff away at once",
-                 "A unit has at most its limit of staff in training at the same time."),
+                 "số người của một đơn vị đi học cùng lúc",
+                 "A unit has at most its limit of staff in training at the same time.",
+                 None, 50),
     ]
 }
 
-GOALS: dict[str, str] = {
-    "min_cost": "lowest total training cost (million VND)",
-    "smooth_intake": "smoothest yearly intake (sum of year-to-year changes in starters)",
-    "earliest_completion": "earliest completion (sum over trainees of years from plan start "
-                           "to graduation)",
+#: Rule ids from the most specific to the broadest: explain's preference among conflicts.
+SPECIFIC_FIRST: list[str] = sorted(RULES, key=lambda rule: RULES[rule].specific)
+
+GOALS: dict[str, GoalInfo] = {
+    g.id: g
+    for g in [
+        GoalInfo("min_cost", "total cost", "tổng kinh phí",
+                 "lowest total training cost (million VND)", "million VND",
+                 "lowest total training cost: {value}",
+                 "tổng kinh phí đào tạo thấp nhất: {value}"),
+        GoalInfo("smooth_intake", "year-to-year change in starters",
+                 "tổng thay đổi số người bắt đầu học giữa các năm",
+                 "smoothest yearly intake (sum of year-to-year changes in starters)", "people",
+                 "smoothest intake: yearly starters change by {value} people in total",
+                 "tuyển sinh đều nhất: số người bắt đầu học thay đổi tổng cộng {value} người "
+                 "giữa các năm"),
+        GoalInfo("earliest_completion", "trainee-years from plan start to graduation",
+                 "tổng số năm từ đầu kế hoạch đến khi tốt nghiệp",
+                 "earliest completion (sum over trainees of years from plan start to "
+                 "graduation)", "trainee-years",
+                 "earliest completion: {value} person-years from plan start to graduation",
+                 "hoàn thành sớm nhất: {value} người-năm tính từ đầu kế hoạch đến khi tốt "
+                 "nghiệp"),
+    ]
 }
+
+#: Lines around README's rule table, which `python -m models.readme README.md` rewrites.
+TABLE_START = "<!-- rule table: generated by `python -m models.readme README.md` -->"
+TABLE_END = "<!-- end of rule table -->"
+
+
+def rule_table() -> str:
+    """The rules as a Markdown table: id, Vietnamese label, statement."""
+    rows = [f"| `{r.id}` | {r.label_vi} | {r.statement} |" for r in RULES.values()]
+    return "\n".join(["| rule | Vietnamese label | in the planner's words |", "|---|---|---|",
+                      *rows])
+
+
+def with_rule_table(text: str) -> str:
+    """`text` (README) with the table between its markers replaced by the declarations'."""
+    head, rest = text.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    return f"{head}{TABLE_START}\n{rule_table()}\n{TABLE_END}{tail}"

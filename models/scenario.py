@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from models.rules import GOALS
+
 #: Money is held in the model as integers of this many units per million VND
 #: (1,000 = thousand VND), so costs like 12.5 million VND stay exact.
 MONEY_SCALE = 1000
@@ -291,6 +293,18 @@ class LevelCapacity(Strict):
     seats_by_year: dict[int, Count] = Field(default_factory=dict)
 
 
+class LevelGroup(Strict):
+    """Places shared by a group of levels, e.g. about 10 a year on long courses."""
+
+    id: Id = Field(description="short id, e.g. long-courses", json_schema_extra={"vi": "mã nhóm"})
+    levels: list[Id] = Field(min_length=1, max_length=MAX_LEVELS,
+                             description="levels of the group, separated by commas",
+                             json_schema_extra={"vi": "các trình độ, cách nhau bởi dấu phẩy"})
+    starts_per_year: Count = Field(
+        description="new starters per year at these levels together (persons)",
+        json_schema_extra={"vi": "tuyển mới mỗi năm ở các trình độ này cộng lại (người)"})
+
+
 class Capacity(Strict):
     """Training places (new starters per year) and seats (people in training at once)."""
 
@@ -300,6 +314,9 @@ class Capacity(Strict):
     seats: Count | None = Field(default=None, description="all levels, at once")
     seats_by_year: dict[int, Count] = Field(default_factory=dict)
     by_level: dict[Id, LevelCapacity] = Field(default_factory=dict)
+    groups: list[LevelGroup] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                     description="places shared by groups of levels",
+                                     json_schema_extra={"vi": "nhóm trình độ"})
 
 
 class FundingSource(Strict):
@@ -345,7 +362,8 @@ class Milestone(Strict):
         return self
 
 
-Goal = Literal["min_cost", "smooth_intake", "earliest_completion"]
+#: A goal id, as declared in models.rules.
+Goal = Literal[tuple(GOALS)]
 
 
 class Scenario(Strict):
@@ -362,7 +380,7 @@ class Scenario(Strict):
     budget: Budget = Field(default_factory=Budget)
     milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
     objective: list[Goal] = Field(
-        default_factory=lambda: ["min_cost", "smooth_intake", "earliest_completion"],
+        default_factory=lambda: list(GOALS),
         description="goals applied in order (lexicographically)",
     )
     stated_total_people: Count | None = Field(
@@ -520,6 +538,10 @@ def _capacity_references(sc: Scenario, levels: list[str]) -> list[tuple[Loc, str
     out = _outside(sc, [(("capacity", key, y), y) for key in ("starts_by_year", "seats_by_year")
                         for y in getattr(cap, key)])
     out += _unknown("level", levels, _keys(("capacity", "by_level"), cap.by_level))
+    out += [(("capacity", "groups", i, "id"), f"group id '{cap.groups[i].id}' given twice")
+            for i in _repeated([g.id for g in cap.groups])]
+    for i, group in enumerate(cap.groups):
+        out += _unknown("level", levels, _items(("capacity", "groups", i, "levels"), group.levels))
     for lid, lc in cap.by_level.items():
         out += _outside(sc, [(("capacity", "by_level", lid, key, y), y)
                              for key in ("starts_by_year", "seats_by_year")

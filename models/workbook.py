@@ -18,23 +18,17 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
-from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 from xml.etree import ElementTree
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel
 
-from models.loader import Origins, Problem, ScenarioError
-from models.scenario import MAX_UNITS, Scenario, UnitType
+from models.errors import Origins, Problem, ScenarioError
+from models.scenario import MAX_UNITS, Scenario
 
-Lang = Literal["en", "vi"]
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read
+    from openpyxl import Workbook
 
 #: File endings read as workbooks; `.xlsm` is named only to refuse it clearly.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -48,8 +42,6 @@ MAX_ROWS, MAX_COLUMNS = MAX_UNITS + FIRST_ROW, 1_000
 MAX_WORKBOOK_BYTES, MAX_UNZIPPED_BYTES = 5_000_000, 100_000_000
 ALL_LEVELS = "all"
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-NOTE_FONT = Font(italic=True, color="555555")
 
 
 @dataclass(frozen=True)
@@ -154,6 +146,58 @@ MILESTONES = [
     Column("share_percent", "share of the matching quotas (percent)",
            "tỷ lệ so với chỉ tiêu tương ứng (%)"),
 ]
+
+
+@dataclass(frozen=True)
+class SchemaSheet:
+    """A table sheet derived from a list field of the schema: one column per item field.
+
+    The sheet is named after the field; its columns, their explanations (the
+    fields' descriptions) and Vietnamese names (`json_schema_extra={"vi": ...}`)
+    come from the item model. A new list field thus gets its sheet, its template
+    and its reader with no second list to keep in step.
+    """
+
+    sheet: str
+    sheet_vi: str
+    path: tuple[str, ...]
+    columns: list[Column]
+
+
+#: List fields laid out by hand on the sheets above; every other one is derived.
+HAND_LAID = {("phases",), ("levels",), ("unit_types",), ("milestones",), ("budget", "sources")}
+
+
+def _vi(field: Any, default: str) -> str:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return str(extra.get("vi", default))
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    """The item model of a `list[Model]` annotation, else None."""
+    if get_origin(annotation) is not list:
+        return None
+    (item,) = get_args(annotation)
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
+                  ) -> list[SchemaSheet]:
+    """A sheet for each list-of-records field not laid out by hand, in schema order."""
+    out = []
+    for name, field in model.model_fields.items():
+        here = (*path, name)
+        item = _item_model(field.annotation)
+        if item is not None and here not in HAND_LAID:
+            columns = [Column(key, f.description or key, _vi(f, f.description or key), 16)
+                       for key, f in item.model_fields.items()]
+            out.append(SchemaSheet(name, _vi(field, name), here, columns))
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            out += schema_sheets(field.annotation, here)
+    return out
+
+
+SCHEMA_SHEETS = schema_sheets()
 #: Scenario fields holding lists of ids, written in one cell separated by commas.
 ID_LISTS = {"levels", "unit_types", "objective"}
 #: Fields kept exactly as written (names and descriptions).
@@ -167,6 +211,7 @@ SHEET_VI = {
     README_SHEET: "hướng dẫn", "plan": "kế hoạch", "phases": "giai đoạn", "levels": "trình độ",
     "unit_types": "loại đơn vị", "units": "đơn vị", "capacity": "quy mô đào tạo",
     "by_year": "theo năm", "budget": "kinh phí", "sources": "nguồn kinh phí", "milestones": "mốc",
+    **{s.sheet: s.sheet_vi for s in SCHEMA_SHEETS},
 }
 #: Field names in a Vietnamese template; fields named after a level id are in FIELD_VI_OF.
 FIELD_VI = {
@@ -194,16 +239,9 @@ FIELD_VI_OF = {
     ("capacity.by_level.", ".starts_by_year"): "tuyển mới {level}",
     ("capacity.by_level.", ".seats_by_year"): "chỗ học {level}",
 }
-#: The key/value sheets' own header row.
-KEY_VALUE_HEADS: dict[Lang, tuple[str, str, str]] = {
-    "en": ("field", "value", "meaning"), "vi": ("trường", "giá trị", "ý nghĩa")}
-#: Quota kinds, offered as a dropdown.
-MODES = ("exact", "at_least", "at_most")
-#: Rows a dropdown covers below the explanations.
-DROPDOWN_ROWS = 500
 
 
-def field_name(key: str, lang: Lang) -> str:
+def field_name(key: str, lang: str) -> str:
     """A field's name on the sheet: the scenario key, or its Vietnamese name."""
     if lang == "en":
         return key
@@ -217,259 +255,9 @@ def field_name(key: str, lang: Lang) -> str:
     return key
 
 
-def sheet_name(sheet: str, lang: Lang) -> str:
+def sheet_name(sheet: str, lang: str) -> str:
     """A sheet's title in `lang`."""
     return SHEET_VI.get(sheet, sheet) if lang == "vi" else sheet
-
-
-README_TEXT: dict[Lang, list[str]] = {
-    "en": [
-        "trainplan scenario workbook",
-        "Fill in the sheets with your province's figures, then run: trainplan solve FILE.xlsx",
-        "Row 1 of each sheet names the field (do not change it); row 2 says what goes there "
-        "and in which unit; your figures start on row 3.",
-        "Money is in million VND, people in whole persons, rates in percent.",
-        "Sheets: plan (name, years, goals), phases, levels, unit_types (one quota column per "
-        "level; blank = none at that level; the .mode column: exact, at_least or at_most), "
-        "units (optional names of individual units), capacity (places and seats), budget, "
-        "by_year (per-year places, seats and ceilings; blank = the usual figure), sources, "
-        "milestones.",
-        "Formulas are allowed: the value Excel saved is read. Macros are never run. Sheets of "
-        "your own (notes) are ignored.",
-    ],
-    "vi": [
-        "Sổ kế hoạch đào tạo (trainplan)",
-        "Điền số liệu của tỉnh vào các trang, rồi chạy: trainplan solve TỆP.xlsx",
-        "Dòng 1 mỗi trang là tên trường (không sửa); dòng 2 giải thích nội dung và đơn vị; "
-        "số liệu bắt đầu từ dòng 3.",
-        "Tiền tính bằng triệu đồng, người tính bằng số nguyên, tỷ lệ tính bằng phần trăm.",
-        "Các trang: kế hoạch (tên, năm, mục tiêu), giai đoạn, trình độ, loại đơn vị (mỗi "
-        "trình độ một cột chỉ tiêu; để trống = không có; cột 'loại chỉ tiêu': chọn exact, "
-        "at_least hoặc at_most), đơn vị (tên từng đơn vị, không bắt buộc), quy mô đào tạo "
-        "(chỉ tiêu tuyển và chỗ học), kinh phí, theo năm (số liệu riêng từng năm; để trống = "
-        "mức chung), nguồn kinh phí, mốc. Tên trang và tên trường bằng tiếng Anh cũng được "
-        "đọc.",
-        "Có thể dùng công thức: giá trị Excel đã lưu được đọc. Macro không bao giờ được chạy. "
-        "Các trang riêng của bạn (ghi chú) được bỏ qua.",
-    ],
-}
-
-
-# ----- writing the template -------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    """A cell value: Decimals as numbers, enums and id lists as text."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return value
-
-
-def _put(ws: Worksheet, row: int, col: int, value: Any, key: str) -> None:
-    """One figure: years as plain digits, other numbers with thousands separators.
-
-    Excel shows the separators in the reader's own style (52.500 in a Vietnamese
-    Excel); the cell always holds the number itself.
-    """
-    cell = ws.cell(row=row, column=col, value=_plain(value))
-    if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
-        return
-    if key in YEAR_KEYS:
-        cell.number_format = "0"
-    else:
-        cell.number_format = "#,##0.0##" if isinstance(cell.value, float) else "#,##0"
-
-
-def _table(wb: Workbook, title: str, columns: list[Column], rows: list[list[Any]],
-           lang: Lang) -> Worksheet:
-    """A table sheet: field names, explanations, then one row per item."""
-    ws = wb.create_sheet(sheet_name(title, lang))
-    for j, column in enumerate(columns, start=1):
-        head = ws.cell(row=1, column=j, value=field_name(column.key, lang))
-        head.font, head.fill = Font(bold=True), HEADER_FILL
-        note = ws.cell(row=2, column=j, value=column.vi if lang == "vi" else column.en)
-        note.font, note.alignment = NOTE_FONT, Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[get_column_letter(j)].width = max(column.width, len(column.key) + 2)
-    for i, values in enumerate(rows, start=FIRST_ROW):
-        for j, value in enumerate(values, start=1):
-            _put(ws, i, j, value, columns[j - 1].key)
-    ws.row_dimensions[2].height = 45
-    ws.freeze_panes = "B3"
-    return ws
-
-
-def _key_values(wb: Workbook, title: str, rows: list[Column], values: dict[str, Any],
-                lang: Lang) -> Worksheet:
-    """A key/value sheet: one field per row, its value, and what it means."""
-    ws = wb.create_sheet(sheet_name(title, lang))
-    for j, head in enumerate(KEY_VALUE_HEADS[lang], start=1):
-        cell = ws.cell(row=1, column=j, value=head)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-    for i, column in enumerate(rows, start=2):
-        ws.cell(row=i, column=1, value=field_name(column.key, lang))
-        _put(ws, i, 2, values.get(column.key), column.key)
-        ws.cell(row=i, column=3, value=column.vi if lang == "vi" else column.en).font = NOTE_FONT
-    for letter, width in (("A", 22), ("B", 40), ("C", 70)):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def _unit_type_columns(sc: Scenario) -> list[Column]:
-    quota = [Column(f"quotas.{lv.id}", f"graduates at {lv.label_en} over the plan (persons; "
-                    "blank = none)", f"số người tốt nghiệp {lv.label_vi} (để trống = không có)",
-                    16) for lv in sc.levels]
-    modes = [Column(f"quotas.{lv.id}.mode", f"quota kind at {lv.label_en}: exact, at_least, "
-                    "at_most (blank = exact)", f"loại chỉ tiêu {lv.label_vi}: exact, at_least, "
-                    "at_most (để trống = exact)", 16) for lv in sc.levels]
-    return UNIT_TYPES + quota + modes
-
-
-def _by_year_columns(sc: Scenario) -> list[Column]:
-    cols = [Column("year", "year", "năm", 8),
-            Column("capacity.starts_by_year", "training places this year, all levels (persons)",
-                   "chỉ tiêu tuyển mới năm này, mọi trình độ (người)", 16),
-            Column("capacity.seats_by_year", "seats this year, all levels (persons)",
-                   "số chỗ học năm này, mọi trình độ (người)", 16),
-            Column("budget.by_year", "spending ceiling this year (million VND)",
-                   "mức trần chi năm này (triệu đồng)", 16)]
-    for lv in sc.levels:
-        cols += [Column(f"capacity.by_level.{lv.id}.starts_by_year",
-                        f"{lv.label_en}: places this year (persons)",
-                        f"{lv.label_vi}: chỉ tiêu tuyển năm này (người)", 16),
-                 Column(f"capacity.by_level.{lv.id}.seats_by_year",
-                        f"{lv.label_en}: seats this year (persons)",
-                        f"{lv.label_vi}: số chỗ học năm này (người)", 16)]
-    return cols
-
-
-def _unit_type_row(sc: Scenario, ut: UnitType) -> list[Any]:
-    modes = [ut.quotas[lv.id].mode if lv.id in ut.quotas else None for lv in sc.levels]
-    return [ut.id, ut.label_vi, ut.label_en, ut.units, ut.staff_per_unit,
-            ut.max_in_training_per_unit, ut.stated_minimum_per_unit,
-            *[ut.quotas[lv.id].people if lv.id in ut.quotas else None for lv in sc.levels],
-            *modes]
-
-
-def _by_year_rows(sc: Scenario) -> list[list[Any]]:
-    cap, rows = sc.capacity, []
-    for year in sc.years:
-        row = [year, cap.starts_by_year.get(year), cap.seats_by_year.get(year),
-               sc.budget.by_year.get(year)]
-        for lv in sc.levels:
-            lc = cap.by_level.get(lv.id)
-            row += [lc.starts_by_year.get(year), lc.seats_by_year.get(year)] if lc else [None] * 2
-        rows.append(row)
-    return rows
-
-
-def template_workbook(sc: Scenario, lang: Lang = "en", blank: bool = False) -> Workbook:
-    """The template, filled with a scenario's figures as the worked example.
-
-    `blank` leaves every sheet empty but the level ids and names (the quota and
-    per-year columns are named after the levels); the planner changes both together.
-    """
-    wb = Workbook()
-    readme = wb.active
-    readme.title = sheet_name(README_SHEET, lang)
-    for i, line in enumerate(README_TEXT[lang], start=1):
-        readme.cell(row=i, column=1, value=line).font = Font(bold=i == 1)
-    readme.column_dimensions["A"].width = 120
-    rows = _blank_rows(sc) if blank else _example_rows(sc)
-    _key_values(wb, "plan", PLAN_ROWS, {} if blank else _plan_values(sc), lang)
-    _table(wb, "phases", PHASES, rows["phases"], lang)
-    _table(wb, "levels", LEVELS, rows["levels"], lang)
-    _table(wb, "unit_types", _unit_type_columns(sc), rows["unit_types"], lang)
-    _table(wb, "units", UNITS, rows["units"], lang)
-    _table(wb, "capacity", CAPACITY, rows["capacity"], lang)
-    _key_values(wb, "budget", BUDGET_ROWS, {} if blank else {
-        "total": sc.budget.total, "per_year": sc.budget.per_year}, lang)
-    _table(wb, "by_year", _by_year_columns(sc), rows["by_year"], lang)
-    _table(wb, "sources", SOURCES, rows["sources"], lang)
-    _table(wb, "milestones", MILESTONES, rows["milestones"], lang)
-    _dropdowns(wb, sc, lang)
-    return wb
-
-
-def _plan_values(sc: Scenario) -> dict[str, Any]:
-    return {"name": sc.name, "description": sc.description, "source": sc.source,
-            "horizon.first_year": sc.horizon.first_year,
-            "horizon.last_year": sc.horizon.last_year, "objective": sc.objective,
-            "stated_total_people": sc.stated_total_people}
-
-
-def _example_rows(sc: Scenario) -> dict[str, list[list[Any]]]:
-    """Each table sheet's rows, holding the scenario's figures."""
-    cap = sc.capacity
-    level_caps = [[lv.id, *((c.starts_per_year, c.min_starts_per_year, c.seats)
-                            if (c := cap.by_level.get(lv.id)) else (None,) * 3)]
-                  for lv in sc.levels]
-    return {
-        "phases": [[p.id, p.first_year, p.last_year] for p in sc.phases],
-        "levels": [[lv.id, lv.label_vi, lv.label_en, lv.duration_years,
-                    lv.cost_per_trainee_year, lv.completion_rate_percent,
-                    sc.stated_level_totals.get(lv.id)] for lv in sc.levels],
-        "unit_types": [_unit_type_row(sc, ut) for ut in sc.unit_types],
-        "units": [[ut.id, u.id, u.name] for ut in sc.unit_types for u in ut.unit_list or []],
-        "capacity": [[ALL_LEVELS, cap.starts_per_year, cap.min_starts_per_year, cap.seats],
-                     *level_caps],
-        "by_year": _by_year_rows(sc),
-        "sources": [[s.id, s.label, s.amount, s.levels, s.first_year, s.last_year]
-                    for s in sc.budget.sources],
-        "milestones": [[m.id, m.label, m.by_year, m.unit_types, m.levels, m.people,
-                        m.share_percent] for m in sc.milestones],
-    }
-
-
-def _blank_rows(sc: Scenario) -> dict[str, list[list[Any]]]:
-    """Empty tables, but for the level ids and names the other sheets' columns follow."""
-    rows: dict[str, list[list[Any]]] = {name: [] for name in (
-        "phases", "unit_types", "units", "by_year", "sources", "milestones")}
-    rows["levels"] = [[lv.id, lv.label_vi, lv.label_en] for lv in sc.levels]
-    rows["capacity"] = [[ALL_LEVELS]]
-    return rows
-
-
-def _dropdowns(wb: Workbook, sc: Scenario, lang: Lang) -> None:
-    """Lists to pick from: quota kinds, unit-type ids (units) and level ids (capacity).
-
-    Ids are taken from the sheets that define them, so the lists follow the planner's
-    edits; a value typed by hand is still read (and checked when the file loads).
-    """
-    last = FIRST_ROW + DROPDOWN_ROWS - 1
-    types = wb[sheet_name("unit_types", lang)]
-    modes = DataValidation(type="list", formula1=f'"{",".join(MODES)}"', allow_blank=True,
-                           showErrorMessage=True, error=", ".join(MODES))
-    first_mode = len(UNIT_TYPES) + len(sc.levels) + 1
-    for j in range(first_mode, first_mode + len(sc.levels)):
-        letter = get_column_letter(j)
-        modes.add(f"{letter}{FIRST_ROW}:{letter}{last}")
-    types.add_data_validation(modes)
-    _id_list(wb[sheet_name("units", lang)], "A", _id_range("unit_types", lang, last))
-    _id_list(wb[sheet_name("capacity", lang)], "A", _id_range("levels", lang, last),
-             ALL_LEVELS)
-
-
-def _id_range(sheet: str, lang: Lang, last: int) -> str:
-    """The id column (A) of a table sheet, as a formula: ='levels'!$A$3:$A$502."""
-    return f"'{sheet_name(sheet, lang)}'!$A${FIRST_ROW}:$A${last}"
-
-
-def _id_list(ws: Worksheet, letter: str, source: str, also: str | None = None) -> None:
-    """A dropdown of the ids in `source` on column `letter`; `also` may be typed as well."""
-    dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True)
-    if also is not None:  # a list from a range cannot add a word: warn, do not refuse
-        dv.errorStyle = "warning"
-        dv.error = f"'{also}' or an id from the list"
-    dv.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + DROPDOWN_ROWS - 1}")
-    ws.add_data_validation(dv)
-
-
-# ----- reading a filled workbook ---------------------------------------------------
 
 
 class _Reader:
@@ -503,6 +291,8 @@ class _Reader:
 
     def _value(self, sheet: str, row: int, col: int) -> tuple[Any, str]:
         """A cell's saved value (None when blank) and its name, e.g. 'D4'."""
+        from openpyxl.utils import get_column_letter
+
         cell = f"{get_column_letter(col)}{row}"
         value = self.values[sheet].cell(row=row, column=col).value
         if isinstance(value, str) and not value.strip():
@@ -516,6 +306,8 @@ class _Reader:
 
     def check_size(self, sheet: str) -> None:
         """A sheet too large to read is a problem that names its farthest cell."""
+        from openpyxl.utils import get_column_letter
+
         ws = self.values[sheet]
         if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
             self.fail(sheet, f"{get_column_letter(ws.max_column)}{ws.max_row}", "",
@@ -623,15 +415,23 @@ def _read_plan(r: _Reader, data: dict) -> None:
 
 
 def _read_list(r: _Reader, data: dict, sheet: str, columns: list[Column], field: str) -> None:
-    """A table sheet whose rows are the items of a list field (phases, levels...)."""
-    items = data.setdefault(field, [])
-    r.note((field,), sheet)
+    """A table sheet whose rows are the items of a list field (phases, levels...).
+
+    `field` may be dotted (`capacity.groups`) for a list inside a part of the plan.
+    """
+    *parents, name = field.split(".")
+    node = data
+    for part in parents:
+        node = node.setdefault(part, {})
+    items = node.setdefault(name, [])
+    path = (*parents, name)
+    r.note(path, sheet)
     for row, record in r.records(sheet, [c.key for c in columns]):
         i = len(items)
         items.append({})
-        r.note((field, i), sheet, row=row)
+        r.note((*path, i), sheet, row=row)
         for key, (value, cell) in record.items():
-            _set(r, items[i], (field, i, key), sheet, key, value, cell)
+            _set(r, items[i], (*path, i, key), sheet, key, value, cell)
 
 
 def _read_levels(r: _Reader, data: dict) -> None:
@@ -763,6 +563,9 @@ def _read_budget(r: _Reader, data: dict) -> None:
 
 def _open(path: Path, data_only: bool) -> Workbook:
     """Open a workbook for reading only; nothing in it is run."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
     except FileNotFoundError:
@@ -838,7 +641,7 @@ def _check_file(path: Path) -> None:
 
 
 SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_year", "budget",
-          "sources", "milestones")
+          "sources", "milestones", *(s.sheet for s in SCHEMA_SHEETS))
 
 
 def _canonical_titles(*workbooks: Workbook) -> dict[str, str]:
@@ -859,6 +662,9 @@ def _canonical_titles(*workbooks: Workbook) -> dict[str, str]:
 
 def ignored_sheets(path: Path) -> list[Problem]:
     """A warning for each sheet of a workbook the reader ignores (a planner's notes)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(path, read_only=True, keep_vba=False, keep_links=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -908,6 +714,9 @@ def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
     _read_by_year(r, data)
     _read_budget(r, data)
     _read_list(r, data, "milestones", MILESTONES, "milestones")
+    for s in SCHEMA_SHEETS:
+        if s.sheet in values.sheetnames:
+            _read_list(r, data, s.sheet, s.columns, ".".join(s.path))
     if r.problems:
         raise ScenarioError(r.problems)
     return data, r.origins, _missing_limits(path, values.sheetnames)

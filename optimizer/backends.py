@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
 from models.loader import Problem, ScenarioError
-from optimizer.grid import Point
+from models.sweep import Point
 
 Row = dict[str, str]
 #: Solves one point: task(shared, point, *args) -> its row.

@@ -19,23 +19,23 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from models.loader import apply_change
+from models.results import BudgetAnswer, Change, Explanation, Lever, Repair, RuleInstance
+from models.rules import SPECIFIC_FIRST
 from models.scenario import MONEY_SCALE, Level, Scenario
 from models.solution import SolveResult, SolveSettings, Status
+from optimizer.assign import AssignmentError
 from optimizer.model import (
     SLACK_LIMIT,
-    Lever,
     PlanModel,
-    RuleInstance,
     build,
 )
-from optimizer.solve import AssignmentError, check_feasible, roster_rows, solve
+from optimizer.solve import check_feasible, roster_rows, solve
 
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).
@@ -78,21 +78,6 @@ class NoAnswer(Exception):
 
 
 # ----- irreducible conflict -------------------------------------------------------------
-
-
-@dataclass
-class Explanation:
-    """An irreducible conflict, with the re-solves that prove it."""
-
-    feasible: bool
-    conflict: list[RuleInstance] = field(default_factory=list)
-    proof: list[str] = field(default_factory=list)
-    solves: int = 0
-    #: Whether every member was proved necessary (False: some re-solve ran out of time;
-    #: the conflict still cannot hold, but may not be the smallest).
-    irreducible: bool = True
-    #: The figures that make the conflict, in words ("4 + 11 = 15 starters needed, 13 staff").
-    arithmetic: list[str] = field(default_factory=list)
 
 
 class Switchboard:
@@ -158,16 +143,8 @@ class Switchboard:
         return solver, solver.solve(m.model)
 
 
-#: Explanations should name specific rules (one quota, one unit type's staff, one
-#: year's places) rather than broad ones (a milestone over many unit types, a
-#: whole-plan budget) when both would do: QuickXplain keeps earlier ones first.
-_SPECIFIC_FIRST = ["unit_staff", "quota_met", "level_places", "annual_places",
-                   "unit_concurrency", "minimum_intake", "level_seats", "seats", "annual_budget",
-                   "funding_sources", "total_budget", "milestones"]
-
-
 def _preference(inst: RuleInstance) -> tuple[int, bool]:
-    return _SPECIFIC_FIRST.index(inst.rule), not inst.key.endswith("/min")
+    return SPECIFIC_FIRST.index(inst.rule), not inst.key.endswith("/min")
 
 
 def explain(sc: Scenario, settings: SolveSettings, seconds: float = 60.0) -> Explanation:
@@ -177,9 +154,10 @@ def explain(sc: Scenario, settings: SolveSettings, seconds: float = 60.0) -> Exp
     half are needed with the first half kept, then which of the first half are
     needed with those; O(k log(n/k)) solves for a conflict of k among n. The
     result is irreducible and, among conflicts, prefers the earlier instances
-    in `_SPECIFIC_FIRST` order. Re-solves share `seconds`; one unanswered (out of
-    time) keeps instances in the conflict, which then still cannot hold but is
-    reported as not proved irreducible.
+    in `models.rules.SPECIFIC_FIRST` order (specific rules first). Re-solves
+    share `seconds`; one unanswered (out of time) keeps instances in the
+    conflict, which then still cannot hold but is reported as not proved
+    irreducible.
     """
     verdict = is_feasible(sc, settings)
     if verdict is None:
@@ -268,37 +246,6 @@ def _too_long(sc: Scenario, milestone_id: str) -> list[str]:
 # ----- repairs --------------------------------------------------------------------------
 
 
-@dataclass
-class Change:
-    """One scenario value changed by a repair."""
-
-    key: str
-    old: Any
-    new: Any
-    words: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def overrides(self) -> dict[str, Any]:
-        """Dotted-key overrides that make this change."""
-        return {self.key: self.new, **self.extra}
-
-
-@dataclass
-class Repair:
-    """A set of changes that makes the plan feasible, checked by solving it."""
-
-    lever: str
-    changes: list[Change]
-    verified_feasible: bool
-    minimal_checked: bool
-    cost_words: str = ""
-
-    @property
-    def words(self) -> str:
-        """The repair in the planner's words."""
-        return "; ".join(c.words for c in self.changes)
-
-
 def _fmt(value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{value:,.3f}".rstrip("0").rstrip(".")
@@ -373,10 +320,11 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
     # More staff relaxes the per-type total only; the exact per-unit structure keeps the
     # staff it was built with, so that lever alone is searched per type (then verified).
     m = build(sc, elastic=frozenset(kinds), exact=frozenset() if kinds == ["staff"] else None)
-    if not any(i.lever.kind in kinds for i in m.slacks):
+    first = _first_instance_per_value(m)
+    if not first:
         return None
     for kind in reversed(kinds):
-        slacks = [v for i, v in m.slacks.items() if i.lever.kind == kind]
+        slacks = [m.slacks[i] for i in first if i.lever.kind == kind]
         if not slacks:
             continue
         # least total change of this lever, then spread as evenly as possible
@@ -393,7 +341,15 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
     solver = _repair_solver(settings)
     if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return [(i, solver.value(v)) for i, v in m.slacks.items() if solver.value(v) > 0]
+    return [(i, value) for i in first if (value := solver.value(m.slacks[i])) > 0]
+
+
+def _first_instance_per_value(m: PlanModel) -> list[RuleInstance]:
+    """One elastic instance per scenario value (instances of one value share its slack)."""
+    seen: dict[str, RuleInstance] = {}
+    for inst in m.slacks:
+        seen.setdefault(inst.lever.key, inst)
+    return list(seen.values())
 
 
 def repair_with(sc: Scenario, kind: str, settings: SolveSettings) -> Repair | None:
@@ -509,27 +465,6 @@ def overrides_yaml(base_file: str, repair: Repair,
 
 
 # ----- least budget ---------------------------------------------------------------------
-
-
-@dataclass
-class BudgetAnswer:
-    """The least money for which the plan is feasible.
-
-    `feasible` is None when there is no answer (time limit, or a model too large).
-    With `proven` false, `least_total` is the cost of a plan found (not proven least)
-    and `least_flat_ceiling` a ceiling that is feasible, with `flat_ceiling_bound` the
-    highest ceiling proved infeasible plus one step (the true least lies between).
-    """
-
-    feasible: bool | None
-    least_total: Decimal | None = None
-    least_flat_ceiling: Decimal | None = None
-    flat_ceiling_bound: Decimal | None = None
-    spending_at_flat_ceiling: dict[int, Decimal] = field(default_factory=dict)
-    curve: list[tuple[int, Decimal | None]] = field(default_factory=list)
-    proven: bool = True
-    #: The plan at the budget stated (`at_least_budget`), solved for the scenario's goals.
-    plan: SolveResult | None = None
 
 
 def without_budget(sc: Scenario, flat_ceiling: Decimal | None = None) -> Scenario:

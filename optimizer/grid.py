@@ -7,50 +7,17 @@ values as the results file writes them, so a resumed sweep finds its points.
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import yaml
 
-from models.loader import Problem, ScenarioError
+from models.errors import Problem, ScenarioError
+from models.sweep import Axis, text
 
 #: The most points one sweep may have (a typo such as a step of 1 on a budget
 #: would otherwise expand into millions of points before anything is checked).
 MAX_POINTS = 100_000
-
-
-def text(value: Any) -> str:
-    """A value as it appears in the results file."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One `--grid` option: a dotted key and the values it takes."""
-
-    key: str
-    values: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Point:
-    """One combination of grid values, in grid order."""
-
-    index: int
-    values: tuple[tuple[str, Any], ...]
-
-    @property
-    def id(self) -> str:
-        """A stable key from the values, e.g. `budget.total=40000;capacity.starts_per_year=50`."""
-        return ";".join(f"{k}={text(v)}" for k, v in self.values)
 
 
 def grid_error(spec: str, message: str) -> ScenarioError:
@@ -107,9 +74,3 @@ def parse_grid(spec: str) -> Axis:
     if len(set(map(text, values))) != len(values):
         raise grid_error(spec, "a value is listed twice")
     return Axis(key, values)
-
-
-def grid_points(axes: list[Axis]) -> list[Point]:
-    """Every combination of the axes' values; the last axis varies fastest."""
-    combos = itertools.product(*[[(a.key, v) for v in a.values] for a in axes])
-    return [Point(i, tuple(c)) for i, c in enumerate(combos)]

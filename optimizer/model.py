@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations_with_replacement, pairwise
-from typing import Any
 
 from ortools.sat.python import cp_model
 
+from models.results import Lever, RuleInstance
 from models.rules import RULES
 from models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
 
@@ -38,41 +38,6 @@ UNIT_VAR_LIMIT = 2_000
 #: (115 and 360 transitions) solve in 0.3 s; adding facilities (7,971) took 6.7 s,
 #: and all types (27,000 variables, 9 years) found no plan in 60 s.
 FLOW_VAR_LIMIT = 2_000
-
-
-@dataclass(frozen=True)
-class Lever:
-    """The scenario value behind a rule instance, which a planner could change.
-
-    `key` is the dotted key of the value (as `--set` takes it); `current` its value
-    in scenario units; `scale` model units per scenario unit; `direction` +1 when
-    raising the value relaxes the rule (a ceiling), -1 when lowering it does (a
-    requirement); `unit` names the scenario unit for messages.
-    """
-
-    kind: str
-    key: str
-    current: Decimal | int
-    direction: int
-    scale: int
-    unit: str
-    what: str
-    extra: tuple[tuple[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class RuleInstance:
-    """One constraint of one rule, e.g. the ceiling of one year."""
-
-    rule: str
-    key: str
-    text: str
-    lever: Lever | None = None
-
-    @property
-    def label(self) -> str:
-        """The rule's label and this instance's words."""
-        return f"{RULES[self.rule].label}: {self.text}"
 
 
 class PlanVariables:
@@ -271,6 +236,8 @@ class PlanModel:
     instances: list[RuleInstance] = field(default_factory=list)
     literals: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
     slacks: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
+    #: The slack of each scenario value a repair may change, by its dotted key.
+    lever_slacks: dict[str, cp_model.IntVar] = field(default_factory=dict)
     #: Unit types modelled exactly by a unit-state flow, by id.
     flows: dict[str, UnitFlow] = field(default_factory=dict)
     #: Unit types modelled exactly by starters per unit, by id.
@@ -304,8 +271,13 @@ class PlanModel:
         inst = RuleInstance(rule, key, text, lever)
         if lever is not None and lever.kind in self.elastic:
             # slack in whole scenario units (people, million VND), not model units:
-            # the repair is then a whole change, and the search has fewer steps
-            slack = self.model.new_int_var(0, SLACK_LIMIT, f"slack[{rule}:{key}]")
+            # the repair is then a whole change, and the search has fewer steps.
+            # Instances behind one scenario value (a yearly minimum, every year) share
+            # its slack: changing the value once relaxes them all.
+            slack = self.lever_slacks.get(lever.key)
+            if slack is None:
+                slack = self.model.new_int_var(0, SLACK_LIMIT, f"slack[{lever.key}]")
+                self.lever_slacks[lever.key] = slack
             room = lever.scale * slack
             expr = expr - room if sense == "<=" else expr + room
             self.slacks[inst] = slack
@@ -385,6 +357,19 @@ def level_places(m: PlanModel) -> None:
                               +1, 1, "places", f"{lid} places in {year}")
                 m.require(sum(m.vars.starts(level=lid, year=year)), "<=", cap, "level_places",
                           f"{lid}/{year}", f"{lid}, {year}: at most {cap} places", lever)
+
+
+def group_places(m: PlanModel) -> None:
+    """Starters at a group of levels in a year never exceed the group's places."""
+    for group in m.scenario.capacity.groups:
+        cap = group.starts_per_year
+        for year in m.scenario.years:
+            lever = Lever("places", f"capacity.groups.{group.id}.starts_per_year", cap, +1, 1,
+                          "places", f"{group.id} places a year")
+            starts = [v for lid in group.levels for v in m.vars.starts(level=lid, year=year)]
+            m.require(sum(starts), "<=", cap, "group_places", f"{group.id}/{year}",
+                      f"{group.id} ({', '.join(group.levels)}), {year}: at most {cap} places",
+                      lever)
 
 
 def minimum_intake(m: PlanModel) -> None:
@@ -663,6 +648,7 @@ RULE_REGISTRY: dict[str, Rule] = {
     "quota_met": quota_met,
     "annual_places": annual_places,
     "level_places": level_places,
+    "group_places": group_places,
     "minimum_intake": minimum_intake,
     "seats": seats,
     "level_seats": level_seats,

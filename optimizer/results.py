@@ -15,22 +15,8 @@ from typing import TextIO
 
 from models.files import write_atomic
 from models.loader import Problem, ScenarioError
-from optimizer.grid import Axis
 
 Row = dict[str, str]
-
-#: Columns that vary from run to run; leave them out when comparing results.
-TIMING_COLUMNS = ("seconds",)
-#: Columns that say what solved a row; a resumed run must use the same.
-SETTINGS_COLUMNS = ("ortools", "time_limit_s", "solver_workers", "seed")
-
-
-def result_columns(axes: list[Axis], level_ids: list[str]) -> list[str]:
-    """The results file's columns: the point, its grid values, its figures, what solved it."""
-    return ["point", *[a.key for a in axes], "status", "feasible", "total_cost", "people",
-            *[f"graduates_{lid}" for lid in level_ids], "peak_starts", "peak_spending",
-            "finish_year", "verified", "violations", "error", "scenario_hash",
-            *SETTINGS_COLUMNS, *TIMING_COLUMNS]
 
 
 class ResultsFile:

@@ -20,27 +20,27 @@ import itertools
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ortools
 
-from models.fingerprint import scenario_hash
+from models.checker import Verification
+from models.errors import Problem, ScenarioError
+from models.files import scenario_hash
 from models.loader import (
     LoadedScenario,
-    Problem,
-    ScenarioError,
     apply_change,
     validate,
 )
-from models.measures import graduates, spent_in_year, starters, total_cost
+from models.measures import graduates, peak_spending, peak_starts, starters, total_cost
+from models.results import Compared, FrontierPoint
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings, Status
+from models.sweep import SETTINGS_COLUMNS, Point, Sweep, text
 from optimizer.backends import dask_rows, local_rows
-from optimizer.checker import Verification
-from optimizer.grid import MAX_POINTS, Axis, Point, grid_error, grid_points, parse_grid, text
-from optimizer.results import SETTINGS_COLUMNS, ResultsFile, Row, result_columns
+from optimizer.grid import MAX_POINTS, grid_error, parse_grid
+from optimizer.results import ResultsFile, Row
 from optimizer.solve import solve_verified
 
 #: Row statuses: Status names, plus `error` when a point failed with an exception.
@@ -48,16 +48,6 @@ FEASIBLE = ("optimal", "feasible")
 
 
 # --------------------------------------------------------------------------- compare
-
-
-@dataclass
-class Compared:
-    """One scenario of a comparison: what was loaded, solved and verified."""
-
-    label: str
-    scenario: Scenario
-    result: SolveResult
-    check: Verification | None
 
 
 def parse_spec(text: str) -> tuple[str, list[str]]:
@@ -113,12 +103,12 @@ def _indicators(sc: Scenario, result: SolveResult, check: Verification | None) -
     if roster is None or check is None:
         return row
     row |= {
-        "total_cost": total_cost(roster),
+        "total_cost": total_cost(sc, roster),
         "people": starters(roster),
         **{f"graduates_{lv.id}": sum(graduates(sc, roster, ut.id, lv.id) for ut in sc.unit_types
                                      if lv.id in ut.quotas) for lv in sc.levels},
-        "peak_starts": max(starters(roster, year=y) for y in sc.years),
-        "peak_spending": max(spent_in_year(sc, roster, y) for y in sc.years),
+        "peak_starts": peak_starts(sc, roster),
+        "peak_spending": peak_spending(sc, roster),
         "finish_year": max((r.graduation_year for r in roster.rows), default=None),
         "verified": check.ok,
         "violations": len(check.violations),
@@ -158,23 +148,6 @@ def run_point(base: dict, point: Point, settings: SolveSettings, name: str) -> R
 
 
 # --------------------------------------------------------------------------- the sweep
-
-
-@dataclass
-class Sweep:
-    """A planned sweep: the scenario as data, the grid, and solver settings."""
-
-    name: str
-    base: dict
-    axes: list[Axis]
-    settings: SolveSettings
-    points: list[Point] = field(init=False)
-    columns: list[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        """Expand the grid and fix the result columns."""
-        self.points = grid_points(self.axes)
-        self.columns = result_columns(self.axes, [lv["id"] for lv in self.base["levels"]])
 
 
 def plan_sweep(loaded: LoadedScenario, grids: list[str], settings: SolveSettings,
@@ -283,15 +256,6 @@ class SweepRun:
 
 
 # --------------------------------------------------------------------------- frontier
-
-
-@dataclass(frozen=True)
-class FrontierPoint:
-    """The least value of one key that is feasible, the other keys held at `others`."""
-
-    others: tuple[tuple[str, str], ...]
-    least: str | None
-    cost: str | None
 
 
 def frontier(sweep: Sweep, rows: list[Row], along: str) -> list[FrontierPoint]:

@@ -20,9 +20,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from models.checker import Tally
 from models.scenario import Scenario
 from models.solution import Roster, SolveResult
-from optimizer.checker import Tally
 from reports.i18n import Lang, level_label, milestone_label, number, t
 from reports.tables import (
     in_training_by_year,

@@ -24,11 +24,12 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.checker import Tally, Verification
 from models.files import write_atomic
 from models.measures import (
     Spending,
@@ -38,8 +39,6 @@ from models.measures import (
 )
 from models.scenario import Scenario
 from models.solution import Roster, SolveResult
-from models.workbook import template_workbook
-from optimizer.checker import Tally, Verification
 from reports.i18n import (
     Lang,
     level_label,
@@ -59,8 +58,8 @@ from reports.tables import (
     starts_by_year_level,
     unit_names,
 )
+from reports.template import HEADER_FILL, template_workbook
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FONT = Font(bold=True)
 
 # ----- cells -------------------------------------------------------------------------

@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from models.loader import LoadedScenario
+from models.results import BudgetAnswer, Change, Explanation, Repair, RuleInstance
 from models.solution import Status
-from optimizer.explain import BudgetAnswer, Change, Explanation, Repair
-from optimizer.model import RuleInstance
 from reports.i18n import (
     CHANGE_TEXT,
     EXPLAIN_TEXT,

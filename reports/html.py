@@ -29,10 +29,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
-from models.fingerprint import scenario_hash
+from models.checker import Verification
+from models.files import scenario_hash
 from models.scenario import Scenario
 from models.solution import Roster, SolveResult
-from optimizer.checker import Verification
 from reports.charts import CHART_TITLES, chart_svgs
 from reports.i18n import (
     Lang,

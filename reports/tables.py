@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from models.fingerprint import scenario_hash
+from models.checker import Tally, Verification
+from models.files import scenario_hash
 from models.loader import LoadedScenario
 from models.measures import (
     Spending,
@@ -29,7 +30,6 @@ from models.measures import (
 from models.rules import GOALS
 from models.scenario import MONEY_SCALE, Scenario, unambiguous
 from models.solution import ROSTER_COLUMNS, Roster, SolveResult
-from optimizer.checker import Tally, Verification
 from reports.i18n import (
     Lang,
     amount,
@@ -309,11 +309,6 @@ def goal_value(name: str, value: int, lang: Lang = "en") -> str:
     return number(value, lang)
 
 
-#: The unit of each goal's value and bound in summary.json.
-GOAL_UNITS = {"min_cost": "million VND", "smooth_intake": "people",
-              "earliest_completion": "trainee-years"}
-
-
 def goal_figure(name: str, value: int) -> Decimal | int:
     """A goal's value in its unit: million VND for min_cost (the model counts thousands)."""
     return Decimal(value) / MONEY_SCALE if name == "min_cost" else value
@@ -349,7 +344,7 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None,
     if next_step is not None:
         out["next_step"] = t("next_step", "en", command=next_step)
     out |= {
-        "goals": [{"name": g.name, "meaning": GOALS[g.name], "unit": GOAL_UNITS[g.name],
+        "goals": [{"name": g.name, "meaning": GOALS[g.name].meaning, "unit": GOALS[g.name].unit,
                    "value": goal_figure(g.name, g.value), "bound": goal_figure(g.name, g.bound),
                    "gap": g.gap, "proven_optimal": g.optimal} for g in result.goals],
         "build_seconds": round(result.build_seconds, 3),
@@ -359,7 +354,7 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None,
     if result.roster is not None:
         roster = result.roster
         frame = roster_frame(roster)
-        out["total_cost_million_vnd"] = total_cost(roster)
+        out["total_cost_million_vnd"] = total_cost(sc, roster)
         out["totals"] = {
             "people": int(frame["starts"].sum()),
             "per_level": {k: int(v) for k, v in frame.groupby("level")["starts"].sum().items()},

@@ -11,11 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from models.files import write_atomic
-from models.fingerprint import scenario_hash
+from models.files import scenario_hash, write_atomic
 from models.measures import milestone_results, quota_results, spent_in_year, starters, total_cost
-from optimizer.grid import text
-from optimizer.whatif import Compared, FrontierPoint, Sweep
+from models.results import Compared, FrontierPoint
+from models.sweep import Sweep, text
 from reports.i18n import (
     CLI_TEXT,
     MEASURE_VI,
@@ -57,7 +56,7 @@ def _measures(c: Compared, lang: Lang | None = None) -> dict[str, str]:
            "scenario hash": scenario_hash(sc)}
     if roster is None:
         return out
-    out["total cost (million VND)"] = fig(total_cost(roster))
+    out["total cost (million VND)"] = fig(total_cost(sc, roster))
     out["people trained"] = fig(starters(roster))
     out |= {f"spending {y}": fig(spent_in_year(sc, roster, y)) for y in sc.years}
     out |= {f"starts {y} {lv.id}": fig(starters(roster, year=y, level=lv.id))
@@ -65,11 +64,12 @@ def _measures(c: Compared, lang: Lang | None = None) -> dict[str, str]:
     for q in quota_results(sc, roster):
         mode = "" if q.mode == "exact" else f"{_mode(q.mode, lang)} "
         need = f"{mode}{fig(q.required)}"
-        out[f"quota {q.unit_type} {q.level}"] = (f"{say('of', got=fig(q.graduates), need=need)}"
-                                                 f": {say('met' if q.met else 'not_met')}")
-    for ms in milestone_results(sc, roster):
-        got = say("by", got=fig(ms.achieved), need=fig(ms.required), year=ms.by_year)
-        out[f"milestone {ms.id}"] = f"{got}: {say('met' if ms.met else 'not_met')}"
+        out[f"quota {q.unit_type} {q.level}"] = (f"{say('of', got=fig(q.graduates), need=need)}: "
+                                                 f"{say('met' if q.met else 'not_met')}")
+    for m in milestone_results(sc, roster):
+        got, need = fig(m.achieved), fig(m.required)
+        out[f"milestone {m.id}"] = (f"{say('by', got=got, need=need, year=m.by_year)}"
+                                    f": {say('met' if m.met else 'not_met')}")
     return out
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from models.checker import verify
 from models.scenario import Scenario
 from models.solution import SolveResult, SolveSettings
-from optimizer.checker import verify
 from optimizer.solve import solve
 
 ROOT = Path(__file__).resolve().parent.parent

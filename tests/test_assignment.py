@@ -1,4 +1,4 @@
-"""Handing a per-type plan to individual units (optimizer.solve.assign_to_units)."""
+"""Handing a per-type plan to individual units (optimizer.assign.assign_to_units)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pytest
 from ortools.sat.python import cp_model
 
 from benchmarks.national import national_scenario
+from models.checker import verify
 from models.scenario import Scenario
 from models.solution import Roster, Status
-from optimizer.checker import verify
+from optimizer.assign import AssignmentError, assign_to_units
 from optimizer.explain import explain
 from optimizer.model import RULE_REGISTRY, build
-from optimizer.solve import AssignmentError, assign_to_units, solve
+from optimizer.solve import solve
 from tests.conftest import FAST
 
 

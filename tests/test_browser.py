@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from models.checker import verify
 from models.loader import load_scenario
-from optimizer.checker import verify
 from optimizer.solve import solve
 from reports.charts import CHARTS
 from reports.html import html_report

@@ -6,13 +6,13 @@ import subprocess
 import sys
 from decimal import Decimal
 
+from models.checker import verify
 from models.solution import Roster, RosterRow
-from optimizer.checker import verify
 from tests.conftest import ROOT, scenario, solve_verified, tiny
 
 
 def test_checker_does_not_import_the_solver():
-    code = ("import sys, optimizer.checker, reports.tables; "
+    code = ("import sys, models.checker, models.results, reports.tables; "
             "sys.exit(1 if any(m.startswith('ortools') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from models.loader import ScenarioError
+from models.errors import ScenarioError
 from optimizer.whatif import labels, parse_spec
 from tests.conftest import SCENARIOS
 

@@ -42,7 +42,9 @@ def test_each_rule_family_is_named_in_an_irreducible_conflict(rule):
 @pytest.mark.parametrize("rule", sorted(CASES))
 def test_repairs_are_feasible_and_minimal(rule):
     sc = scenario(CASES[rule][1])
-    for repair in repairs(sc, FAST):
+    found = repairs(sc, FAST)
+    assert found, f"no repair found for a plan broken by {rule}"
+    for repair in found:
         assert repair.verified_feasible
         assert is_feasible(apply_changes(sc, repair.changes), FAST) is True
         assert repair.minimal_checked, repair.words
@@ -150,3 +152,13 @@ def test_priority_rejects_unknown_levers():
     result = CliRunner().invoke(main, ["explain", str(BEN_TRE), "--priority", "money"])
     assert result.exit_code == 2
     assert set(SLACK_LEVERS) <= set(result.output.replace(",", " ").split())
+
+
+def test_one_scenario_value_behind_several_instances_is_one_change():
+    # 4 people, at least 2 starters in each of 5 years: every year's instance pulls the
+    # same value (capacity.min_starts_per_year); the repair lowers it once, to 0
+    sc = scenario(tiny(capacity={"min_starts_per_year": 2}))
+    (repair,) = [r for r in repairs(sc, FAST, ["minimum_intake"])]
+    assert [(c.key, c.old, c.new) for c in repair.changes] == [
+        ("capacity.min_starts_per_year", 2, 0)]
+    assert repair.verified_feasible and repair.minimal_checked

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from cli import main
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.loader import load_scenario
 from reports.excel import write_template
 from tests.conftest import SCENARIOS
 

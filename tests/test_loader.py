@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.loader import load_scenario
 from models.solution import Status
 from tests.conftest import scenario, solve_verified, tiny
 
@@ -146,3 +147,15 @@ def test_computed_three_decimal_money_revalidates():
     data["budget"] = {"by_year": {2020: Decimal("250.125")}}
     sc = scenario(data)
     assert scenario(sc.model_dump()).budget.by_year[2020] == Decimal("250.125")
+
+
+def test_a_level_group_names_known_levels_and_a_unique_id(tmp_path):
+    groups = [{"id": "g", "levels": ["A", "X"], "starts_per_year": 1},
+              {"id": "g", "levels": ["A"], "starts_per_year": 1}]
+    path = tmp_path / "groups.yaml"
+    path.write_text(yaml.safe_dump(tiny(capacity={"groups": groups})))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    text = str(err.value)
+    assert "capacity.groups[g].levels[1]: unknown level 'X' (known: A, B)" in text
+    assert "group id 'g' given twice" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from models.checker import Tally
 from models.loader import load_scenario
 from models.measures import (
     budget_spending,
@@ -12,7 +13,6 @@ from models.measures import (
     spending_per_phase,
     spending_per_year,
 )
-from optimizer.checker import Tally
 from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
 
 

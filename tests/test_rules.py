@@ -12,8 +12,9 @@ import copy
 
 import pytest
 
-from models.solution import Status
-from optimizer.checker import verify
+from models.checker import goal_values, verify
+from models.scenario import MONEY_SCALE
+from models.solution import Roster, RosterRow, Status
 from optimizer.model import RULE_REGISTRY
 from optimizer.solve import solve
 from tests.conftest import FAST, TINY, scenario, solve_verified, tiny
@@ -49,6 +50,12 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
         tiny(capacity={"by_level": {"A": {"starts_per_year": 5}}}),
         tiny(capacity={"by_level": {"A": {"starts_per_year": 0}}}),
         tiny(capacity={"by_level": {"A": {"starts_per_year": 0, "starts_by_year": {2024: 2}}}}),
+    ),
+    "group_places": (  # A and B share places: 4 starters over 5 years
+        tiny(capacity={"groups": [{"id": "g", "levels": ["A", "B"], "starts_per_year": 1}]}),
+        tiny(capacity={"groups": [{"id": "g", "levels": ["A", "B"], "starts_per_year": 0}]}),
+        tiny(capacity={"groups": [{"id": "g", "levels": ["A"], "starts_per_year": 0}]},
+             unit_types=with_type(quotas={"A": {"at_most": 2}, "B": 2})),
     ),
     "minimum_intake": (
         tiny(capacity={"min_starts_per_year": 0}),
@@ -101,6 +108,30 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
 }
 
 
+def roster(data: dict, *rows: tuple[int, str, str, int]) -> Roster:
+    """A hand-built roster of the tiny scenario: (start year, unit, level, starters) rows."""
+    sc = scenario(data)
+    return Roster(rows=[RosterRow(
+        year=year, unit_type="commune", unit=unit, level=level, starts=n,
+        graduation_year=sc.graduation_year(level, year),
+        cost_million_vnd=n * sc.level(level).duration_years * sc.level(level).cost_per_trainee_year)
+        for year, unit, level, n in rows])
+
+
+# Per-unit rules: without the rule the model's plan still cannot be handed to units
+# (status unassigned, no roster), so the checker half reads a hand-built roster of the
+# broken scenario that breaks only this rule.
+BROKEN_ROSTERS: dict[str, Roster] = {
+    "unit_staff": roster(CASES["unit_staff"][1],  # commune-001 sends 2 of its 1 staff
+                         (2020, "commune-001", "A", 1), (2021, "commune-001", "A", 1),
+                         (2020, "commune-002", "B", 1),
+                         (2020, "commune-003", "B", 1)),
+    "unit_concurrency": roster(CASES["unit_concurrency"][1],  # 2 of commune-001 away in 2020
+                               (2020, "commune-001", "A", 1), (2020, "commune-001", "B", 1),
+                               (2021, "commune-002", "A", 1), (2020, "commune-002", "B", 1)),
+}
+
+
 def test_every_registered_rule_has_three_cases():
     assert set(CASES) == set(RULE_REGISTRY)
 
@@ -118,12 +149,36 @@ def test_broken_is_infeasible_because_of_this_rule(rule):
     others = [r for r in RULE_REGISTRY if r != rule]
     relaxed = solve(sc, FAST, rules=others)
     assert relaxed.status in (Status.optimal, Status.unassigned), relaxed.status
-    if relaxed.roster is not None:
-        rules_broken = {v.rule for v in verify(sc, relaxed.roster).violations}
-        assert rule in rules_broken
+    broken = relaxed.roster if relaxed.roster is not None else BROKEN_ROSTERS.get(rule)
+    assert broken is not None, f"{rule}: no roster for the checker half"
+    rules_broken = {v.rule for v in verify(sc, broken).violations}
+    assert rule in rules_broken
+    if relaxed.roster is None:  # the hand-built roster breaks this rule and no other
+        assert rules_broken == {rule}, rules_broken
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
 def test_allowed_alternative_is_feasible(rule):
     result = solve_verified(scenario(CASES[rule][2]))
     assert result.status == Status.optimal
+
+
+# goal -> (scenario whose only goal it is, the value the optimum must have in model units)
+GOAL_CASES: dict[str, tuple[dict, int]] = {
+    # 2 A x 1 year x 10 + 2 B x 2 years x 20 = 100 million VND
+    "min_cost": (tiny(objective=["min_cost"]), 100 * MONEY_SCALE),
+    # 4 starters over 5 years cannot be level: one change of one person at least
+    "smooth_intake": (tiny(objective=["smooth_intake"]), 1),
+    # everyone starts in 2020: A graduates that year (0), B a year later (1 each)
+    "earliest_completion": (tiny(objective=["earliest_completion"]), 2),
+}
+
+
+@pytest.mark.parametrize("goal", sorted(GOAL_CASES))
+def test_goal_reaches_its_optimum_and_the_checker_agrees(goal):
+    data, expected = GOAL_CASES[goal]
+    sc = scenario(data)
+    result = solve_verified(sc)
+    assert result.status == Status.optimal
+    assert result.goals[0].name == goal and result.goals[0].value == expected
+    assert goal_values(sc, result.roster)[goal] == expected

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from models.checker import Tally
 from models.loader import load_scenario
 from models.solution import Status
-from optimizer.checker import Tally
 from optimizer.explain import explain
 from tests.conftest import FAST, SCENARIOS, solve_verified
 

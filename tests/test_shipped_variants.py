@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import pytest
 
+from models.checker import Tally
 from models.loader import load_scenario
 from models.solution import Status
-from optimizer.checker import Tally
 from optimizer.explain import (
     SLACK_LEVERS,
     Switchboard,

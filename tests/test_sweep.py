@@ -15,12 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.files import scenario_hash
+from models.loader import load_scenario
 from models.solution import SolveSettings
+from models.sweep import TIMING_COLUMNS
 from optimizer.grid import parse_grid
-from optimizer.results import TIMING_COLUMNS
 from optimizer.whatif import SweepRun, plan_sweep
-from reports.tables import scenario_hash
 from tests.conftest import SCENARIOS
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")

@@ -9,13 +9,15 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.loader import load_scenario
 from models.workbook import (
     CAPACITY,
     LEVELS,
     MILESTONES,
     PHASES,
     PLAN_ROWS,
+    SCHEMA_SHEETS,
     SOURCES,
     UNIT_TYPES,
     UNITS,
@@ -68,9 +70,10 @@ def test_example_template_still_holds_the_figures(tmp_path):
 
 def test_vietnamese_template_names_sheets_and_fields_in_vietnamese(tmp_path):
     wb = load_workbook(template(tmp_path, "--lang", "vi"))
-    assert wb.sheetnames == ["hướng dẫn", "kế hoạch", "giai đoạn", "trình độ", "loại đơn vị",
-                             "đơn vị", "quy mô đào tạo", "kinh phí", "theo năm",
-                             "nguồn kinh phí", "mốc"]
+    assert wb.sheetnames[:11] == ["hướng dẫn", "kế hoạch", "giai đoạn", "trình độ",
+                                  "loại đơn vị", "đơn vị", "quy mô đào tạo", "kinh phí",
+                                  "theo năm", "nguồn kinh phí", "mốc"]
+    assert wb.sheetnames[11:] == [s.sheet_vi for s in SCHEMA_SHEETS]  # derived from the schema
     assert [c.value for c in wb["trình độ"][1]][:4] == ["mã", "tên tiếng Việt", "tên tiếng Anh",
                                                        "số năm học"]
     assert wb["kế hoạch"]["A2"].value == "tên"
@@ -147,3 +150,38 @@ def test_an_extra_sheet_is_ignored_with_a_warning(tmp_path):
     assert f"warning: {path}, sheet 'notes': ignored" in result.stderr
     vi = run("check", str(path), "--time-limit", "20", "--lang", "vi")
     assert "cảnh báo: " in vi.stderr and "sheet 'notes'" in vi.stderr
+
+
+def test_a_list_field_not_laid_out_by_hand_gets_its_own_sheet_from_the_schema():
+    from pydantic import BaseModel, Field
+
+    from models.workbook import schema_sheets
+
+    class Item(BaseModel):
+        id: str = Field(description="short id", json_schema_extra={"vi": "mã"})
+        size: int = Field(description="how many (persons)")
+
+    class Part(BaseModel):
+        items: list[Item] = Field(default_factory=list, json_schema_extra={"vi": "mục"})
+
+    class Plan(BaseModel):
+        levels: list[Item] = Field(default_factory=list)  # laid out by hand
+        part: Part = Field(default_factory=Part)
+
+    (sheet,) = schema_sheets(Plan)
+    assert (sheet.sheet, sheet.sheet_vi, sheet.path) == ("items", "mục", ("part", "items"))
+    assert [(c.key, c.en, c.vi) for c in sheet.columns] == [
+        ("id", "short id", "mã"), ("size", "how many (persons)", "how many (persons)")]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_level_groups_go_through_the_workbook_without_workbook_code(tmp_path, lang):
+    from reports.template import template_workbook
+    from tests.conftest import scenario, tiny
+
+    groups = [{"id": "long-courses", "levels": ["A", "B"], "starts_per_year": 10}]
+    sc = scenario(tiny(capacity={"groups": groups}))
+    path = tmp_path / "groups.xlsx"
+    template_workbook(sc, lang).save(path)
+    back = load_scenario(path).scenario
+    assert [g.model_dump() for g in back.capacity.groups] == groups

@@ -7,7 +7,8 @@ import yaml
 from click.testing import CliRunner
 
 from cli import main
-from models.loader import ScenarioError, load_scenario
+from models.errors import ScenarioError
+from models.loader import load_scenario
 from tests.conftest import SCENARIOS, tiny
 
 VARIANTS = SCENARIOS / "ben_tre_variants.yaml"

@@ -16,9 +16,9 @@ from ortools.sat.python import cp_model
 
 import cli
 import optimizer.model as model_module
+from models.checker import verify
 from models.scenario import MONEY_SCALE, Scenario
 from models.solution import SolveSettings, Status
-from optimizer.checker import verify
 from optimizer.explain import explain, min_budget
 from optimizer.solve import check_feasible, solve
 from tests.conftest import FAST
@@ -180,7 +180,8 @@ def test_check_prints_the_verdict_even_when_the_explanation_runs_out(tmp_path, m
 
 def test_repair_files_keep_the_variant_and_set_values_they_repair(tmp_path):
     from models.loader import explained_changes, load_scenario
-    from optimizer.explain import Change, apply_changes
+    from models.results import Change
+    from optimizer.explain import apply_changes
     from tests.conftest import SCENARIOS
 
     variants = SCENARIOS / "ben_tre_variants.yaml"

@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from cli import main
+from models.results import Change
 from models.scenario import MONEY_SCALE
-from optimizer.explain import Change
 from reports.explain import change_words
 from reports.i18n import goal_words
 from reports.whatif import time_left
