@@ -31,18 +31,17 @@ from typing import NoReturn
 
 import click
 import yaml
-
-from models.checker import Verification, verify
-from models.errors import Problem, ScenarioError
-from models.files import as_bytes, write_all
-from models.loader import (
+from trainplan.models.checker import Verification, verify
+from trainplan.models.errors import Problem, ScenarioError
+from trainplan.models.files import as_bytes, write_all
+from trainplan.models.loader import (
     LoadedScenario,
     explained_changes,
     load_scenario,
 )
-from models.scenario import Scenario
-from models.solution import SolveResult, SolveSettings, Status
-from reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import SolveResult, SolveSettings, Status
+from trainplan.reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -81,7 +80,7 @@ def _load(path: str, variants: tuple[str, ...] = (), sets: tuple[str, ...] = (),
     except ScenarioError as exc:
         _invalid(exc)
     if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
-        from models.workbook import ignored_sheets
+        from trainplan.models.workbook import ignored_sheets
 
         loaded.warnings += ignored_sheets(Path(path))
     warned = set() if warned is None else warned
@@ -149,7 +148,7 @@ def _output_targets(out_dir: str | None, xlsx_path: str | None, html_path: str |
     if html_path is not None:
         targets.append(("--html", Path(html_path)))
     if png_dir is not None:
-        from reports.charts import png_paths
+        from trainplan.reports.charts import png_paths
 
         targets += [("--png", path) for path in png_paths(Path(png_dir))]
     return targets
@@ -205,7 +204,7 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
     Old files that would contradict a run without a roster (roster.csv, chart PNGs)
     are removed with the same commit.
     """
-    from reports.tables import solve_files, stale_files
+    from trainplan.reports.tables import solve_files, stale_files
 
     renders: list[tuple[str, Render]] = [("the outputs", lambda: _text_fits(sc))]
     stale: list[Path] = []
@@ -213,15 +212,15 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
         renders.append((out, lambda: solve_files(Path(out), sc, result, check, next_step)))
         stale += stale_files(Path(out), result)
     if (xlsx := paths.get("xlsx")) is not None:
-        from reports.excel import workbook_bytes
+        from trainplan.reports.excel import workbook_bytes
 
         renders.append((xlsx, lambda: {Path(xlsx): workbook_bytes(sc, result, check, lang)}))
     if (page := paths.get("html")) is not None:
-        from reports.html import html_report
+        from trainplan.reports.html import html_report
 
         renders.append((page, lambda: {Path(page): html_report(sc, result, check, lang)}))
     if (png := paths.get("png")) is not None:
-        from reports.charts import png_files, png_paths
+        from trainplan.reports.charts import png_files, png_paths
 
         renders.append((png, lambda: png_files(Path(png), sc, result, lang)))
         stale += png_paths(Path(png)) if result.roster is None else []
@@ -310,7 +309,7 @@ class LeversOption(click.Option):
 
     def get_default(self, ctx: click.Context, call: bool = True) -> str:
         """The slack levers, comma-separated."""
-        from optimizer.explain import SLACK_LEVERS
+        from trainplan.optimizer.explain import SLACK_LEVERS
 
         return ",".join(SLACK_LEVERS)
 
@@ -351,9 +350,9 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
               png_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
-    from optimizer.solve import solve_verified
-    from reports.explain import explain_command
-    from reports.tables import terminal_report
+    from trainplan.optimizer.solve import solve_verified
+    from trainplan.reports.explain import explain_command
+    from trainplan.reports.tables import terminal_report
 
     _check_suffix("--xlsx", xlsx_path, ".xlsx")
     _check_suffix("--html", html_path, ".html")
@@ -389,9 +388,14 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
 def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], as_json: bool,
               lang: Lang, time_limit: float, workers: int, seed: int) -> None:
     """Say whether any plan meets every rule (fast); if none does, explain why."""
-    from optimizer.explain import NoAnswer, explain
-    from optimizer.solve import check_feasible
-    from reports.explain import check_dict, conflict_text, explain_command, explanation_dict
+    from trainplan.optimizer.explain import NoAnswer, explain
+    from trainplan.optimizer.solve import check_feasible
+    from trainplan.reports.explain import (
+        check_dict,
+        conflict_text,
+        explain_command,
+        explanation_dict,
+    )
 
     loaded = _load(scenario, variants, sets, lang=lang)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
@@ -426,8 +430,14 @@ def check_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], a
 def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str],
              repairs_out: str | None, as_json: bool, lang: Lang = "en") -> int:
     """Explain, price the repairs, print them (and write them as files); the exit code."""
-    from optimizer.explain import NoAnswer, cheapest_combination, explain, overrides_yaml, repairs
-    from reports.explain import explanation_dict, explanation_text
+    from trainplan.optimizer.explain import (
+        NoAnswer,
+        cheapest_combination,
+        explain,
+        overrides_yaml,
+        repairs,
+    )
+    from trainplan.reports.explain import explanation_dict, explanation_text
 
     sc = loaded.scenario
     try:
@@ -443,8 +453,8 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
     else:
         click.echo(explanation_text(sc.name, exp, fixes, combo, priority, lang))
     if repairs_out is not None:
-        from models.files import write_atomic
-        from reports.tables import scenario_dump
+        from trainplan.models.files import write_atomic
+        from trainplan.reports.tables import scenario_dump
 
         named = [(f"repair-{r.lever}", r) for r in fixes]
         named += [("repair-combination", combo)] if combo is not None else []
@@ -477,7 +487,7 @@ def explain_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                 priority: str, repairs_out: str | None, as_json: bool, lang: Lang,
                 time_limit: float, workers: int, seed: int) -> None:
     """Say exactly why a plan is impossible, and price the smallest repairs."""
-    from optimizer.explain import SLACK_LEVERS
+    from trainplan.optimizer.explain import SLACK_LEVERS
 
     loaded = _load(scenario, variants, sets, lang=lang)
     levers = [p.strip() for p in priority.split(",") if p.strip()]
@@ -511,9 +521,9 @@ def min_budget_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ..
                    html_path: str | None, png_dir: str | None, time_limit: float, workers: int,
                    seed: int) -> None:
     """The least training budget for which the plan is feasible, with its roster."""
-    from optimizer.explain import at_least_budget, min_budget
-    from reports.explain import budget_dict, budget_text
-    from reports.tables import terminal_report
+    from trainplan.optimizer.explain import at_least_budget, min_budget
+    from trainplan.reports.explain import budget_dict, budget_text
+    from trainplan.reports.tables import terminal_report
 
     _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
@@ -569,7 +579,7 @@ def _progress(step: str) -> None:
 def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
              lang: Lang) -> None:
     """Print the effective scenario: base files, variants and --set values merged."""
-    from reports.tables import scenario_yaml
+    from trainplan.reports.tables import scenario_yaml
 
     loaded = _load(scenario, variants, sets, lang=lang)
     click.echo(scenario_yaml(loaded))
@@ -591,8 +601,8 @@ def show_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
 def compare_cmd(scenarios: tuple[str, ...], sets: tuple[str, ...], out_dir: str | None,
                 as_json: bool, lang: Lang, time_limit: float, workers: int, seed: int) -> None:
     """Solve two or more scenarios side by side; each is FILE or FILE:variant[+variant...]."""
-    from optimizer.whatif import compare, labels, parse_spec
-    from reports.whatif import compare_dict, compare_text, write_compare
+    from trainplan.optimizer.whatif import compare, labels, parse_spec
+    from trainplan.reports.whatif import compare_dict, compare_text, write_compare
 
     if len(scenarios) < 2:
         _invalid(ScenarioError([Problem("compare", None, "", "name at least two scenarios, "
@@ -660,9 +670,9 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               scheduler: str | None, jobs: int | None, time_limit: float, workers: int,
               seed: int, first_goal: bool, wide: bool, lang: Lang) -> None:
     """Solve every combination of grid values; print a table and the feasibility frontier."""
-    from optimizer.backends import default_jobs, require_dask
-    from optimizer.whatif import FEASIBLE, SweepRun, frontier, plan_sweep
-    from reports.whatif import frontier_text, sweep_text, time_left
+    from trainplan.optimizer.backends import default_jobs, require_dask
+    from trainplan.optimizer.whatif import FEASIBLE, SweepRun, frontier, plan_sweep
+    from trainplan.reports.whatif import frontier_text, sweep_text, time_left
 
     loaded = _load(scenario, variants, sets, lang=lang)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
@@ -737,7 +747,7 @@ def sweep_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                    "stay, as the quota columns are named after them).")
 def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) -> None:
     """Write an Excel template to fill with a province's figures, then `trainplan solve` it."""
-    from reports.excel import write_template
+    from trainplan.reports.excel import write_template
 
     _check_suffix("--xlsx", xlsx_path, ".xlsx")
     try:  # the example's own oddities are not the planner's: no warnings here
@@ -747,6 +757,38 @@ def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) ->
     with _writing(xlsx_path):
         write_template(Path(xlsx_path), sc, lang, blank)
     _wrote(xlsx_path, lang)
+    sys.exit(EXIT_OK)
+
+
+#: The scenario files shipped with trainplan (package data when installed).
+EXAMPLES = Path(__file__).resolve().parent / "scenarios"
+
+
+@main.command("examples", epilog=_epilog(
+    "trainplan examples --copy my-plans && trainplan solve my-plans/ben_tre_2010_2020.yaml",
+    [(EXIT_OK, "listed, or copied"), (EXIT_INVALID, "a file of that name is already there")]))
+@click.option("--copy", "copy_to", type=click.Path(file_okay=False), default=None,
+              help="Copy every shipped scenario into this folder (existing files are kept).")
+@lang_option
+def examples_cmd(copy_to: str | None, lang: Lang) -> None:
+    """List the shipped example scenarios (the provinces' plans), or copy them out."""
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    if copy_to is None:
+        for path in files:
+            first = path.read_text(encoding="utf-8").splitlines()[0]
+            click.echo(f"{path.name:<32} {first.lstrip('# ').strip()}")
+        click.echo(f"({EXAMPLES})")
+        sys.exit(EXIT_OK)
+    target = Path(copy_to)
+    taken = [target / p.name for p in files if (target / p.name).exists()]
+    if taken:
+        click.echo(f"error: {', '.join(map(str, taken))} already there; nothing was copied "
+                   "(choose another folder)", err=True)
+        sys.exit(EXIT_INVALID)
+    with _writing(copy_to):
+        write_all({target / p.name: p.read_bytes() for p in files})
+    for path in files:
+        _wrote(target / path.name, lang)
     sys.exit(EXIT_OK)
 
 

@@ -17,7 +17,7 @@ EXIT_INTERRUPTED = 130
 def main() -> None:
     """Load the command line and run it; an interrupt while loading: 'interrupted', exit 130."""
     try:
-        from cli import main as cli_main
+        from trainplan.cli import main as cli_main
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)

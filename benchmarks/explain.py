@@ -32,12 +32,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ortools.sat.python import cp_model  # noqa: E402
+from trainplan.models.errors import ScenarioError  # noqa: E402
+from trainplan.models.loader import load_scenario  # noqa: E402
+from trainplan.models.solution import SolveSettings  # noqa: E402
+from trainplan.optimizer.explain import SLACK_LEVERS, cheapest_combination, explain, repairs  # noqa: E402
 
 from benchmarks.run import machine_info, stat  # noqa: E402
-from models.errors import ScenarioError  # noqa: E402
-from models.loader import load_scenario  # noqa: E402
-from models.solution import SolveSettings  # noqa: E402
-from optimizer.explain import SLACK_LEVERS, cheapest_combination, explain, repairs  # noqa: E402
 
 TARGET_S = 2.0
 #: Every shipped scenario's infeasible what-ifs (issue 3), Bến Tre's extra one,

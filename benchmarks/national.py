@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from models.loader import load_scenario  # noqa: E402
-from models.scenario import Scenario  # noqa: E402
+from trainplan.models.loader import load_scenario  # noqa: E402
+from trainplan.models.scenario import Scenario  # noqa: E402
 
 BEN_TRE = ROOT / "scenarios" / "ben_tre_2010_2020.yaml"
 NATIONAL_UNITS = {"commune": 10_599, "district": 705, "facility": 400, "province": 63,

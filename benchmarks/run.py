@@ -36,15 +36,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import ortools  # noqa: E402
+import trainplan.optimizer.solve as solve_mod  # noqa: E402
 from ortools.sat.python import cp_model  # noqa: E402
+from trainplan.models.checker import verify  # noqa: E402
+from trainplan.models.errors import ScenarioError  # noqa: E402
+from trainplan.models.loader import load_scenario  # noqa: E402
+from trainplan.models.scenario import Scenario  # noqa: E402
+from trainplan.models.solution import SolveSettings  # noqa: E402
 
-import optimizer.solve as solve_mod  # noqa: E402
 from benchmarks.national import national_scenario  # noqa: E402
-from models.checker import verify  # noqa: E402
-from models.errors import ScenarioError  # noqa: E402
-from models.loader import load_scenario  # noqa: E402
-from models.scenario import Scenario  # noqa: E402
-from models.solution import SolveSettings  # noqa: E402
 
 BUILD_TARGET_S = 2.0
 SOLVE_TARGET_S = 10.0

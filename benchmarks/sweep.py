@@ -34,14 +34,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import ortools  # noqa: E402
-
-from models.checker import verify  # noqa: E402
-from models.files import scenario_hash  # noqa: E402
-from models.loader import load_scenario  # noqa: E402
-from models.solution import SolveSettings  # noqa: E402
-from models.sweep import TIMING_COLUMNS  # noqa: E402
-from optimizer.solve import solve  # noqa: E402
-from optimizer.whatif import SweepRun, plan_sweep, point_scenario  # noqa: E402
+from trainplan.models.checker import verify  # noqa: E402
+from trainplan.models.files import scenario_hash  # noqa: E402
+from trainplan.models.loader import load_scenario  # noqa: E402
+from trainplan.models.solution import SolveSettings  # noqa: E402
+from trainplan.models.sweep import TIMING_COLUMNS  # noqa: E402
+from trainplan.optimizer.solve import solve  # noqa: E402
+from trainplan.optimizer.whatif import SweepRun, plan_sweep, point_scenario  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "ben_tre_2010_2020.yaml"
 GRID = ["budget.total=40000:58000:2000", "capacity.starts_per_year=55:100:5",

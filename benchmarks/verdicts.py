@@ -23,14 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import optimizer.model as model_module  # noqa: E402
+import trainplan.optimizer.model as model_module  # noqa: E402
+from trainplan.models.loader import load_scenario  # noqa: E402
+from trainplan.models.scenario import Scenario  # noqa: E402
+from trainplan.models.solution import SolveSettings  # noqa: E402
+from trainplan.optimizer.model import build  # noqa: E402
+from trainplan.optimizer.solve import check_feasible, solve  # noqa: E402
+
 from benchmarks.national import national_scenario  # noqa: E402
 from benchmarks.run import machine_info, stat  # noqa: E402
-from models.loader import load_scenario  # noqa: E402
-from models.scenario import Scenario  # noqa: E402
-from models.solution import SolveSettings  # noqa: E402
-from optimizer.model import build  # noqa: E402
-from optimizer.solve import check_feasible, solve  # noqa: E402
 from tests.test_verdicts import d1, d2  # noqa: E402
 
 SETTINGS = SolveSettings(time_limit_s=60, workers=2)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
-from models.measures import (
+from trainplan.models.measures import (
     graduates,
     milestone_results,
     quota_results,
@@ -22,8 +22,8 @@ from models.measures import (
     spent_in_year,
     total_cost,
 )
-from models.scenario import MONEY_SCALE, Scenario
-from models.solution import GoalResult, Roster
+from trainplan.models.scenario import MONEY_SCALE, Scenario
+from trainplan.models.solution import GoalResult, Roster
 
 
 @dataclass(frozen=True)

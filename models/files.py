@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # a scenario is only read here, through its own dump
-    from models.scenario import Scenario
+    from trainplan.models.scenario import Scenario
 
 
 def scenario_hash(sc: Scenario) -> str:

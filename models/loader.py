@@ -17,9 +17,8 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
-
-from models.errors import Origins, Problem, ScenarioError
-from models.scenario import (
+from trainplan.models.errors import Origins, Problem, ScenarioError
+from trainplan.models.scenario import (
     AMBIGUOUS_DOT,
     INT_LIMIT,
     MONEY_SCALE,
@@ -504,7 +503,9 @@ def load_scenario(path: str | Path, variants: list[str] | tuple[str, ...] = (),
     """Load a scenario (with its base files, named variants and ad-hoc `--set` values)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from models.workbook import read_workbook  # the workbook layout loads only for one
+        from trainplan.models.workbook import (
+            read_workbook,  # the workbook layout loads only for one
+        )
 
         data, origins, warnings = read_workbook(path)
         known: dict[str, Variant] = {}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from models.scenario import RATE_SCALE, FundingSource, Phase, Scenario
-from models.solution import Roster
+from trainplan.models.scenario import RATE_SCALE, FundingSource, Phase, Scenario
+from trainplan.models.solution import Roster
 
 
 @dataclass(frozen=True)

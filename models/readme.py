@@ -1,12 +1,12 @@
-"""Rewrite README's rule table from the declarations: `python -m models.readme README.md`."""
+"""Rewrite README's rule table from the declarations (`python -m trainplan.models.readme`)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from models.files import write_atomic
-from models.rules import with_rule_table
+from trainplan.models.files import write_atomic
+from trainplan.models.rules import with_rule_table
 
 
 def main(argv: list[str]) -> int:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from models.checker import Verification
-from models.rules import RULES
-from models.scenario import Scenario
-from models.solution import SolveResult
+from trainplan.models.checker import Verification
+from trainplan.models.rules import RULES
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import SolveResult
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-from models.rules import GOALS
+from trainplan.models.rules import GOALS
 
 #: Money is held in the model as integers of this many units per million VND
 #: (1,000 = thousand VND), so costs like 12.5 million VND stay exact.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from models.solution import SolveSettings
+from trainplan.models.solution import SolveSettings
 
 #: Columns that vary from run to run; leave them out when comparing results.
 TIMING_COLUMNS = ("seconds",)

@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 from xml.etree import ElementTree
 
 from pydantic import BaseModel
-
-from models.errors import Origins, Problem, ScenarioError
-from models.scenario import MAX_UNITS, Scenario
+from trainplan.models.errors import Origins, Problem, ScenarioError
+from trainplan.models.scenario import MAX_UNITS, Scenario
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read
     from openpyxl import Workbook

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import partial
 
 from ortools.sat.python import cp_model
-
-from models.scenario import Scenario, UnitType
-from models.solution import RosterRow
-from optimizer.model import UnitFlow
+from trainplan.models.scenario import Scenario, UnitType
+from trainplan.models.solution import RosterRow
+from trainplan.optimizer.model import UnitFlow
 
 #: Largest unit type the exact per-unit assignment model is tried on.
 EXACT_SPLIT_UNITS = 2000

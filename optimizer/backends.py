@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-from models.loader import Problem, ScenarioError
-from models.sweep import Point
+from trainplan.models.loader import Problem, ScenarioError
+from trainplan.models.sweep import Point
 
 Row = dict[str, str]
 #: Solves one point: task(shared, point, *args) -> its row.

@@ -23,19 +23,18 @@ from decimal import Decimal
 from typing import Any
 
 from ortools.sat.python import cp_model
-
-from models.loader import apply_change
-from models.results import BudgetAnswer, Change, Explanation, Lever, Repair, RuleInstance
-from models.rules import SPECIFIC_FIRST
-from models.scenario import MONEY_SCALE, Level, Scenario
-from models.solution import SolveResult, SolveSettings, Status
-from optimizer.assign import AssignmentError
-from optimizer.model import (
+from trainplan.models.loader import apply_change
+from trainplan.models.results import BudgetAnswer, Change, Explanation, Lever, Repair, RuleInstance
+from trainplan.models.rules import SPECIFIC_FIRST
+from trainplan.models.scenario import MONEY_SCALE, Level, Scenario
+from trainplan.models.solution import SolveResult, SolveSettings, Status
+from trainplan.optimizer.assign import AssignmentError
+from trainplan.optimizer.model import (
     SLACK_LIMIT,
     PlanModel,
     build,
 )
-from optimizer.solve import check_feasible, roster_rows, solve
+from trainplan.optimizer.solve import check_feasible, roster_rows, solve
 
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).

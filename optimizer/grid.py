@@ -11,9 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
-
-from models.errors import Problem, ScenarioError
-from models.sweep import Axis, text
+from trainplan.models.errors import Problem, ScenarioError
+from trainplan.models.sweep import Axis, text
 
 #: The most points one sweep may have (a typo such as a step of 1 on a budget
 #: would otherwise expand into millions of points before anything is checked).

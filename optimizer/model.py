@@ -19,10 +19,9 @@ from decimal import Decimal
 from itertools import combinations_with_replacement, pairwise
 
 from ortools.sat.python import cp_model
-
-from models.results import Lever, RuleInstance
-from models.rules import RULES
-from models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
+from trainplan.models.results import Lever, RuleInstance
+from trainplan.models.rules import RULES
+from trainplan.models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
 
 LinearExpr = cp_model.LinearExprT
 

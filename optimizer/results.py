@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from models.files import write_atomic
-from models.loader import Problem, ScenarioError
+from trainplan.models.files import write_atomic
+from trainplan.models.loader import Problem, ScenarioError
 
 Row = dict[str, str]
 

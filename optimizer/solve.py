@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ortools.sat.python import cp_model
-
-from models.checker import Verification, verify
-from models.scenario import MONEY_SCALE, Scenario
-from models.solution import (
+from trainplan.models.checker import Verification, verify
+from trainplan.models.scenario import MONEY_SCALE, Scenario
+from trainplan.models.solution import (
     FundingRow,
     GoalResult,
     Roster,
@@ -29,8 +28,8 @@ from models.solution import (
     SolveSettings,
     Status,
 )
-from optimizer.assign import AssignmentError, Course, assign_to_units
-from optimizer.model import (
+from trainplan.optimizer.assign import AssignmentError, Course, assign_to_units
+from trainplan.optimizer.model import (
     GOAL_REGISTRY,
     LinearExpr,
     PlanModel,

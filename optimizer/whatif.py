@@ -24,24 +24,23 @@ from pathlib import Path
 from typing import Any
 
 import ortools
-
-from models.checker import Verification
-from models.errors import Problem, ScenarioError
-from models.files import scenario_hash
-from models.loader import (
+from trainplan.models.checker import Verification
+from trainplan.models.errors import Problem, ScenarioError
+from trainplan.models.files import scenario_hash
+from trainplan.models.loader import (
     LoadedScenario,
     apply_change,
     validate,
 )
-from models.measures import graduates, peak_spending, peak_starts, starters, total_cost
-from models.results import Compared, FrontierPoint
-from models.scenario import Scenario
-from models.solution import SolveResult, SolveSettings, Status
-from models.sweep import SETTINGS_COLUMNS, Point, Sweep, text
-from optimizer.backends import dask_rows, local_rows
-from optimizer.grid import MAX_POINTS, grid_error, parse_grid
-from optimizer.results import ResultsFile, Row
-from optimizer.solve import solve_verified
+from trainplan.models.measures import graduates, peak_spending, peak_starts, starters, total_cost
+from trainplan.models.results import Compared, FrontierPoint
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import SolveResult, SolveSettings, Status
+from trainplan.models.sweep import SETTINGS_COLUMNS, Point, Sweep, text
+from trainplan.optimizer.backends import dask_rows, local_rows
+from trainplan.optimizer.grid import MAX_POINTS, grid_error, parse_grid
+from trainplan.optimizer.results import ResultsFile, Row
+from trainplan.optimizer.solve import solve_verified
 
 #: Row statuses: Status names, plus `error` when a point failed with an exception.
 FEASIBLE = ("optimal", "feasible")

@@ -19,12 +19,11 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-from models.checker import Tally
-from models.scenario import Scenario
-from models.solution import Roster, SolveResult
-from reports.i18n import Lang, level_label, milestone_label, number, t
-from reports.tables import (
+from trainplan.models.checker import Tally
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import Roster, SolveResult
+from trainplan.reports.i18n import Lang, level_label, milestone_label, number, t
+from trainplan.reports.tables import (
     in_training_by_year,
     spending_by_year,
     starts_by_year_level,

@@ -28,18 +28,17 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
-
-from models.checker import Tally, Verification
-from models.files import write_atomic
-from models.measures import (
+from trainplan.models.checker import Tally, Verification
+from trainplan.models.files import write_atomic
+from trainplan.models.measures import (
     Spending,
     budget_spending,
     spending_per_phase,
     spending_per_source,
 )
-from models.scenario import Scenario
-from models.solution import Roster, SolveResult
-from reports.i18n import (
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import Roster, SolveResult
+from trainplan.reports.i18n import (
     Lang,
     level_label,
     milestone_label,
@@ -48,7 +47,7 @@ from reports.i18n import (
     t,
     unit_type_label,
 )
-from reports.tables import (
+from trainplan.reports.tables import (
     goal_figure,
     milestones_frame,
     plan_table,
@@ -58,7 +57,7 @@ from reports.tables import (
     starts_by_year_level,
     unit_names,
 )
-from reports.template import HEADER_FILL, template_workbook
+from trainplan.reports.template import HEADER_FILL, template_workbook
 
 TOTAL_FONT = Font(bold=True)
 

@@ -7,10 +7,10 @@ import shlex
 from decimal import Decimal
 from typing import Any
 
-from models.loader import LoadedScenario
-from models.results import BudgetAnswer, Change, Explanation, Repair, RuleInstance
-from models.solution import Status
-from reports.i18n import (
+from trainplan.models.loader import LoadedScenario
+from trainplan.models.results import BudgetAnswer, Change, Explanation, Repair, RuleInstance
+from trainplan.models.solution import Status
+from trainplan.reports.i18n import (
     CHANGE_TEXT,
     EXPLAIN_TEXT,
     LEVER_TEXT,

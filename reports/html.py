@@ -28,13 +28,12 @@ from typing import Any
 import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
-
-from models.checker import Verification
-from models.files import scenario_hash
-from models.scenario import Scenario
-from models.solution import Roster, SolveResult
-from reports.charts import CHART_TITLES, chart_svgs
-from reports.i18n import (
+from trainplan.models.checker import Verification
+from trainplan.models.files import scenario_hash
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import Roster, SolveResult
+from trainplan.reports.charts import CHART_TITLES, chart_svgs
+from trainplan.reports.i18n import (
     Lang,
     amount,
     level_label,
@@ -47,7 +46,7 @@ from reports.i18n import (
     t,
     unit_type_label,
 )
-from reports.tables import (
+from trainplan.reports.tables import (
     goal_value,
     in_training_by_year,
     milestones_frame,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
-from models.rules import GOALS, RULES
-from models.scenario import MONEY_SCALE, Scenario
-from models.solution import Status
+from trainplan.models.rules import GOALS, RULES
+from trainplan.models.scenario import MONEY_SCALE, Scenario
+from trainplan.models.solution import Status
 
 Lang = Literal["en", "vi"]
 

@@ -13,11 +13,10 @@ from typing import Any
 
 import pandas as pd
 import yaml
-
-from models.checker import Tally, Verification
-from models.files import scenario_hash
-from models.loader import LoadedScenario
-from models.measures import (
+from trainplan.models.checker import Tally, Verification
+from trainplan.models.files import scenario_hash
+from trainplan.models.loader import LoadedScenario
+from trainplan.models.measures import (
     Spending,
     budget_spending,
     milestone_results,
@@ -27,10 +26,10 @@ from models.measures import (
     spending_per_year,
     total_cost,
 )
-from models.rules import GOALS
-from models.scenario import MONEY_SCALE, Scenario, unambiguous
-from models.solution import ROSTER_COLUMNS, Roster, SolveResult
-from reports.i18n import (
+from trainplan.models.rules import GOALS
+from trainplan.models.scenario import MONEY_SCALE, Scenario, unambiguous
+from trainplan.models.solution import ROSTER_COLUMNS, Roster, SolveResult
+from trainplan.reports.i18n import (
     Lang,
     amount,
     goal_words,

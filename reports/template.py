@@ -15,9 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-
-from models.scenario import Scenario, UnitType
-from models.workbook import (
+from trainplan.models.scenario import Scenario, UnitType
+from trainplan.models.workbook import (
     ALL_LEVELS,
     BUDGET_ROWS,
     CAPACITY,
@@ -37,7 +36,7 @@ from models.workbook import (
     field_name,
     sheet_name,
 )
-from reports.i18n import Lang
+from trainplan.reports.i18n import Lang
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 NOTE_FONT = Font(italic=True, color="555555")

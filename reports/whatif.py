@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from models.files import scenario_hash, write_atomic
-from models.measures import milestone_results, quota_results, spent_in_year, starters, total_cost
-from models.results import Compared, FrontierPoint
-from models.sweep import Sweep, text
-from reports.i18n import (
+from trainplan.models.files import scenario_hash, write_atomic
+from trainplan.models.measures import (
+    milestone_results,
+    quota_results,
+    spent_in_year,
+    starters,
+    total_cost,
+)
+from trainplan.models.results import Compared, FrontierPoint
+from trainplan.models.sweep import Sweep, text
+from trainplan.reports.i18n import (
     CLI_TEXT,
     MEASURE_VI,
     STATUS_NAMES,
@@ -29,7 +34,7 @@ from reports.i18n import (
     t,
     words,
 )
-from reports.tables import roster_frame
+from trainplan.reports.tables import roster_frame
 
 MISSING = "-"
 #: Roster differences shown in the terminal; the files under --out hold all of them.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from models.checker import verify
-from models.scenario import Scenario
-from models.solution import SolveResult, SolveSettings
-from optimizer.solve import solve
+from trainplan.models.checker import verify
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import SolveResult, SolveSettings
+from trainplan.optimizer.solve import solve
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

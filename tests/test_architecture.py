@@ -37,8 +37,11 @@ class Import:
 
     @property
     def top(self) -> str:
-        """The top-level package name, e.g. `ortools` for `ortools.sat.python`."""
-        return self.module.split(".")[0]
+        """The top-level package name, e.g. `ortools` for `ortools.sat.python`; our own
+        folders by their name under the one `trainplan` import name (`models` for
+        `trainplan.models.scenario`)."""
+        parts = self.module.split(".")
+        return parts[1] if parts[0] == "trainplan" and len(parts) > 1 else parts[0]
 
 
 def _type_checking_only(node: ast.If) -> bool:
@@ -52,7 +55,11 @@ def _walk(node: ast.AST, in_function: bool, out: list[Import]) -> None:
         if isinstance(child, ast.Import):
             out += [Import(alias.name, child.lineno, not in_function) for alias in child.names]
         elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
-            out.append(Import(child.module, child.lineno, not in_function))
+            if child.module == "trainplan":  # from trainplan import cli, models
+                out += [Import(f"trainplan.{alias.name}", child.lineno, not in_function)
+                        for alias in child.names]
+            else:
+                out.append(Import(child.module, child.lineno, not in_function))
         elif isinstance(child, ast.If) and _type_checking_only(child):
             _walk(ast.Module(body=child.orelse, type_ignores=[]), in_function, out)
         else:
@@ -97,7 +104,7 @@ def test_imports_follow_the_house_directions(package):
 def test_the_check_sees_what_it_must_refuse():
     source = """
 import pandas as pd
-from optimizer.solve import solve
+from trainplan.optimizer.solve import solve
 from openpyxl import load_workbook
 from typing import TYPE_CHECKING
 if TYPE_CHECKING:
@@ -105,14 +112,14 @@ if TYPE_CHECKING:
 
 def read():
     from openpyxl import load_workbook
-    import reports.tables
+    import trainplan.reports.tables
 """
     found = violations("models", "m.py", source)
     assert found == [
         "m.py:2: models/ imports pandas",
-        "m.py:3: models/ imports optimizer.solve",
+        "m.py:3: models/ imports trainplan.optimizer.solve",
         "m.py:4: models/ imports openpyxl at import time (only inside a function)",
-        "m.py:11: models/ imports reports.tables",
+        "m.py:11: models/ imports trainplan.reports.tables",
     ]
     assert violations("optimizer", "o.py", "import cli\nfrom reports import tables\n") == [
         "o.py:1: optimizer/ imports cli", "o.py:2: optimizer/ imports reports"]

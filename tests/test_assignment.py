@@ -7,15 +7,15 @@ from collections import Counter
 
 import pytest
 from ortools.sat.python import cp_model
+from trainplan.models.checker import verify
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import Roster, Status
+from trainplan.optimizer.assign import AssignmentError, assign_to_units
+from trainplan.optimizer.explain import explain
+from trainplan.optimizer.model import RULE_REGISTRY, build
+from trainplan.optimizer.solve import solve
 
 from benchmarks.national import national_scenario
-from models.checker import verify
-from models.scenario import Scenario
-from models.solution import Roster, Status
-from optimizer.assign import AssignmentError, assign_to_units
-from optimizer.explain import explain
-from optimizer.model import RULE_REGISTRY, build
-from optimizer.solve import solve
 from tests.conftest import FAST
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from trainplan.models.checker import verify
+from trainplan.models.loader import load_scenario
+from trainplan.optimizer.solve import solve
+from trainplan.reports.charts import CHARTS
+from trainplan.reports.html import html_report
 
-from models.checker import verify
-from models.loader import load_scenario
-from optimizer.solve import solve
-from reports.charts import CHARTS
-from reports.html import html_report
 from tests.conftest import FAST, SCENARIOS
 
 WIDTH, HEIGHT = 1200, 3000

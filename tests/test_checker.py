@@ -6,8 +6,9 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from models.checker import verify
-from models.solution import Roster, RosterRow
+from trainplan.models.checker import verify
+from trainplan.models.solution import Roster, RosterRow
+
 from tests.conftest import ROOT, scenario, solve_verified, tiny
 
 

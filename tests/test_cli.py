@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.rules import RULES
+from trainplan.models.solution import ROSTER_COLUMNS
 
-from cli import main
-from models.rules import RULES
-from models.solution import ROSTER_COLUMNS
 from tests.conftest import SCENARIOS, tiny
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")

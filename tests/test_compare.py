@@ -7,10 +7,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.errors import ScenarioError
+from trainplan.optimizer.whatif import labels, parse_spec
 
-from cli import main
-from models.errors import ScenarioError
-from optimizer.whatif import labels, parse_spec
 from tests.conftest import SCENARIOS
 
 OPTIONS = str(SCENARIOS / "ben_tre_options.yaml")

@@ -9,9 +9,8 @@ for goals. README's rule table is the declarations' table.
 from __future__ import annotations
 
 import pytest
-
-from models.checker import CHECKS, GOAL_CHECKS
-from models.rules import (
+from trainplan.models.checker import CHECKS, GOAL_CHECKS
+from trainplan.models.rules import (
     GOALS,
     RULES,
     SPECIFIC_FIRST,
@@ -20,9 +19,10 @@ from models.rules import (
     rule_table,
     with_rule_table,
 )
-from optimizer.explain import SLACK_LEVERS
-from optimizer.model import GOAL_REGISTRY, RULE_REGISTRY, build
-from reports.i18n import GOAL_WORDS, rule_label, t
+from trainplan.optimizer.explain import SLACK_LEVERS
+from trainplan.optimizer.model import GOAL_REGISTRY, RULE_REGISTRY, build
+from trainplan.reports.i18n import GOAL_WORDS, rule_label, t
+
 from tests.conftest import ROOT, scenario
 from tests.test_rules import CASES, GOAL_CASES
 
@@ -100,7 +100,7 @@ def test_rule_instances_offer_only_the_declared_lever(rule):
 def test_readme_rule_table_is_the_declarations():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert with_rule_table(readme) == readme, (
-        "README's rule table is stale: run `python -m models.readme README.md`")
+        "README's rule table is stale: run `python -m trainplan.models.readme README.md`")
     assert rule_table() in readme
     for r in RULES.values():
         assert f"| `{r.id}` | {r.label_vi} | {r.statement} |" in readme

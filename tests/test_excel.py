@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from trainplan.cli import main
+from trainplan.models.errors import ScenarioError
+from trainplan.models.loader import load_scenario
+from trainplan.models.rules import RULES
+from trainplan.models.scenario import Scenario
+from trainplan.reports.excel import write_template
 
-from cli import main
-from models.errors import ScenarioError
-from models.loader import load_scenario
-from models.rules import RULES
-from models.scenario import Scenario
-from reports.excel import write_template
 from tests.conftest import SCENARIOS, tiny
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-
-from cli import main
-from models.loader import load_scenario
-from optimizer.explain import (
+from trainplan.cli import main
+from trainplan.models.loader import load_scenario
+from trainplan.optimizer.explain import (
     SLACK_LEVERS,
     Switchboard,
     apply_changes,
@@ -20,6 +19,7 @@ from optimizer.explain import (
     min_budget,
     repairs,
 )
+
 from tests.conftest import FAST, SCENARIOS, scenario, solve_verified, tiny
 from tests.test_rules import CASES
 

@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from trainplan.cli import main
+from trainplan.models.errors import ScenarioError
+from trainplan.models.loader import load_scenario
+from trainplan.reports.excel import write_template
 
-from cli import main
-from models.errors import ScenarioError
-from models.loader import load_scenario
-from reports.excel import write_template
 from tests.conftest import SCENARIOS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

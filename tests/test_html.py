@@ -12,16 +12,16 @@ import matplotlib.pyplot as plt
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.checker import verify
+from trainplan.models.loader import load_scenario
+from trainplan.models.rules import RULES
+from trainplan.optimizer.solve import solve
+from trainplan.reports.charts import CHARTS, png_files
+from trainplan.reports.html import html_report
+from trainplan.reports.i18n import amount, money, number
+from trainplan.reports.tables import plan_table, terminal_report
 
-from cli import main
-from models.checker import verify
-from models.loader import load_scenario
-from models.rules import RULES
-from optimizer.solve import solve
-from reports.charts import CHARTS, png_files
-from reports.html import html_report
-from reports.i18n import amount, money, number
-from reports.tables import plan_table, terminal_report
 from tests.conftest import FAST, SCENARIOS
 
 BEN_TRE = SCENARIOS / "ben_tre_2010_2020.yaml"
@@ -291,11 +291,12 @@ def test_report_template_ships_as_package_data():
     import tomllib
     from pathlib import Path
 
-    import reports.html
+    import trainplan.reports.html
 
     root = Path(__file__).resolve().parent.parent
     data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = data["tool"]["setuptools"]["package-data"]["reports"]
-    template = Path(reports.html.__file__).parent / "templates" / reports.html.TEMPLATE
+    patterns = data["tool"]["setuptools"]["package-data"]["trainplan.reports.templates"]
+    html = trainplan.reports.html
+    template = Path(html.__file__).parent / "templates" / html.TEMPLATE
     assert template.is_file()
-    assert any(template.relative_to(template.parents[1]).match(p) for p in patterns)
+    assert any(template.relative_to(template.parent).match(p) for p in patterns)

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from trainplan.models.errors import ScenarioError
+from trainplan.models.loader import load_scenario
+from trainplan.models.solution import Status
 
-from models.errors import ScenarioError
-from models.loader import load_scenario
-from models.solution import Status
 from tests.conftest import scenario, solve_verified, tiny
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from models.checker import Tally
-from models.loader import load_scenario
-from models.measures import (
+from trainplan.models.checker import Tally
+from trainplan.models.loader import load_scenario
+from trainplan.models.measures import (
     budget_spending,
     plan_phases,
     quota_results,
     spending_per_phase,
     spending_per_year,
 )
+
 from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
 
 

@@ -12,12 +12,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from matplotlib.text import Text
+from trainplan import cli
+from trainplan.cli import main
+from trainplan.models.solution import ROSTER_COLUMNS
+from trainplan.reports import charts
+from trainplan.reports.charts import STYLE, _figure
 
-import cli
-from cli import main
-from models.solution import ROSTER_COLUMNS
-from reports import charts
-from reports.charts import STYLE, _figure
 from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
@@ -380,7 +380,7 @@ def test_ctrl_c_while_renaming_still_renames_every_file(tmp_path, monkeypatch):
     import os
     import signal
 
-    from models import files as tables
+    from trainplan.models import files as tables
 
     renamed = []
     real_replace = os.replace

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -46,7 +48,7 @@ def test_every_third_party_import_is_a_dependency():
     imported = set().union(*map(imported_top_level, SOURCES))
     required = {_name(r) for r in PROJECT["dependencies"]}
     optional = {"distributed"}  # the dask extra, imported only by --backend dask
-    ours = {"models", "optimizer", "reports", "cli", "trainplan_entry"}
+    ours = {"trainplan"}
 
     third_party = imported - set(sys.stdlib_module_names) - ours - optional - {"__future__"}
     names = {"yaml": "pyyaml"}
@@ -69,8 +71,41 @@ def test_the_sweep_modules_import_no_reports_and_take_figures_from_measures():
     sweep = ["grid", "backends", "results", "whatif"]
     for name in sweep:
         imported = imported_modules(ROOT / "optimizer" / f"{name}.py")
-        assert not [m for m in imported if m.split(".")[0] in ("reports", "cli")], name
-        assert "optimizer.checker.Tally" not in imported, name
+        assert not [m for m in imported
+                    if m.startswith(("trainplan.reports", "trainplan.cli"))], name
+        assert "trainplan.models.checker.Tally" not in imported, name
     for path in (ROOT / "optimizer" / "whatif.py", ROOT / "reports" / "whatif.py"):
-        assert "models.measures" in imported_modules(path)
-        assert "optimizer.checker.Tally" not in imported_modules(path)
+        assert "trainplan.models.measures" in imported_modules(path)
+        assert "trainplan.models.checker.Tally" not in imported_modules(path)
+
+
+def test_a_plain_install_is_one_import_name_with_its_scenarios_and_templates(tmp_path):
+    # `pip install .` (not editable): everything under `trainplan`, nothing that would
+    # shadow a user's own `models` or `cli`; shipped scenarios and the HTML template
+    # come along, and the commands that need them work from any folder.
+    target, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(target), str(ROOT)], check=True, capture_output=True)
+    assert sorted(p.name for p in target.iterdir() if not p.name.endswith(".dist-info")
+                  and p.name != "bin") == ["trainplan"]
+    assert (target / "trainplan" / "scenarios" / "ben_tre_2010_2020.yaml").is_file()
+    assert (target / "trainplan" / "reports" / "templates" / "report.html.j2").is_file()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+
+    def trainplan(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "trainplan", *args], cwd=elsewhere,
+                              env=env, capture_output=True, text=True, timeout=300)
+
+    where = subprocess.run([sys.executable, "-c", "import trainplan.cli as c; print(c.__file__)"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    assert where.stdout.strip().startswith(str(target))  # the installed copy, not the repo
+    listed = trainplan("examples")
+    assert listed.returncode == 0 and "ben_tre_2010_2020.yaml" in listed.stdout
+    assert trainplan("template", "--xlsx", "t.xlsx").returncode == 0
+    assert trainplan("examples", "--copy", "mine").returncode == 0
+    solved = trainplan("solve", "mine/ben_tre_2010_2020.yaml", "--out", "out", "--html",
+                       "out/report.html")
+    assert solved.returncode == 0, solved.stderr
+    assert (elsewhere / "out" / "report.html").is_file()
+    assert trainplan("examples", "--copy", "mine").returncode == 2  # never overwrites

@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+from trainplan.models.checker import goal_values, verify
+from trainplan.models.scenario import MONEY_SCALE
+from trainplan.models.solution import Roster, RosterRow, Status
+from trainplan.optimizer.model import RULE_REGISTRY
+from trainplan.optimizer.solve import solve
 
-from models.checker import goal_values, verify
-from models.scenario import MONEY_SCALE
-from models.solution import Roster, RosterRow, Status
-from optimizer.model import RULE_REGISTRY
-from optimizer.solve import solve
 from tests.conftest import FAST, TINY, scenario, solve_verified, tiny
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from trainplan.models.checker import Tally
+from trainplan.models.loader import load_scenario
+from trainplan.models.solution import Status
+from trainplan.optimizer.explain import explain
 
-from models.checker import Tally
-from models.loader import load_scenario
-from models.solution import Status
-from optimizer.explain import explain
 from tests.conftest import FAST, SCENARIOS, solve_verified
 
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))

@@ -11,11 +11,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-
-from models.checker import Tally
-from models.loader import load_scenario
-from models.solution import Status
-from optimizer.explain import (
+from trainplan.models.checker import Tally
+from trainplan.models.loader import load_scenario
+from trainplan.models.solution import Status
+from trainplan.optimizer.explain import (
     SLACK_LEVERS,
     Switchboard,
     apply_changes,
@@ -23,6 +22,7 @@ from optimizer.explain import (
     explain,
     repairs,
 )
+
 from tests.conftest import FAST, SCENARIOS, solve_verified
 
 VARIANT_FILES = sorted(SCENARIOS.glob("*_variants.yaml"))

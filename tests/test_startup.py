@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
 #: Modules no command loads before it needs them (ortools brings pandas and numpy).
 HEAVY = ("ortools", "pandas", "numpy", "matplotlib", "openpyxl", "jinja2", "distributed",
-         "dask", "models.workbook", "reports.tables", "reports.whatif", "reports.html",
-         "reports.charts", "reports.excel")
+         "dask", "trainplan.models.workbook", "trainplan.reports.tables",
+         "trainplan.reports.whatif", "trainplan.reports.html", "trainplan.reports.charts",
+         "trainplan.reports.excel")
 
 
 def loaded_after(*args: str) -> list[str]:
@@ -30,7 +31,7 @@ def loaded_after(*args: str) -> list[str]:
             pass
         """)
     show = f"print('\\nloaded:', *(m for m in {HEAVY!r} if m in sys.modules))"
-    code = f"import sys\nimport cli\n{run}\n{show}"
+    code = f"import sys\nfrom trainplan import cli\n{run}\n{show}"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=300, check=True)
     return done.stdout.splitlines()[-1].split()[1:]
@@ -45,10 +46,11 @@ def test_help_loads_nothing_heavy():
 
 
 @pytest.mark.parametrize(("args", "not_loaded"), [
-    (["explain", "--help"], ["matplotlib", "openpyxl", "jinja2", "reports.tables"]),
-    (["show", BEN_TRE], ["ortools", "matplotlib", "openpyxl", "jinja2", "models.workbook"]),
+    (["explain", "--help"], ["matplotlib", "openpyxl", "jinja2", "trainplan.reports.tables"]),
+    (["show", BEN_TRE], ["ortools", "matplotlib", "openpyxl", "jinja2",
+                         "trainplan.models.workbook"]),
     (["check", BEN_TRE, "--time-limit", "20"],
-     ["matplotlib", "openpyxl", "jinja2", "reports.tables", "distributed"]),
+     ["matplotlib", "openpyxl", "jinja2", "trainplan.reports.tables", "distributed"]),
 ])
 def test_a_command_loads_only_what_it_uses(args, not_loaded):
     loaded = loaded_after(*args)
@@ -57,8 +59,8 @@ def test_a_command_loads_only_what_it_uses(args, not_loaded):
 
 def test_the_console_script_goes_through_the_entry_function():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["scripts"]["trainplan"] == "trainplan_entry:main"
-    assert "trainplan_entry" in project["tool"]["setuptools"]["py-modules"]
+    assert project["project"]["scripts"]["trainplan"] == "trainplan.trainplan_entry:main"
+    assert project["tool"]["setuptools"]["package-dir"]["trainplan"] == "."  # root modules
 
 
 #: Runs `trainplan --help` through the entry function, stalling when cli imports click.
@@ -75,7 +77,7 @@ class Stall(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, Stall())
 sys.argv = ["trainplan", "--help"]
-import trainplan_entry
+from trainplan import trainplan_entry
 trainplan_entry.main()
 """
 

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.errors import ScenarioError
+from trainplan.models.files import scenario_hash
+from trainplan.models.loader import load_scenario
+from trainplan.models.solution import SolveSettings
+from trainplan.models.sweep import TIMING_COLUMNS
+from trainplan.optimizer.grid import parse_grid
+from trainplan.optimizer.whatif import SweepRun, plan_sweep
 
-from cli import main
-from models.errors import ScenarioError
-from models.files import scenario_hash
-from models.loader import load_scenario
-from models.solution import SolveSettings
-from models.sweep import TIMING_COLUMNS
-from optimizer.grid import parse_grid
-from optimizer.whatif import SweepRun, plan_sweep
 from tests.conftest import SCENARIOS
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
@@ -222,8 +222,8 @@ def test_killing_a_sweep_leaves_no_worker_running(tmp_path):
     """kill -9 of a sweep: its pool workers (and the resource tracker) go within seconds."""
     grid = ["--grid", "budget.total=30000:60000:100", "--grid", "capacity.starts_per_year=50,70"]
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import cli; cli.main()", "sweep", BEN_TRE, *grid, "--jobs", "2",
-         "--time-limit", "20", "--out", str(tmp_path / "r.csv")],
+        [sys.executable, "-c", "from trainplan import cli; cli.main()", "sweep", BEN_TRE, *grid,
+         "--jobs", "2", "--time-limit", "20", "--out", str(tmp_path / "r.csv")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
     try:
         deadline = time.monotonic() + 60

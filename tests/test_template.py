@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-
-from cli import main
-from models.errors import ScenarioError
-from models.loader import load_scenario
-from models.workbook import (
+from trainplan.cli import main
+from trainplan.models.errors import ScenarioError
+from trainplan.models.loader import load_scenario
+from trainplan.models.workbook import (
     CAPACITY,
     LEVELS,
     MILESTONES,
@@ -23,6 +22,7 @@ from models.workbook import (
     UNITS,
     field_name,
 )
+
 from tests.conftest import SCENARIOS
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
@@ -154,8 +154,7 @@ def test_an_extra_sheet_is_ignored_with_a_warning(tmp_path):
 
 def test_a_list_field_not_laid_out_by_hand_gets_its_own_sheet_from_the_schema():
     from pydantic import BaseModel, Field
-
-    from models.workbook import schema_sheets
+    from trainplan.models.workbook import schema_sheets
 
     class Item(BaseModel):
         id: str = Field(description="short id", json_schema_extra={"vi": "mã"})
@@ -176,7 +175,8 @@ def test_a_list_field_not_laid_out_by_hand_gets_its_own_sheet_from_the_schema():
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_level_groups_go_through_the_workbook_without_workbook_code(tmp_path, lang):
-    from reports.template import template_workbook
+    from trainplan.reports.template import template_workbook
+
     from tests.conftest import scenario, tiny
 
     groups = [{"id": "long-courses", "levels": ["A", "B"], "starts_per_year": 10}]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.errors import ScenarioError
+from trainplan.models.loader import load_scenario
 
-from cli import main
-from models.errors import ScenarioError
-from models.loader import load_scenario
 from tests.conftest import SCENARIOS, tiny
 
 VARIANTS = SCENARIOS / "ben_tre_variants.yaml"

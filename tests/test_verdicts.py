@@ -10,17 +10,17 @@ import random
 from decimal import Decimal
 
 import pytest
+import trainplan.optimizer.model as model_module
 import yaml
 from click.testing import CliRunner
 from ortools.sat.python import cp_model
+from trainplan import cli
+from trainplan.models.checker import verify
+from trainplan.models.scenario import MONEY_SCALE, Scenario
+from trainplan.models.solution import SolveSettings, Status
+from trainplan.optimizer.explain import explain, min_budget
+from trainplan.optimizer.solve import check_feasible, solve
 
-import cli
-import optimizer.model as model_module
-from models.checker import verify
-from models.scenario import MONEY_SCALE, Scenario
-from models.solution import SolveSettings, Status
-from optimizer.explain import explain, min_budget
-from optimizer.solve import check_feasible, solve
 from tests.conftest import FAST
 
 LEVELS = {"one": 1, "two": 2, "four": 4}
@@ -179,9 +179,10 @@ def test_check_prints_the_verdict_even_when_the_explanation_runs_out(tmp_path, m
 
 
 def test_repair_files_keep_the_variant_and_set_values_they_repair(tmp_path):
-    from models.loader import explained_changes, load_scenario
-    from models.results import Change
-    from optimizer.explain import apply_changes
+    from trainplan.models.loader import explained_changes, load_scenario
+    from trainplan.models.results import Change
+    from trainplan.optimizer.explain import apply_changes
+
     from tests.conftest import SCENARIOS
 
     variants = SCENARIOS / "ben_tre_variants.yaml"
@@ -230,7 +231,7 @@ def test_a_milestone_before_a_course_can_end_names_the_course_length():
 
 
 def test_completion_rates_are_raised_together_when_no_single_one_is_enough():
-    from optimizer.explain import repair_with
+    from trainplan.optimizer.explain import repair_with
 
     repair = repair_with(thirteen_staff(), "completion_rate", FAST)
     assert repair is not None and repair.verified_feasible
@@ -240,7 +241,7 @@ def test_completion_rates_are_raised_together_when_no_single_one_is_enough():
 
 
 def test_more_staff_is_a_repair_lever():
-    from optimizer.explain import repair_with
+    from trainplan.optimizer.explain import repair_with
 
     repair = repair_with(thirteen_staff(), "staff", FAST)
     assert repair is not None and repair.verified_feasible and repair.minimal_checked
@@ -258,7 +259,7 @@ def test_the_same_explanation_and_repairs_whatever_seed_and_workers():
 
 
 def test_a_later_goal_out_of_time_keeps_the_plan_found(monkeypatch):
-    import optimizer.solve as solve_module
+    import trainplan.optimizer.solve as solve_module
 
     real = solve_module._solver
     calls = []

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.results import Change
+from trainplan.models.scenario import MONEY_SCALE
+from trainplan.reports.explain import change_words
+from trainplan.reports.i18n import goal_words
+from trainplan.reports.whatif import time_left
 
-from cli import main
-from models.results import Change
-from models.scenario import MONEY_SCALE
-from reports.explain import change_words
-from reports.i18n import goal_words
-from reports.whatif import time_left
 from tests.conftest import tiny
 
 COMMANDS = ["check", "explain", "min-budget", "compare", "sweep", "show", "solve", "template"]
