@@ -19,7 +19,7 @@ BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, [*args, "--time-limit", "20"], catch_exceptions=False)
+    return CliRunner().invoke(main, [*args, "--time-limit", "120"], catch_exceptions=False)
 
 
 def write(tmp_path: Path, text: str, name: str = "plan.yaml") -> str:

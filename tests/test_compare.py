@@ -18,7 +18,7 @@ VARIANTS = str(SCENARIOS / "ben_tre_variants.yaml")
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, ["compare", *args, "--time-limit", "20"])
+    return CliRunner().invoke(main, ["compare", *args, "--time-limit", "120"])
 
 
 def measures(output: str) -> dict[str, dict]:

@@ -25,7 +25,7 @@ TAY_NINH = str(SCENARIOS / "tay_ninh_2016_2020.yaml")
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, [*args, "--time-limit", "20"])
+    return CliRunner().invoke(main, [*args, "--time-limit", "120"])
 
 
 def write(tmp_path: Path, data: dict | str, name: str = "plan.yaml") -> str:
@@ -370,7 +370,7 @@ def test_compare_refused_model_is_a_clear_error_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["compare", tay_ninh, tay_ninh, "--set",
                                        "budget.sources.state.amount=1000000000000000",
-                                       "--out", str(out), "--time-limit", "20"])
+                                       "--out", str(out), "--time-limit", "120"])
     assert result.exit_code == 2, result.output
     assert "error:" in result.output and "too large" in result.output  # refused at load
     assert not out.exists()

@@ -49,7 +49,7 @@ def test_help_loads_nothing_heavy():
     (["explain", "--help"], ["matplotlib", "openpyxl", "jinja2", "trainplan.reports.tables"]),
     (["show", BEN_TRE], ["ortools", "matplotlib", "openpyxl", "jinja2",
                          "trainplan.models.workbook"]),
-    (["check", BEN_TRE, "--time-limit", "20"],
+    (["check", BEN_TRE, "--time-limit", "120"],
      ["matplotlib", "openpyxl", "jinja2", "trainplan.reports.tables", "distributed"]),
 ])
 def test_a_command_loads_only_what_it_uses(args, not_loaded):

@@ -26,11 +26,11 @@ from tests.conftest import SCENARIOS
 
 BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
 GRID = ["--grid", "budget.total=36000:38000:2000", "--grid", "capacity.starts_per_year=50,60,70"]
-SETTINGS = SolveSettings(time_limit_s=20, workers=1)
+SETTINGS = SolveSettings(time_limit_s=120, workers=1)
 
 
 def sweep(*args: str):
-    return CliRunner().invoke(main, ["sweep", BEN_TRE, *args, "--time-limit", "20",
+    return CliRunner().invoke(main, ["sweep", BEN_TRE, *args, "--time-limit", "120",
                                      "--jobs", "2"])
 
 
@@ -140,7 +140,7 @@ def test_resuming_with_other_settings_is_refused(fresh, tmp_path):
     out = tmp_path / "results.csv"
     out.write_text("\n".join(_csv_lines(fresh[1][:2])) + "\n")
     result = CliRunner().invoke(main, ["sweep", BEN_TRE, *GRID, "--out", str(out),
-                                       "--time-limit", "30"])
+                                       "--time-limit", "120"])
     assert result.exit_code == 2
     assert "time_limit_s" in result.stderr and "Traceback" not in result.output
 
@@ -223,7 +223,7 @@ def test_killing_a_sweep_leaves_no_worker_running(tmp_path):
     grid = ["--grid", "budget.total=30000:60000:100", "--grid", "capacity.starts_per_year=50,70"]
     proc = subprocess.Popen(
         [sys.executable, "-c", "from trainplan import cli; cli.main()", "sweep", BEN_TRE, *grid,
-         "--jobs", "2", "--time-limit", "20", "--out", str(tmp_path / "r.csv")],
+         "--jobs", "2", "--time-limit", "120", "--out", str(tmp_path / "r.csv")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
     try:
         deadline = time.monotonic() + 60
