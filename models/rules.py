@@ -112,7 +112,7 @@ GOALS: dict[str, GoalInfo] = {
         GoalInfo("smooth_intake", "year-to-year change in starters",
                  "tổng thay đổi số người bắt đầu học giữa các năm",
                  "smoothest yearly intake (sum of year-to-year changes in starters)", "people",
-                 "smoothest intake: yearly starters change by {value} people in total",
+                 "smoothest intake: yearly starters change by {value} in total (persons)",
                  "tuyển sinh đều nhất: số người bắt đầu học thay đổi tổng cộng {value} người "
                  "giữa các năm"),
         GoalInfo("earliest_completion", "trainee-years from plan start to graduation",

@@ -48,7 +48,7 @@ def test_goal_words_say_what_each_goal_means():
     assert goal_words("min_cost", 37_640 * MONEY_SCALE, "vi") == \
         "tổng kinh phí đào tạo thấp nhất: 37.640 triệu đồng"
     assert goal_words("smooth_intake", 51, "en") == \
-        "smoothest intake: yearly starters change by 51 people in total"
+        "smoothest intake: yearly starters change by 51 in total (persons)"
     assert goal_words("earliest_completion", 3249, "en").startswith(
         "earliest completion: 3,249 person-years from plan start")
 
