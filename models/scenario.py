@@ -53,6 +53,16 @@ NOT_IN_ID = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+def money_words(value: Decimal | int) -> str:
+    """Million VND as the model's and optimizer's English text: 52,500 or 12.5."""
+    return f"{Decimal(value):,.3f}".rstrip("0").rstrip(".")
+
+
+def plain_number(value: Decimal) -> int | float:
+    """A Decimal as a plain number for JSON or a spreadsheet cell: int when whole."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def unambiguous(value: Decimal) -> str:
     """A figure as a scenario file can hold it: 52.5, 14.1160 (not 14.116), 52500."""
     text = f"{value.normalize():f}"

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from trainplan.models.loader import apply_change
 from trainplan.models.results import BudgetAnswer, Change, Explanation, Lever, Repair, RuleInstance
 from trainplan.models.rules import SPECIFIC_FIRST
-from trainplan.models.scenario import MONEY_SCALE, Level, Scenario
+from trainplan.models.scenario import MONEY_SCALE, Level, Scenario, money_words
 from trainplan.models.solution import SolveResult, SolveSettings, Status
 from trainplan.optimizer.assign import AssignmentError
 from trainplan.optimizer.model import (
@@ -247,7 +247,7 @@ def _too_long(sc: Scenario, milestone_id: str) -> list[str]:
 
 def _fmt(value: Any) -> str:
     if isinstance(value, Decimal):
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
+        return money_words(value)
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import combinations_with_replacement, pairwise
 
 from ortools.sat.python import cp_model
 from trainplan.models.results import Lever, RuleInstance
 from trainplan.models.rules import RULES
-from trainplan.models.scenario import MONEY_SCALE, RATE_SCALE, Scenario
+from trainplan.models.scenario import MONEY_SCALE, RATE_SCALE, Scenario, money_words
 
 LinearExpr = cp_model.LinearExprT
 
@@ -304,11 +303,6 @@ class PlanModel:
             self.literals[inst] = lit
 
 
-def _money(value: Decimal) -> str:
-    """Million VND as text: 52,500 or 12.5."""
-    return f"{value:,.3f}".rstrip("0").rstrip(".")
-
-
 # ----- hard rules ---------------------------------------------------------------------
 
 
@@ -422,7 +416,7 @@ def total_budget(m: PlanModel) -> None:
         lever = Lever("total_budget", "budget.total", total, +1, MONEY_SCALE, "million VND",
                       "total budget")
         m.require(m.vars.total_cost(), "<=", int(total * MONEY_SCALE), "total_budget", "total",
-                  f"total training budget {_money(total)} million VND", lever)
+                  f"total training budget {money_words(total)} million VND", lever)
 
 
 def annual_budget(m: PlanModel) -> None:
@@ -433,7 +427,7 @@ def annual_budget(m: PlanModel) -> None:
             lever = Lever("annual_budget", f"budget.by_year.{year}", ceiling, +1, MONEY_SCALE,
                           "million VND", f"budget ceiling of {year}")
             m.require(m.vars.spending(year), "<=", int(ceiling * MONEY_SCALE), "annual_budget",
-                      str(year), f"{year}: at most {_money(ceiling)} million VND for training",
+                      str(year), f"{year}: at most {money_words(ceiling)} million VND for training",
                       lever)
 
 
@@ -454,7 +448,7 @@ def funding_sources(m: PlanModel) -> None:
                       MONEY_SCALE, "million VND", f"amount of source {src.id}")
         m.require(sum(v for (s, _, _), v in m.vars.pay.items() if s == src.id), "<=", amount,
                   "funding_sources", f"{src.id}/amount",
-                  f"source {src.id}: at most {_money(src.amount)} million VND", lever)
+                  f"source {src.id}: at most {money_words(src.amount)} million VND", lever)
     for lv in sc.levels:
         for year in sc.years:
             paid = [v for (_, lid, y), v in m.vars.pay.items() if lid == lv.id and y == year]

@@ -36,7 +36,7 @@ from trainplan.models.measures import (
     spending_per_phase,
     spending_per_source,
 )
-from trainplan.models.scenario import Scenario
+from trainplan.models.scenario import Scenario, plain_number
 from trainplan.models.solution import Roster, SolveResult
 from trainplan.reports.i18n import (
     Lang,
@@ -69,7 +69,7 @@ def _cell_value(value: Any) -> Any:
     if value is None or value is pd.NA:
         return None
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return plain_number(value)
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value

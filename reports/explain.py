@@ -9,6 +9,7 @@ from typing import Any
 
 from trainplan.models.loader import LoadedScenario
 from trainplan.models.results import BudgetAnswer, Change, Explanation, Repair, RuleInstance
+from trainplan.models.scenario import plain_number
 from trainplan.models.solution import Status
 from trainplan.reports.i18n import (
     CHANGE_TEXT,
@@ -26,7 +27,7 @@ from trainplan.reports.i18n import (
 
 def _num(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return plain_number(value)
     if isinstance(value, dict):
         return {k: _num(v) for k, v in value.items()}
     return value

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from trainplan.models.scenario import Scenario, UnitType
+from trainplan.models.scenario import Scenario, UnitType, plain_number
 from trainplan.models.workbook import (
     ALL_LEVELS,
     BUDGET_ROWS,
@@ -88,7 +88,7 @@ README_TEXT: dict[Lang, list[str]] = {
 def _plain(value: Any) -> Any:
     """A cell value: Decimals as numbers, enums and id lists as text."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return plain_number(value)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
