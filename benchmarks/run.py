@@ -53,13 +53,17 @@ SOLVE_TARGET_S = 10.0
 # ----- machine --------------------------------------------------------------------------
 
 
-def machine_info() -> dict[str, str]:
-    cpu = "unknown"
+def cpu_name() -> str:
+    """The processor's model name (Linux), else what platform knows."""
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def machine_info() -> dict[str, str]:
+    cpu = cpu_name()
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:

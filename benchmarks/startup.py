@@ -29,18 +29,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import cpu_name  # noqa: E402
+
 SCENARIO = ROOT / "scenarios" / "ben_tre_2010_2020.yaml"
 TARGETS = {"help": 1.3, "solve": 1.5}
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def commands(trainplan: str, out_dir: str) -> dict[str, list[str]]:

@@ -42,20 +42,12 @@ from trainplan.models.sweep import TIMING_COLUMNS  # noqa: E402
 from trainplan.optimizer.solve import solve  # noqa: E402
 from trainplan.optimizer.whatif import SweepRun, plan_sweep, point_scenario  # noqa: E402
 
+from benchmarks.run import cpu_name  # noqa: E402
+
 SCENARIO = ROOT / "scenarios" / "ben_tre_2010_2020.yaml"
 GRID = ["budget.total=40000:58000:2000", "capacity.starts_per_year=55:100:5",
         "levels.university.cost_per_trainee_year=16:34:2"]
 SETTINGS = SolveSettings(time_limit_s=60, workers=1)
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def make_sweep(points: int, first_goal: bool = False):

@@ -34,7 +34,7 @@ from trainplan.optimizer.model import (
     PlanModel,
     build,
 )
-from trainplan.optimizer.solve import check_feasible, roster_rows, solve
+from trainplan.optimizer.solve import check_feasible, new_solver, roster_rows, solve
 
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).
@@ -50,15 +50,6 @@ LEVER_WORDS = {
     "milestone_year": "a milestone's year", "completion_rate": "a completion assumption",
     "staff": "staff per unit",
 }
-
-
-def _solver(settings: SolveSettings, workers: int | None = None,
-            seed: int | None = None) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = settings.time_limit_s
-    solver.parameters.num_workers = workers or settings.workers
-    solver.parameters.random_seed = settings.seed if seed is None else seed
-    return solver
 
 
 def is_feasible(sc: Scenario, settings: SolveSettings) -> bool | None:
@@ -135,7 +126,7 @@ class Switchboard:
             value = 1 if (inst.rule, inst.key) in chosen else 0
             domain = proto.variables[lit.index].domain
             domain[0], domain[1] = value, value
-        solver = _solver(self.settings)
+        solver = new_solver(self.settings)
         solver.parameters.max_time_in_seconds = min(self.settings.time_limit_s,
                                                     EXPLAIN_SOLVE_S, left)
         self.solves += 1
@@ -307,7 +298,7 @@ def _repair_solver(settings: SolveSettings) -> cp_model.CpSolver:
     work units): the same scenario gets the same repair whatever --seed, --workers or the
     machine's load. Wall time is capped at ten times the limit as a guard.
     """
-    solver = _solver(settings, workers=1, seed=0)
+    solver = new_solver(settings, workers=1, seed=0)
     solver.parameters.max_deterministic_time = settings.time_limit_s
     solver.parameters.max_time_in_seconds = 10 * settings.time_limit_s
     return solver

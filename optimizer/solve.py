@@ -42,8 +42,10 @@ from trainplan.optimizer.model import (
 #: The tie-break stage's seed: fixed, so `--seed` cannot change the roster.
 TIE_BREAK_SEED = 0
 
-def _solver(settings: SolveSettings, workers: int | None = None,
-            seed: int | None = None) -> cp_model.CpSolver:
+
+def new_solver(settings: SolveSettings, workers: int | None = None,
+               seed: int | None = None) -> cp_model.CpSolver:
+    """A CP-SAT solver with the settings' time limit, workers and seed (or those given)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = settings.time_limit_s
@@ -70,7 +72,7 @@ def check_feasible(sc: Scenario, settings: SolveSettings,
         m = build(sc, rules=rules, exact=frozenset(exact))
         built = time.perf_counter()
         result.build_seconds += built - t0
-        solver = _solver(settings)
+        solver = new_solver(settings)
         code = solver.solve(m.model)
         t0 = time.perf_counter()
         result.solve_seconds += t0 - built
@@ -255,7 +257,7 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> S
     last: cp_model.CpSolver | None = None  # the solver holding the latest plan
     for name, expr in stages:
         m.model.minimize(expr)
-        solver = _solver(settings)
+        solver = new_solver(settings)
         code = solver.solve(m.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if last is None or code != cp_model.UNKNOWN:
@@ -274,7 +276,7 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> S
     # Tie-break stage: one worker, no hints, fixed seed -> the same plan every time.
     m.model.clear_hints()
     m.model.minimize(tie_break)
-    solver = _solver(settings, workers=1, seed=TIE_BREAK_SEED)
+    solver = new_solver(settings, workers=1, seed=TIE_BREAK_SEED)
     code = solver.solve(m.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if last is None or code != cp_model.UNKNOWN:

@@ -261,7 +261,7 @@ def test_the_same_explanation_and_repairs_whatever_seed_and_workers():
 def test_a_later_goal_out_of_time_keeps_the_plan_found(monkeypatch):
     import trainplan.optimizer.solve as solve_module
 
-    real = solve_module._solver
+    real = solve_module.new_solver
     calls = []
 
     def starved_after_first(settings, workers=None, seed=None):
@@ -271,7 +271,7 @@ def test_a_later_goal_out_of_time_keeps_the_plan_found(monkeypatch):
             solver.parameters.max_time_in_seconds = 0.0
         return solver
 
-    monkeypatch.setattr(solve_module, "_solver", starved_after_first)
+    monkeypatch.setattr(solve_module, "new_solver", starved_after_first)
     sc = plan(3, 4, 2, {"one": 5, "two": 3, "four": 2}).model_copy(
         update={"objective": ["min_cost", "smooth_intake"]})
     result = solve(sc, FAST)
