@@ -376,8 +376,16 @@ class Milestone(Strict):
 #: The qualification of staff who hold none of the plan's levels.
 NO_QUALIFICATION = "none"
 
+def _below_all(value: Any) -> Any:
+    """Refuse attrition of 100% or more: everyone leaving every year leaves no one to train."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value >= 100:
+        raise ValueError(f"{value} is too large: with {value}% attrition everyone leaves "
+                         "every year; give a share below 100 (at most 99.99)")
+    return _figure(value)
+
+
 AttritionPercent = Annotated[Decimal, Field(ge=0, lt=100, decimal_places=2),
-                             BeforeValidator(_figure)]
+                             BeforeValidator(_below_all)]
 SharePercent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2),
                          BeforeValidator(_figure)]
 GrowthPercent = Annotated[Decimal, Field(ge=-99, le=10_000, decimal_places=2),
@@ -591,7 +599,8 @@ class Scenario(Strict):
         default_factory=dict, description="the plan's stated totals per level"
     )
     workforce: Workforce | None = Field(
-        default=None, description="staff over time, upgrade routes and coverage targets")
+        default=None, exclude_if=lambda value: value is None,
+        description="staff over time, upgrade routes and coverage targets")
 
     @field_validator("objective")
     @classmethod
