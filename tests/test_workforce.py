@@ -95,7 +95,7 @@ def test_leavers_round_down():
 
 
 def test_staff_growth_rounds_half_up_at_named_years_and_down_between():
-    st = hand(growth_percent={2022: 15, 2023: 50}).workforce.staff[0]
+    st = hand(growth_percent={2022: 15, 2023: 50}).workforce.staff[commune]
     # 2022: 10 x 1.15 = 11.5 -> 12; 2021 halfway from 10 to 12 -> 11; 2023: 15
     assert st.staff_in_post([2021, 2022, 2023]) == {2021: 11, 2022: 12, 2023: 15}
 
@@ -151,15 +151,15 @@ workforce:
     ("share_percent: 100", "share_percent: 120", 19, "workforce.coverage[universal].share_percent",
      "too large: at most 100"),
     ("attrition_percent: 10", "attrition_percent: 100", 14,
-     "workforce.staff[0].attrition_percent", "everyone leaves every year"),
+     "workforce.staff[commune].attrition_percent", "everyone leaves every year"),
     ("held_at_start: {none: 10}", "held_at_start: {none: 6, intermediate: 3}", 13,
-     "workforce.staff[0].held_at_start", "add up to 6+3=9 but at_start says 10"),
-    ("unit_type: commune", "unit_type: comune", 11, "workforce.staff[0].unit_type",
+     "workforce.staff[commune].held_at_start", "add up to 6+3=9 but at_start says 10"),
+    ("unit_type: commune", "unit_type: comune", 11, "workforce.staff[comune].unit_type",
      "unknown unit type 'comune'"),
     ("at_least: intermediate", "at_least: college", 18, "workforce.coverage[universal].at_least",
      "unknown qualification 'college'"),
     ("held_at_start: {none: 10}", "held_at_start: {nothing: 10}", 13,
-     "workforce.staff[0].held_at_start.nothing", "unknown qualification 'nothing'"),
+     "workforce.staff[commune].held_at_start.nothing", "unknown qualification 'nothing'"),
 ])
 def test_bad_workforce_input_names_file_line_and_field(tmp_path, old, new, line, field, words):
     path = tmp_path / "bad.yaml"
@@ -179,7 +179,7 @@ def test_bad_workforce_input_exits_2_and_writes_nothing(tmp_path):
     run = subprocess.run([sys.executable, "-m", "trainplan", "solve", str(path), "--out",
                           str(out)], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2
-    assert f"{path}:14: workforce.staff[0].attrition_percent" in run.stderr
+    assert f"{path}:14: workforce.staff[commune].attrition_percent" in run.stderr
     assert "Traceback" not in run.stderr and not out.exists()
 
 
