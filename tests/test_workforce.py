@@ -95,7 +95,7 @@ def test_leavers_round_down():
 
 
 def test_staff_growth_rounds_half_up_at_named_years_and_down_between():
-    st = hand(growth_percent={2022: 15, 2023: 50}).workforce.staff[commune]
+    st = hand(growth_percent={2022: 15, 2023: 50}).workforce.staff[0]
     # 2022: 10 x 1.15 = 11.5 -> 12; 2021 halfway from 10 to 12 -> 11; 2023: 15
     assert st.staff_in_post([2021, 2022, 2023]) == {2021: 11, 2022: 12, 2023: 15}
 
