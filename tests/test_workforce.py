@@ -236,3 +236,34 @@ def test_the_optimum_matches_brute_force_on_tiny_random_cases(seed):
     else:
         assert result.status == Status.optimal
         assert result.goals[0].value == best
+
+
+# ----- reports in stock terms ------------------------------------------------------------
+
+
+def test_terminal_and_summary_report_the_stock_and_targets_in_both_languages():
+    from trainplan.reports.tables import summary_dict, terminal_report
+
+    sc = hand()
+    result = solve_verified(sc)
+    check = verify(sc, result.roster, result.goals)
+    en = terminal_report(sc, result, check, "en")
+    assert "Staff by qualification at the end of each year: Commune:" in en
+    assert "2023      10                0           10       0         3        0" in en
+    assert "universal 2023       10       10 met" in en
+    vi = terminal_report(sc, result, check, "vi")
+    assert "Cán bộ theo trình độ cuối mỗi năm: Xã:" in vi and "chưa qua đào tạo" in vi
+    summary = summary_dict(sc, result, check)["workforce"]
+    assert summary["stock"]["commune"][-1]["held"] == {"none": 0, "intermediate": 10}
+    assert summary["targets"][0] == {"kind": "coverage", "id": "universal", "label": "",
+                                     "when": "2023", "required": 10, "achieved": 10,
+                                     "met": True}
+
+
+def test_reports_without_a_workforce_have_no_workforce_block():
+    from trainplan.reports.tables import summary_dict, terminal_report
+
+    sc = scenario({k: v for k, v in HAND.items() if k != "workforce"})
+    result = solve_verified(sc)
+    assert "Staff by qualification" not in terminal_report(sc, result, None)
+    assert "workforce" not in summary_dict(sc, result, None)
