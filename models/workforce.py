@@ -195,3 +195,13 @@ def recruit_cost(sc: Scenario, roster: Roster) -> Decimal:
     """What hiring the qualified recruits costs (million VND)."""
     return sum((r.cost_million_vnd for r in roster.recruits), Decimal(0))
 
+
+
+def with_attrition_margin(sc: Scenario, points: Decimal) -> Scenario:
+    """The scenario with every attrition raised by `points` percentage points (--robust).
+
+    Each qualification's rate and the first-year rate go up by the margin, capped at
+    99.99; the plan solved for it holds its targets with that many more leavers.
+    """
+    assert sc.workforce is not None
+    return sc.model_copy(update={"workforce": sc.workforce.with_attrition_margin(points)})

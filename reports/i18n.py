@@ -524,6 +524,9 @@ WORKFORCE_TEXT: dict[str, dict[Lang, str]] = {
     "at_least": {"en": "{q} or higher", "vi": "{q} trở lên"},
     "robust": {"en": "robust: every attrition raised by {points} percentage points",
                "vi": "phương án an toàn: tỷ lệ nghỉ việc tăng thêm {points} điểm phần trăm"},
+    "robust_expected": {
+        "en": "the same plan at the expected attrition: {rules} rules, {violations} violations",
+        "vi": "cùng phương án với tỷ lệ nghỉ việc dự kiến: {rules} quy tắc, {violations} vi phạm"},
 }
 
 

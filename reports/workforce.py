@@ -6,8 +6,10 @@ the solver. Empty without a workforce section, so other scenarios' outputs are u
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from trainplan.models.checker import Verification
 from trainplan.models.measures import TargetResult, workforce_targets
 from trainplan.models.scenario import Scenario, qualification_ids
 from trainplan.models.solution import Roster
@@ -15,6 +17,7 @@ from trainplan.models.workforce import YearStock, workforce_stock
 from trainplan.reports.i18n import (
     WORKFORCE_TEXT,
     Lang,
+    amount,
     number,
     qualification_label,
     unit_type_label,
@@ -87,3 +90,11 @@ def workforce_summary(sc: Scenario, roster: Roster) -> dict[str, Any]:
              for t, years in workforce_stock(sc, roster).items()}
     return {"stock": stock, "targets": [vars(r) for r in workforce_targets(sc, roster)],
             "qualified_recruits": [r.model_dump() for r in roster.recruits]}
+
+
+def robust_lines(points: Decimal, expected: Verification, lang: Lang = "en") -> list[str]:
+    """What --robust solved for, and whether the plan also holds at the expected attrition."""
+    return ["", _w("robust", lang, points=amount(points.normalize(), lang)),
+            _w("robust_expected", lang, rules=len(expected.rules_checked),
+               violations=len(expected.violations)),
+            *(f"  {v.rule}: {v.message}" for v in expected.violations[:10])]

@@ -268,3 +268,33 @@ def test_reports_without_a_workforce_have_no_workforce_block():
     result = solve_verified(sc)
     assert "Staff by qualification" not in terminal_report(sc, result, None)
     assert "workforce" not in summary_dict(sc, result, None)
+
+
+# ----- --robust: attrition raised by a margin --------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "trainplan", *args], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+def test_robust_solves_with_attrition_raised_and_reports_the_expected_case(tmp_path):
+    """At 20% (10 + 10 points) a stock of 5..9 loses 1 a year and recruits hold none, so
+    the robust plan trains more (or hires qualified) than the expected one (100)."""
+    path = tmp_path / "hand.yaml"
+    path.write_text(YAML.replace("attrition_percent: 10", "attrition_percent: 10\n"
+                                 "      recruits: {intermediate: {per_year: 2, "
+                                 "cost_per_person: 15}}"), encoding="utf-8")
+    plain, robust = _cli("solve", str(path)), _cli("solve", str(path), "--robust", "10")
+    assert plain.returncode == robust.returncode == 0
+    assert "lowest total training cost: 100 million VND" in plain.stdout
+    cost = next(line for line in robust.stdout.splitlines() if "lowest total" in line)
+    assert int(cost.split(": ")[1].split()[0].replace(",", "")) > 100
+    assert "robust: every attrition raised by 10 percentage points" in robust.stdout
+    assert "the same plan at the expected attrition: 19 rules" in robust.stdout
+
+
+def test_robust_without_a_workforce_is_refused_with_exit_2():
+    run = _cli("solve", "scenarios/ben_tre_2010_2020.yaml", "--robust", "3")
+    assert run.returncode == 2
+    assert "--robust needs a workforce section" in run.stderr
