@@ -504,6 +504,7 @@ WORKFORCE_TEXT: dict[str, dict[Lang, str]] = {
     "stock_head": {"en": "Staff by qualification at the end of each year: {unit_type}",
                    "vi": "Cán bộ theo trình độ cuối mỗi năm: {unit_type}"},
     "targets_head": {"en": "Workforce targets", "vi": "Mục tiêu về đội ngũ cán bộ"},
+    "sheet": {"en": "Workforce", "vi": "Đội ngũ cán bộ"},
     "year": {"en": "year", "vi": "năm"},
     "in_post": {"en": "in post", "vi": "đang làm việc"},
     "leavers": {"en": "leavers", "vi": "nghỉ việc"},

@@ -298,3 +298,30 @@ def test_robust_without_a_workforce_is_refused_with_exit_2():
     run = _cli("solve", "scenarios/ben_tre_2010_2020.yaml", "--robust", "3")
     assert run.returncode == 2
     assert "--robust needs a workforce section" in run.stderr
+
+
+# ----- Excel, HTML and PNG charts of the stock --------------------------------------------
+
+
+def test_workbook_html_and_png_show_the_stock_per_unit_type(tmp_path):
+    import openpyxl
+    from trainplan.reports.charts import png_files
+    from trainplan.reports.excel import workbook_bytes
+    from trainplan.reports.html import html_report
+
+    sc = hand()
+    result = solve_verified(sc)
+    check = verify(sc, result.roster, result.goals)
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(workbook_bytes(sc, result, check, "vi"))
+    ws = openpyxl.load_workbook(path)["Đội ngũ cán bộ"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1][:4] == ("năm", "đang làm việc", "chưa qua đào tạo", "Trung cấp")
+    assert rows[4][:4] == (2023, 10, 0, 10)
+    assert ("universal", "2023", 10, 10, "đạt") in [r[:5] for r in rows]
+    assert len(ws._charts) == 1
+    html = html_report(sc, result, check, "en")
+    assert 'aria-label="Commune: staff holding at least each qualification"' in html
+    pngs = png_files(tmp_path, sc, result, "en")
+    assert (tmp_path / "workforce-commune.png") in pngs
+    assert pngs == png_files(tmp_path, sc, result, "en")  # deterministic bytes
