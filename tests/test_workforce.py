@@ -325,3 +325,22 @@ def test_workbook_html_and_png_show_the_stock_per_unit_type(tmp_path):
     pngs = png_files(tmp_path, sc, result, "en")
     assert (tmp_path / "workforce-commune.png") in pngs
     assert pngs == png_files(tmp_path, sc, result, "en")  # deterministic bytes
+
+
+# ----- Bến Tre in stock terms ------------------------------------------------------------
+
+
+def test_ben_tre_workforce_solves_verifies_and_meets_its_targets():
+    """The seed's growth (+15% by 2015, +50% by 2020), 5% ASSUMPTION attrition, the two
+    universal targets and 50% trained per phase: a verified plan meeting every target."""
+    sc = load_scenario(ROOT / "scenarios" / "ben_tre_workforce.yaml").scenario
+    assert sc.workforce.staff[0].staff_in_post(sc.years)[2015] == 377  # 328 x 1.15
+    assert sc.workforce.staff[0].staff_in_post(sc.years)[2020] == 492  # 328 x 1.5
+    result = solve_verified(sc)
+    assert result.status in (Status.optimal, Status.feasible)
+    targets = workforce_targets(sc, result.roster)
+    assert [r.id for r in targets] == ["intermediate-2015", "college-university-2020",
+                                       "trained-2010-2015", "trained-2016-2020"]
+    assert all(r.met for r in targets)
+    if result.status == Status.optimal:
+        assert result.goals[0].value == 30_720 * MONEY_SCALE
