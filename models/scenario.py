@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from trainplan.models.actuals import Actuals
 from trainplan.models.rules import GOALS
 
 #: Money is held in the model as integers of this many units per million VND
@@ -397,6 +398,9 @@ class Scenario(Strict):
     )
     stated_level_totals: dict[Id, Count] = Field(
         default_factory=dict, description="the plan's stated totals per level"
+    )
+    actuals: Actuals | None = Field(
+        default=None, description="what happened in past years (for `trainplan replan`)"
     )
 
     @field_validator("objective")

@@ -1,0 +1,286 @@
+"""What actually happened in a plan's past years, and the re-plan scenario built from it.
+
+An `actuals` section (in the scenario file, or a separate YAML file holding only
+`actuals:`) gives, per past start year, unit type and level (course): starters,
+graduates and drop-outs, and the money actually spent per year. `trainplan replan
+--from YEAR` keeps the years before YEAR as they happened and re-plans the rest:
+
+- each cohort that started before YEAR is fixed at the people who stayed (starters
+  minus drop-outs): for a finished course those are its graduates, for a course
+  still under way its trainees, who graduate at the level's completion rate;
+  a course the actuals do not list did not start;
+- the limits of the past years (places, seats, yearly ceilings) are raised to what
+  the past used where it used more: the past happened and is not re-planned;
+- the total budget is what is left after the money actually spent;
+- milestones whose deadline is before YEAR are judged on the actuals alone.
+
+No solver here: the optimizer fixes the cohorts (`optimizer.model.keep_past`) and
+`past_problems` re-checks a roster against them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+if TYPE_CHECKING:  # the scenario is read through its own fields only
+    from trainplan.models.scenario import Scenario
+
+#: Cohort key: (unit type, level, start year).
+Cohort = tuple[str, str, int]
+#: Largest figure of an actuals row (people), as for the scenario's people figures.
+MAX_PEOPLE = 10**8
+
+
+def _figure(value: Any) -> Any:
+    """Refuse true/false and figures written with a Vietnamese thousands dot (52.500)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a number; write the figure")
+    if isinstance(value, Decimal) and type(value) is not Decimal:
+        raise ValueError(f"{value} is ambiguous (a decimal point or a thousands dot); "
+                         "write the figure without the dot, or with more decimals")
+    return value
+
+
+People = Annotated[int, Field(ge=0, le=MAX_PEOPLE, strict=True), BeforeValidator(_figure)]
+Year = Annotated[int, Field(ge=1900, le=2200, strict=True), BeforeValidator(_figure)]
+Money = Annotated[Decimal, Field(ge=0, le=10**15, decimal_places=3), BeforeValidator(_figure)]
+Ident = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CohortActual(_Strict):
+    """One course as it happened: who started it in a year, who graduated, who left."""
+
+    year: Year = Field(description="start year")
+    unit_type: Ident
+    level: Ident
+    starters: People
+    graduates: People | None = Field(
+        default=None, description="finished courses only; default: starters - drop-outs")
+    dropouts: People | None = Field(
+        default=None, description="left before the end; default: starters - graduates, or 0")
+
+
+class Actuals(_Strict):
+    """The past as it happened: courses and money, per year."""
+
+    source: str = Field(default="", max_length=10_000,
+                        description="where the figures come from")
+    from_year: Year | None = Field(
+        default=None, description="first year re-planned (set by `trainplan replan --from`)")
+    cohorts: list[CohortActual] = Field(default_factory=list, max_length=100_000)
+    spending: dict[int, Money] = Field(
+        default_factory=dict, description="million VND actually spent on training, per year")
+
+    def stayed(self, row: CohortActual) -> int:
+        """People of a course who did not drop out: its graduates, or trainees still in it."""
+        if row.dropouts is not None:
+            return row.starters - row.dropouts
+        return row.starters if row.graduates is None else row.graduates
+
+    def kept_starts(self, sc: Scenario) -> dict[Cohort, int]:
+        """Every cohort that started before `from_year`, fixed at the people who stayed."""
+        if self.from_year is None:
+            return {}
+        kept = {c: 0 for c in sc.cohorts() if c[2] < self.from_year}
+        for row in self.cohorts:
+            key = (row.unit_type, row.level, row.year)
+            if key in kept:
+                kept[key] += self.stayed(row)
+        return kept
+
+
+Loc = tuple[str | int, ...]
+
+
+def _row_problems(sc: Scenario, i: int, row: CohortActual, from_year: int) -> list[tuple[Loc, str]]:
+    """What is wrong with one course row (ids, years, people that do not add up)."""
+    at: Loc = ("actuals", "cohorts", i)
+    first, last = sc.horizon.first_year, sc.horizon.last_year
+    types = [ut.id for ut in sc.unit_types]
+    levels = [lv.id for lv in sc.levels]
+    if not first <= row.year <= last:
+        return [((*at, "year"), f"year {row.year} is outside the plan {first}-{last}")]
+    if row.year >= from_year:
+        return [((*at, "year"), f"year {row.year} is not before --from {from_year}: actuals "
+                 f"are for past years ({first}-{from_year - 1}); re-plan from a later year")]
+    if row.unit_type not in types:
+        return [((*at, "unit_type"), f"unknown unit type '{row.unit_type}' "
+                 f"(known: {', '.join(types)})")]
+    if row.level not in levels:
+        return [((*at, "level"), f"unknown level '{row.level}' (known: {', '.join(levels)})")]
+    ut = sc.unit_type(row.unit_type)
+    if row.level not in ut.quotas:
+        return [((*at, "level"), f"unit type '{ut.id}' has no quota at level '{row.level}' "
+                 f"(its levels: {', '.join(ut.quotas)})")]
+    if row.year not in sc.start_years(row.level):
+        return [((*at, "year"), f"a {row.level} course started in {row.year} would end in "
+                 f"{sc.graduation_year(row.level, row.year)}, after the plan's last year {last}")]
+    return _people_problems(sc, at, row, from_year)
+
+
+def _people_problems(sc: Scenario, at: Loc, row: CohortActual,
+                     from_year: int) -> list[tuple[Loc, str]]:
+    """Graduates and drop-outs against starters, and graduates only of finished courses."""
+    ends = sc.graduation_year(row.level, row.year)
+    g, d = row.graduates, row.dropouts
+    if g is not None and g > row.starters:
+        return [((*at, "graduates"), f"{g} graduates but only {row.starters} starters; "
+                 "graduates are at most the starters")]
+    if d is not None and d > row.starters:
+        return [((*at, "dropouts"), f"{d} drop-outs but only {row.starters} starters")]
+    if g is not None and ends >= from_year and g > 0:
+        return [((*at, "graduates"), f"the course started in {row.year} ends in {ends}, not "
+                 f"before --from {from_year}: it has no graduates yet (give drop-outs only)")]
+    if g is not None and d is not None and ends < from_year and g + d != row.starters:
+        return [((*at, "graduates"), f"{g} graduates + {d} drop-outs = {g + d}, but "
+                 f"{row.starters} started; they must add up for a finished course")]
+    rate = sc.level(row.level).completion_rate_percent
+    if ends < from_year and rate != 100:
+        return [((*at, "level"), f"level '{row.level}' has a completion rate of {rate}%: a "
+                 "re-plan counts a finished course's actual graduates only at 100% (set "
+                 "completion_rate_percent: 100 for it, or re-plan from an earlier year)")]
+    return []
+
+
+def actuals_problems(sc: Scenario, from_year: int) -> list[tuple[Loc, str]]:
+    """Everything wrong with the scenario's actuals for a re-plan from `from_year`."""
+    first, last = sc.horizon.first_year, sc.horizon.last_year
+    if not first < from_year <= last:
+        return [(("--from",), f"{from_year} is not a year to re-plan from: give a year after "
+                 f"the first ({first}) and at most the last ({last})")]
+    act = sc.actuals
+    if act is None:
+        return [(("actuals",), "no actuals: give --actuals FILE or an actuals section")]
+    out: list[tuple[Loc, str]] = []
+    seen: dict[Cohort, int] = {}
+    for i, row in enumerate(act.cohorts):
+        key = (row.unit_type, row.level, row.year)
+        if key in seen:
+            out.append((("actuals", "cohorts", i), f"{row.unit_type}, {row.level}, {row.year} "
+                        f"is given twice (first as item {seen[key] + 1})"))
+        seen.setdefault(key, i)
+        out += _row_problems(sc, i, row, from_year)
+    for year in act.spending:
+        if not first <= year < from_year:
+            out.append((("actuals", "spending", year), f"year {year} is not a past year of a "
+                        f"re-plan from {from_year} ({first}-{from_year - 1})"))
+    return out
+
+
+def _spent_in(sc: Scenario, kept: dict[Cohort, int], year: int, level: str | None = None
+              ) -> Decimal:
+    """Money the fixed past cohorts cost in `year` at the plan's unit costs (million VND)."""
+    return sum((sc.level(lv).cost_per_trainee_year * n for (_, lv, y), n in kept.items()
+                if (level is None or lv == level) and y <= year <= sc.graduation_year(lv, y)),
+               Decimal(0))
+
+
+def _in_training(sc: Scenario, kept: dict[Cohort, int], year: int,
+                 level: str | None = None) -> int:
+    return sum(n for (_, lv, y), n in kept.items()
+               if (level is None or lv == level) and y <= year <= sc.graduation_year(lv, y))
+
+
+def _started(kept: dict[Cohort, int], year: int, levels: list[str] | None = None) -> int:
+    return sum(n for (_, lv, y), n in kept.items()
+               if y == year and (levels is None or lv in levels))
+
+
+def _raised(by_year: dict[int, Any], default: Any, years: list[int], used: Any) -> dict[int, Any]:
+    """Per-year limits with each past year raised to what it used (when it used more)."""
+    out = dict(by_year)
+    for y in years:
+        cap = by_year.get(y, default)
+        if cap is not None and used(y) > cap:
+            out[y] = used(y)
+    return out
+
+
+def _past_capacity(sc: Scenario, kept: dict[Cohort, int], past: list[int]) -> dict:
+    cap = sc.capacity.model_dump()
+    cap["starts_by_year"] = _raised(sc.capacity.starts_by_year, sc.capacity.starts_per_year,
+                                    past, lambda y: _started(kept, y))
+    cap["seats_by_year"] = _raised(sc.capacity.seats_by_year, sc.capacity.seats, past,
+                                   lambda y: _in_training(sc, kept, y))
+    for lid, lc in sc.capacity.by_level.items():
+        cap["by_level"][lid]["starts_by_year"] = _raised(
+            lc.starts_by_year, lc.starts_per_year, past,
+            lambda y, lid=lid: _started(kept, y, [lid]))
+        cap["by_level"][lid]["seats_by_year"] = _raised(
+            lc.seats_by_year, lc.seats, past, lambda y, lid=lid: _in_training(sc, kept, y, lid))
+    for i, group in enumerate(sc.capacity.groups):
+        most = max([_started(kept, y, group.levels) for y in past] + [group.starts_per_year])
+        cap["groups"][i]["starts_per_year"] = most
+    return cap
+
+
+def remaining_budget(sc: Scenario, kept: dict[Cohort, int], past: list[int]) -> Decimal | None:
+    """The re-plan's total budget: the money left after the past, plus the past years' part.
+
+    The model counts the past cohorts' past years at the plan's unit costs; adding that
+    part back leaves the remaining years exactly the money not actually spent.
+    """
+    total = sc.budget.total
+    if total is None:
+        return None
+    assert sc.actuals is not None
+    counted = sum((_spent_in(sc, kept, y) for y in past), Decimal(0))
+    spent = sum((sc.actuals.spending.get(y, _spent_in(sc, kept, y)) for y in past), Decimal(0))
+    return counted + max(total - spent, Decimal(0))
+
+
+def replan_scenario(sc: Scenario, from_year: int) -> Scenario:
+    """The scenario a re-plan from `from_year` solves (see the module docstring).
+
+    Call after `actuals_problems` found nothing. The result still holds the whole
+    horizon; its `actuals.from_year` makes the model fix the past cohorts.
+    """
+    assert sc.actuals is not None
+    act = sc.actuals.model_copy(update={"from_year": from_year})
+    sc = sc.model_copy(update={"actuals": act})
+    kept = act.kept_starts(sc)
+    past = [y for y in sc.years if y < from_year]
+    data = sc.model_dump()
+    data["capacity"] = _past_capacity(sc, kept, past)
+    data["budget"]["total"] = remaining_budget(sc, kept, past)
+    data["budget"]["by_year"] = _raised(sc.budget.by_year, sc.budget.per_year, past,
+                                        lambda y: _spent_in(sc, kept, y))
+    data["milestones"] = [ms for ms in data["milestones"] if ms["by_year"] >= from_year]
+    return type(sc).model_validate(data)
+
+
+def past_problems(sc: Scenario, starts: dict[Cohort, int]) -> list[str]:
+    """Where a plan's starters (per cohort) differ from the past it must keep."""
+    if sc.actuals is None:
+        return []
+    return [f"{t}, {lv}, {y}: {starts.get((t, lv, y), 0)} starters in the plan, "
+            f"{n} as it happened (starters who stayed)"
+            for (t, lv, y), n in sc.actuals.kept_starts(sc).items()
+            if starts.get((t, lv, y), 0) != n]
+
+
+def read_actuals_file(path: Path) -> tuple[dict, dict]:
+    """The `actuals` mapping of a separate file, with the origin of every part.
+
+    The file holds one top-level key, `actuals:`, the same text a scenario's section
+    holds (so it can be pasted into the scenario).
+    """
+    from trainplan.models.errors import Problem, ScenarioError
+    from trainplan.models.loader import _read  # the one YAML reader, with line numbers
+
+    data, origins = _read(path)
+    extra = [k for k in data if k != "actuals"]
+    if extra or "actuals" not in data:
+        key = extra[0] if extra else "actuals"
+        line = origins.get((key,), (str(path), None))[1]
+        raise ScenarioError([Problem(str(path), line, key, "an actuals file holds one "
+                                     "top-level key, 'actuals:' (see README, 'Re-planning')")])
+    return data["actuals"], origins
