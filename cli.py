@@ -27,7 +27,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 import yaml
@@ -42,6 +42,10 @@ from trainplan.models.loader import (
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import SolveResult, SolveSettings, Status
 from trainplan.reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
+
+if TYPE_CHECKING:  # replan's types, imported when the command runs
+    from trainplan.optimizer.replan import Replanned
+    from trainplan.reports.replan import PlanVsActual
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -790,6 +794,123 @@ def examples_cmd(copy_to: str | None, lang: Lang) -> None:
     for path in files:
         _wrote(target / path.name, lang)
     sys.exit(EXIT_OK)
+
+
+# ----- replan: re-plan the remaining years from actual results (issue 10) --------------
+
+
+def _replan_files(p: PlanVsActual, done: Replanned, lang: Lang,
+                  paths: dict[str, str | None]) -> list[Path]:
+    """Write the re-plan's files (plan files plus the plan-against-actual parts) or none."""
+    from trainplan.reports import replan as report
+    from trainplan.reports.tables import solve_files, stale_files
+
+    sc, result, check = done.replan, done.result, done.check
+    renders: list[tuple[str, Render]] = [("the outputs", lambda: _text_fits(sc))]
+    stale = [] if paths.get("out") is None else stale_files(Path(str(paths["out"])), result)
+    if (out := paths.get("out")) is not None:
+        renders.append((out, lambda: {**solve_files(Path(out), sc, result, check),
+                                      Path(out) / "plan_vs_actual.csv": report.gap_csv(p)}))
+    if (xlsx := paths.get("xlsx")) is not None:
+        from trainplan.reports.excel import plan_workbook, xlsx_bytes
+
+        def workbook() -> dict[Path, bytes]:
+            wb = plan_workbook(sc, result, check, lang)
+            report.add_sheet(wb, p, lang)
+            return {Path(xlsx): xlsx_bytes(wb)}
+        renders.append((xlsx, workbook))
+    if (page := paths.get("html")) is not None:
+        from trainplan.reports.html import html_report
+
+        renders.append((page, lambda: {Path(page): report.with_section(
+            html_report(sc, result, check, lang), p, lang)}))
+    files = _render(renders)
+    with _writing(", ".join(str(v) for v in paths.values() if v is not None)):
+        write_all(files, stale)
+    return list(files)
+
+
+def _replan_explain(sc: Scenario, settings: SolveSettings, from_year: int, lang: Lang) -> None:
+    """Why the targets can no longer be met, and the cheapest repair (priced and checked)."""
+    from trainplan.optimizer.explain import (
+        SLACK_LEVERS,
+        NoAnswer,
+        cheapest_combination,
+        explain,
+    )
+    from trainplan.reports.explain import explanation_text
+    from trainplan.reports.i18n import REPLAN_TEXT
+
+    click.echo(words(REPLAN_TEXT, "cannot", lang, year=from_year))
+    try:
+        exp = explain(sc, settings, settings.time_limit_s)
+        combo = cheapest_combination(sc, list(SLACK_LEVERS), settings)
+    except NoAnswer as exc:
+        click.echo(f"{sc.name}: {exc}")
+        return
+    click.echo(explanation_text(sc.name, exp, [], combo, list(SLACK_LEVERS), lang))
+
+
+@main.command("replan", epilog=_epilog(
+    "trainplan replan scenarios/binh_thuan_2010_2020.yaml --from 2018 --out out/binh_thuan\n"
+    "trainplan replan scenarios/ben_tre_2010_2020.yaml \\\n"
+    "  --actuals scenarios/ben_tre_actuals_2013.yaml --from 2014 --html out/ben_tre.html",
+    [(EXIT_OK, "a re-plan was found and verified, the past kept as it happened"), INVALID,
+     (EXIT_INFEASIBLE, "infeasible: the targets can no longer be met (why, and the cheapest "
+                       "repair, are printed)"), NO_ANSWER, UNVERIFIED]))
+@scenario_options
+@click.option("--actuals", "actuals_path", type=click.Path(dir_okay=False), default=None,
+              help="YAML file with an 'actuals:' section (default: the scenario's own).")
+@click.option("--from", "from_year", type=int, required=True,
+              help="First year to re-plan; the years before it are kept as they happened.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for roster.csv, summary.json and plan_vs_actual.csv.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the re-plan as a workbook, with a plan-against-actual sheet.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the HTML report, with a plan-against-actual section.")
+@lang_option
+@settings_options
+def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
+               actuals_path: str | None, from_year: int, out_dir: str | None,
+               xlsx_path: str | None, html_path: str | None, lang: Lang, time_limit: float,
+               workers: int, seed: int) -> None:
+    """Keep the past as it happened and re-plan the remaining years; plan against actual."""
+    from trainplan.models.actuals import with_actuals
+    from trainplan.optimizer.replan import replan
+    from trainplan.reports import replan as report
+    from trainplan.reports.tables import terminal_report
+
+    _check_suffix("--xlsx", xlsx_path, ".xlsx")
+    _check_suffix("--html", html_path, ".html")
+    loaded = _load(scenario, variants, sets, lang=lang)
+    targets = _output_targets(out_dir, xlsx_path, html_path, None)
+    _refuse_inputs(loaded, targets)
+    if actuals_path is not None and any(_same_file(Path(actuals_path), p) for _, p in targets):
+        click.echo(f"error: an output would replace the actuals file {actuals_path}; "
+                   "nothing was written", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        sc = with_actuals(loaded.scenario, loaded.path,
+                          None if actuals_path is None else Path(actuals_path), from_year)
+    except ScenarioError as exc:
+        _invalid(exc)
+    settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
+    done = replan(sc, from_year, settings)
+    _refused_by_solver(scenario, done.result)
+    p = report.plan_vs_actual(sc, done.original.roster, done.result.roster, from_year)
+    written = _replan_files(p, done, lang, {"out": out_dir, "xlsx": xlsx_path,
+                                            "html": html_path})
+    click.echo(terminal_report(done.replan, done.result, done.check, lang))
+    click.echo("")
+    click.echo(report.terminal_text(p, lang))
+    if done.result.status == Status.infeasible:
+        _replan_explain(done.replan, settings, from_year, lang)
+    for path in written:
+        _wrote(path, lang)
+    if done.check is not None and not done.check.ok:
+        sys.exit(EXIT_UNVERIFIED)
+    sys.exit(_exit_code(done.result.status))
 
 
 if __name__ == "__main__":

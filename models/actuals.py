@@ -20,6 +20,7 @@ No solver here: the optimizer fixes the cohorts (`optimizer.model.keep_past`) an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -284,3 +285,153 @@ def read_actuals_file(path: Path) -> tuple[dict, dict]:
         raise ScenarioError([Problem(str(path), line, key, "an actuals file holds one "
                                      "top-level key, 'actuals:' (see README, 'Re-planning')")])
     return data["actuals"], origins
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """One unit type and level: the original plan against what happened, and what is left.
+
+    Past figures are for courses started before the re-plan year; graduates are of
+    courses that ended before it. `remaining_*` are starters from the re-plan year on.
+    """
+
+    unit_type: str
+    level: str
+    planned_starters: int
+    actual_starters: int
+    planned_graduates: int
+    actual_graduates: int
+    quota: int
+    remaining_planned: int
+    remaining_replanned: int
+
+    @property
+    def starters_gap(self) -> int:
+        """Actual minus planned starters (negative: fewer started than planned)."""
+        return self.actual_starters - self.planned_starters
+
+    @property
+    def graduates_gap(self) -> int:
+        """Actual minus planned graduates (negative: fewer graduated than planned)."""
+        return self.actual_graduates - self.planned_graduates
+
+    @property
+    def remaining_change(self) -> int:
+        """How many more (or fewer) the remaining years must start than first planned."""
+        return self.remaining_replanned - self.remaining_planned
+
+
+@dataclass(frozen=True)
+class YearGap:
+    """One past year: starters and money, planned against actual (None: not reported)."""
+
+    year: int
+    planned_starters: int
+    actual_starters: int
+    planned_spending: Decimal
+    actual_spending: Decimal | None
+
+
+@dataclass(frozen=True)
+class PastMilestone:
+    """A milestone whose deadline is before the re-plan year, judged on the actuals."""
+
+    id: str
+    label: str
+    by_year: int
+    required: int
+    achieved: int
+
+    @property
+    def met(self) -> bool:
+        """Whether the actual graduates reached it."""
+        return self.achieved >= self.required
+
+
+def _graduated(sc: Scenario, starts: dict[Cohort, int], t: str, lv: str, before: int) -> int:
+    """Whole graduates of a plan's cohorts ending before `before` (plan's completion rule)."""
+    started = sum(n for (ct, cl, y), n in starts.items()
+                  if ct == t and cl == lv and sc.graduation_year(lv, y) < before)
+    return started * sc.level(lv).rate_scaled // 10_000
+
+
+def actual_graduates(sc: Scenario, t: str, lv: str, before: int) -> int:
+    """Graduates the actuals report for courses of a unit type and level ending before a year."""
+    assert sc.actuals is not None
+    return sum(sc.actuals.stayed(r) for r in sc.actuals.cohorts
+               if r.unit_type == t and r.level == lv
+               and sc.graduation_year(lv, r.year) < before)
+
+
+def gap_rows(sc: Scenario, planned: dict[Cohort, int], replanned: dict[Cohort, int],
+             from_year: int) -> list[GapRow]:
+    """Per unit type and level: planned, actual, gap, and what the remaining years must do."""
+    assert sc.actuals is not None
+    out = []
+    for ut in sc.unit_types:
+        for lv, quota in ut.quotas.items():
+            def total(starts: dict[Cohort, int], past: bool, t: str = ut.id,
+                      level: str = lv) -> int:
+                return sum(n for (ct, cl, y), n in starts.items()
+                           if ct == t and cl == level and (y < from_year) == past)
+            actual = sum(r.starters for r in sc.actuals.cohorts
+                         if r.unit_type == ut.id and r.level == lv)
+            out.append(GapRow(ut.id, lv, total(planned, True), actual,
+                              _graduated(sc, planned, ut.id, lv, from_year),
+                              actual_graduates(sc, ut.id, lv, from_year), quota.people,
+                              total(planned, False), total(replanned, False)))
+    return out
+
+
+def year_gaps(sc: Scenario, planned: dict[Cohort, int], from_year: int) -> list[YearGap]:
+    """Each past year: starters and spending, planned against actual."""
+    assert sc.actuals is not None
+    act = sc.actuals
+    out = []
+    for year in (y for y in sc.years if y < from_year):
+        out.append(YearGap(
+            year, sum(n for (_, _, y), n in planned.items() if y == year),
+            sum(r.starters for r in act.cohorts if r.year == year),
+            _spent_in(sc, planned, year), act.spending.get(year)))
+    return out
+
+
+def past_milestones(sc: Scenario, from_year: int) -> list[PastMilestone]:
+    """Milestones due before the re-plan year, against the graduates actually reported."""
+    out = []
+    for ms in sc.milestones:
+        if ms.by_year < from_year:
+            got = sum(actual_graduates(sc, t, lv, ms.by_year + 1)
+                      for t, lv in sc.milestone_pairs(ms))
+            out.append(PastMilestone(ms.id, ms.label, ms.by_year, sc.milestone_target(ms), got))
+    return out
+
+
+def with_actuals(sc: Scenario, scenario_path: Path, actuals_path: Path | None,
+                 from_year: int) -> Scenario:
+    """The scenario with its actuals (from `actuals_path` or its own section), checked.
+
+    Raises ScenarioError naming the file, line and field of every problem (and
+    `--from` when the year cannot be re-planned from); nothing is written.
+    """
+    from trainplan.models.errors import Problem, ScenarioError
+    from trainplan.models.loader import _at, _read, validate
+
+    data = sc.model_dump()
+    if actuals_path is not None:
+        section, origins = read_actuals_file(actuals_path)
+        name = str(actuals_path)
+        data["actuals"] = section
+    else:
+        name = str(scenario_path)
+        yaml_file = scenario_path.suffix.lower() in (".yaml", ".yml")
+        origins = _read(scenario_path)[1] if yaml_file else {}
+    checked = validate(data, origins, name)
+    if checked.actuals is None:
+        raise ScenarioError([Problem(name, None, "actuals", "no actuals section: give "
+                                     "--actuals FILE or an 'actuals:' section")])
+    problems = actuals_problems(checked, from_year)
+    if problems:
+        raise ScenarioError([Problem("--from", None, "", msg) if loc == ("--from",)
+                             else _at(data, origins, name, loc, msg) for loc, msg in problems])
+    return checked

@@ -496,3 +496,33 @@ def duration(seconds: float, lang: Lang) -> str:
     if minutes:
         return f"{minutes} {minute} {secs:02d} {second}"
     return f"{secs} {second}"
+
+
+#: Words of the plan-against-actual report (`trainplan replan`).
+REPLAN_TEXT: dict[str, dict[Lang, str]] = {
+    "title": {"en": "Plan against actual, {first}-{last}; re-planned from {year}",
+              "vi": "Kế hoạch so với thực hiện, {first}-{last}; lập lại kế hoạch từ năm {year}"},
+    "sheet": {"en": "Plan vs actual", "vi": "KH so với TH"},
+    "planned_starters": {"en": "Planned starters", "vi": "Tuyển mới theo KH"},
+    "actual_starters": {"en": "Actual starters", "vi": "Tuyển mới thực tế"},
+    "gap": {"en": "Gap", "vi": "Chênh lệch"},
+    "planned_graduates": {"en": "Planned graduates", "vi": "Tốt nghiệp theo KH"},
+    "actual_graduates": {"en": "Actual graduates", "vi": "Tốt nghiệp thực tế"},
+    "remaining_planned": {"en": "From {year}: first plan", "vi": "Từ {year}: KH ban đầu"},
+    "remaining_replanned": {"en": "From {year}: re-plan", "vi": "Từ {year}: KH mới"},
+    "change": {"en": "Change", "vi": "Thay đổi"},
+    "planned_spending": {"en": "Planned spending (million VND)",
+                         "vi": "Chi theo KH (triệu đồng)"},
+    "actual_spending": {"en": "Actual spending (million VND)",
+                        "vi": "Chi thực tế (triệu đồng)"},
+    "past_milestone": {"en": "{label} (by {year}): {got} of {need} graduates, {verdict}",
+                       "vi": "{label} (đến năm {year}): {got}/{need} người tốt nghiệp, {verdict}"},
+    "must_do": {"en": "The remaining years must start {n} people ({change:+d} against the "
+                      "first plan).",
+                "vi": "Các năm còn lại phải tuyển {n} người ({change:+d} so với kế hoạch "
+                      "ban đầu)."},
+    "cannot": {"en": "The targets can no longer be met from {year}: why, and the cheapest "
+                     "repair:",
+               "vi": "Từ năm {year} không còn đạt được các chỉ tiêu: lý do, và cách sửa rẻ "
+                     "nhất:"},
+}
