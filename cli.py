@@ -853,8 +853,7 @@ def _replan_explain(sc: Scenario, settings: SolveSettings, from_year: int, lang:
 
 @main.command("replan", epilog=_epilog(
     "trainplan replan scenarios/binh_thuan_2010_2020.yaml --from 2018 --out out/binh_thuan\n"
-    "trainplan replan scenarios/ben_tre_2010_2020.yaml \\\n"
-    "  --actuals scenarios/ben_tre_actuals_2013.yaml --from 2014 --html out/ben_tre.html",
+    "trainplan replan scenarios/ben_tre_actuals_2013.yaml --from 2014 --html out/ben_tre.html",
     [(EXIT_OK, "a re-plan was found and verified, the past kept as it happened"), INVALID,
      (EXIT_INFEASIBLE, "infeasible: the targets can no longer be met (why, and the cheapest "
                        "repair, are printed)"), NO_ANSWER, UNVERIFIED]))

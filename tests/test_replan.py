@@ -92,3 +92,82 @@ def test_spending_after_from_and_a_bad_from_year_are_refused():
     sc = scenario(tiny(actuals={"spending": {2023: 5}}))
     assert "not a past year" in actuals_problems(sc, 2022)[0][1]
     assert actuals_problems(sc, 2020)[0][0] == ("--from",)
+
+
+# ----- the command -------------------------------------------------------------------
+
+def run(*args: str):
+    from click.testing import CliRunner
+    from trainplan.cli import main
+
+    return CliRunner().invoke(main, ["replan", *args, "--time-limit", "120"],
+                              catch_exceptions=False)
+
+
+def test_binh_thuan_replan_runs_as_in_the_readme(tmp_path):
+    out = tmp_path / "out"
+    result = run(str(SCENARIOS / "binh_thuan_2010_2020.yaml"), "--from", "2018",
+                 "--out", str(out), "--xlsx", str(tmp_path / "r.xlsx"),
+                 "--html", str(tmp_path / "r.html"))
+    assert result.exit_code == 0, result.output
+    assert "verified: 14 rules, 0 violations" in result.output
+    assert "128 of 127 graduates, met" in result.output  # the 2015 milestone, on actuals
+    csv_text = (out / "plan_vs_actual.csv").read_text()
+    assert "facility,intermediate,44,25,-19,44,21,-23,44,0,23,23" in csv_text
+    assert {p.name for p in out.iterdir()} == {"roster.csv", "summary.json",
+                                               "plan_vs_actual.csv"}
+    assert 'class="plan-vs-actual"' in (tmp_path / "r.html").read_text()
+    from openpyxl import load_workbook
+    assert "Plan vs actual" in load_workbook(tmp_path / "r.xlsx").sheetnames
+
+
+def test_ben_tre_illustration_in_vietnamese(tmp_path):
+    result = run(str(SCENARIOS / "ben_tre_actuals_2013.yaml"), "--from", "2014",
+                 "--lang", "vi")
+    assert result.exit_code == 0, result.output
+    assert "Kế hoạch so với thực hiện, 2010-2013" in result.output
+    assert "Các năm còn lại phải tuyển 335 người (+39" in result.output
+
+
+def test_targets_out_of_reach_are_explained_and_priced(tmp_path):
+    result = run(str(SCENARIOS / "binh_thuan_2010_2020.yaml"), "--from", "2018",
+                 "--set", "unit_types.facility.max_in_training_per_unit=2",
+                 "--out", str(tmp_path))
+    assert result.exit_code == 3, result.output
+    assert "can no longer be met from 2018" in result.output
+    assert "facility, intermediate: 44 graduates" in result.output
+    assert "Cheapest combination" in result.output and "[checked feasible]" in result.output
+    assert not (tmp_path / "roster.csv").exists()
+
+
+def test_bad_actuals_file_names_file_line_and_field_and_writes_nothing(tmp_path):
+    bad = tmp_path / "actuals.yaml"
+    bad.write_text("actuals:\n  cohorts:\n"
+                   "    - {year: 2014, unit_type: commune, level: intermediate, starters: 5}\n"
+                   "    - {year: 2012, unit_type: commune, level: university,\n"
+                   "       starters: 5, graduates: 6}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(str(SCENARIOS / "ben_tre_2010_2020.yaml"), "--actuals", str(bad),
+                 "--from", "2014", "--out", str(out))
+    assert result.exit_code == 2
+    assert f"{bad}:3: actuals.cohorts[0].year: year 2014 is not before --from 2014" \
+        in result.output
+    assert f"{bad}:5: actuals.cohorts[1].graduates: 6 graduates but only 5 starters" \
+        in result.output
+    assert not out.exists()
+
+
+def test_schema_errors_in_actuals_and_a_bad_from_year(tmp_path):
+    bad = tmp_path / "actuals.yaml"
+    bad.write_text("actuals:\n  cohorts:\n    - {year: 2011, unit_type: commune,\n"
+                   "       level: university, starters: lots}\n", encoding="utf-8")
+    result = run(str(SCENARIOS / "ben_tre_2010_2020.yaml"), "--actuals", str(bad),
+                 "--from", "2014")
+    assert result.exit_code == 2 and f"{bad}:4: actuals.cohorts[0].starters" in result.output
+    result = run(str(SCENARIOS / "binh_thuan_2010_2020.yaml"), "--from", "2030")
+    assert result.exit_code == 2 and "error: --from: 2030 is not a year" in result.output
+    other = tmp_path / "other.yaml"
+    other.write_text("cohorts: []\n", encoding="utf-8")
+    result = run(str(SCENARIOS / "ben_tre_2010_2020.yaml"), "--actuals", str(other),
+                 "--from", "2014")
+    assert result.exit_code == 2 and "one top-level key, 'actuals:'" in result.output
