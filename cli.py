@@ -912,5 +912,64 @@ def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     sys.exit(_exit_code(done.result.status))
 
 
+# ----- simulate: how often the targets hold with random completion (issue 10) ----------
+
+
+@main.command("simulate", epilog=_epilog(
+    "trainplan simulate scenarios/kon_tum_variants.yaml --variant observed-dropout \\\n"
+    "  --runs 1000 --seed 7 --png out/risk",
+    [(EXIT_OK, "the plan was simulated"), INVALID,
+     (EXIT_INFEASIBLE, "infeasible: there is no plan to simulate (run `trainplan explain`)"),
+     NO_ANSWER, UNVERIFIED]))
+@scenario_options
+@click.option("--runs", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
+              help="Number of random runs.")
+@click.option("--seed", "sim_seed", type=int, default=0, show_default=True,
+              help="Seed of the random draws: the same seed gives the same figures.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for simulation.csv (each target, the runs in which it held).")
+@click.option("--png", "png_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the fan chart of graduates per year (graduates-fan.png).")
+@lang_option
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0, min_open=True),
+              default=60.0, show_default=True, help="Seconds per solve stage.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Solver threads.")
+def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], runs: int,
+                 sim_seed: int, out_dir: str | None, png_dir: str | None, lang: Lang,
+                 time_limit: float, workers: int) -> None:
+    """Draw course completion at random against the best plan; how often each target holds."""
+    from trainplan.models.simulate import simulate
+    from trainplan.optimizer.replan import cohort_starts
+    from trainplan.optimizer.solve import solve_verified
+    from trainplan.reports import simulate as report
+
+    if sim_seed < 0:
+        click.echo("error: --seed: give a whole number of 0 or more", err=True)
+        sys.exit(EXIT_INVALID)
+    loaded = _load(scenario, variants, sets, lang=lang)
+    sc = loaded.scenario
+    result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers))
+    _refused_by_solver(scenario, result)
+    if result.roster is None:
+        click.echo(f"{sc.name}: {status_text(result.status, lang)}; no plan to simulate")
+        sys.exit(_exit_code(result.status))
+    if check is not None and not check.ok:
+        click.echo(check.summary(), err=True)
+        sys.exit(EXIT_UNVERIFIED)
+    sim = simulate(sc, cohort_starts(result.roster), runs, sim_seed)
+    files: dict[Path, str | bytes] = {}
+    if out_dir is not None:
+        files[Path(out_dir) / "simulation.csv"] = report.simulation_csv(sim)
+    if png_dir is not None:
+        files[Path(png_dir) / report.FAN_PNG] = report.fan_chart(sim, lang)
+    with _writing(", ".join(str(p) for p in files)):
+        write_all(files)
+    click.echo(report.terminal_text(sc.name, sim, lang))
+    for path in files:
+        _wrote(path, lang)
+    sys.exit(EXIT_OK)
+
+
 if __name__ == "__main__":
     main()

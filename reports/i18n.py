@@ -526,3 +526,25 @@ REPLAN_TEXT: dict[str, dict[Lang, str]] = {
                "vi": "Từ năm {year} không còn đạt được các chỉ tiêu: lý do, và cách sửa rẻ "
                      "nhất:"},
 }
+
+
+#: Words of the risk report (`trainplan simulate`).
+SIMULATE_TEXT: dict[str, dict[Lang, str]] = {
+    "title": {"en": "{name}: {runs} runs with random course completion (seed {seed})",
+              "vi": "{name}: {runs} lần mô phỏng với tỷ lệ hoàn thành khóa học ngẫu nhiên "
+                    "(seed {seed})"},
+    "target": {"en": "Target", "vi": "Chỉ tiêu"},
+    "kind": {"en": "Kind", "vi": "Loại"},
+    "quota": {"en": "quota", "vi": "chỉ tiêu"},
+    "milestone": {"en": "milestone", "vi": "mốc thời gian"},
+    "required": {"en": "Required", "vi": "Yêu cầu"},
+    "met_in": {"en": "Met in", "vi": "Đạt trong"},
+    "line": {"en": "{label}: met in {share} of {runs} runs",
+             "vi": "{label}: đạt trong {share} của {runs} lần"},
+    "fan_title": {"en": "Cumulative graduates by year: 5-95% and 25-75% of runs, median",
+                  "vi": "Số tốt nghiệp lũy kế theo năm: 5-95% và 25-75% số lần, trung vị"},
+    "median": {"en": "median", "vi": "trung vị"},
+    "planned": {"en": "plan (completion rates)", "vi": "kế hoạch (tỷ lệ hoàn thành)"},
+    "band_outer": {"en": "5-95% of runs", "vi": "5-95% số lần"},
+    "band_inner": {"en": "25-75% of runs", "vi": "25-75% số lần"},
+}

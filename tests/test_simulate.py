@@ -1,0 +1,81 @@
+"""Risk by simulation: seeded, reproducible, and certain when nothing is left to chance."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.loader import load_scenario
+from trainplan.models.simulate import simulate
+from trainplan.optimizer.replan import cohort_starts
+
+from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
+
+SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+EXPECTED_INFEASIBLE = {"ben_tre_dropout_whatif.yaml"}
+KON_TUM = ["simulate", str(SCENARIOS / "kon_tum_variants.yaml"), "--variant",
+           "observed-dropout", "--runs", "300"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [*args, "--time-limit", "120"], catch_exceptions=False)
+
+
+def test_full_completion_meets_every_target_in_every_run():
+    sc = load_scenario(SCENARIOS / "ben_tre_2010_2020.yaml").scenario
+    plan = cohort_starts(solve_verified(sc).roster)
+    sim = simulate(sc, plan, runs=500, seed=3)
+    assert len(sim.targets) == 13 + 2  # every quota and both milestones
+    assert all(r.held == r.runs == 500 for r in sim.targets)
+    assert sim.fan[5] == sim.fan[95] == sim.planned  # nothing random: the fan is a line
+
+
+def test_completion_below_100_makes_a_quota_uncertain_and_shares_are_counted():
+    sc = scenario(tiny(levels=[
+        {"id": "A", "label_vi": "A", "label_en": "A", "duration_years": 1,
+         "cost_per_trainee_year": 10, "completion_rate_percent": 50},
+        {"id": "B", "label_vi": "B", "label_en": "B", "duration_years": 2,
+         "cost_per_trainee_year": 20}],
+        unit_types=[{"id": "commune", "label_vi": "xã", "label_en": "commune", "units": 3,
+                     "staff_per_unit": 2, "quotas": {"A": 1, "B": 2}}]))
+    # 2 starters at 50 %: the quota of 1 fails only when both leave, 1 run in 4
+    sim = simulate(sc, {("commune", "A", 2020): 2, ("commune", "B", 2020): 2}, 20_000, 1)
+    a = next(r for r in sim.targets if r.id == "commune/A")
+    assert abs(a.share - 0.75) < 0.02
+    assert next(r for r in sim.targets if r.id == "commune/B").share == 1
+
+
+def test_same_seed_same_output_and_different_seeds_differ(tmp_path):
+    first = run(*KON_TUM, "--seed", "11", "--out", str(tmp_path / "a"), "--png",
+                str(tmp_path / "a"))
+    again = run(*KON_TUM, "--seed", "11", "--out", str(tmp_path / "b"), "--png",
+                str(tmp_path / "b"))
+    other = run(*KON_TUM, "--seed", "12", "--out", str(tmp_path / "c"))
+    assert first.exit_code == again.exit_code == other.exit_code == 0, first.output
+    assert first.output.replace("/a/", "/b/") == again.output
+    for name in ("simulation.csv", "graduates-fan.png"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / "simulation.csv").read_text() != \
+        (tmp_path / "c" / "simulation.csv").read_text()
+
+
+def test_vietnamese_report():
+    result = run(*KON_TUM, "--seed", "11", "--lang", "vi")
+    assert result.exit_code == 0
+    assert "lần mô phỏng" in result.output and "đạt trong" in result.output
+
+
+def test_a_negative_seed_is_invalid_input():
+    result = run(*KON_TUM, "--seed", "-1")
+    assert result.exit_code == 2 and "--seed" in result.output
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_simulate_runs_on_every_shipped_scenario(path):
+    result = run("simulate", str(path), "--runs", "50")
+    expected = 3 if path.name in EXPECTED_INFEASIBLE else 0
+    assert result.exit_code == expected, result.output
+    if expected == 0:
+        assert "Met in" in result.output
+    else:
+        assert "no plan to simulate" in result.output
