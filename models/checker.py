@@ -21,9 +21,11 @@ from trainplan.models.measures import (
     spending_per_year,
     spent_in_year,
     total_cost,
+    workforce_targets,
 )
-from trainplan.models.scenario import MONEY_SCALE, Scenario
+from trainplan.models.scenario import MONEY_SCALE, NO_QUALIFICATION, Scenario
 from trainplan.models.solution import GoalResult, Roster
+from trainplan.models.workforce import recruit_cost, workforce_stock
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Tally:
             for y in range(r.year, r.graduation_year + 1):
                 self.unit_away[r.unit_type, r.unit, y] += r.starts
         self.funding = roster.funding
+        #: With a workforce section, each described unit type's stock per year.
+        self.stock = workforce_stock(sc, roster)
 
     def total(self, unit_type: str | None = None, level: str | None = None,
               year: int | None = None) -> int:
@@ -204,6 +208,57 @@ def _unit_concurrency(t: Tally) -> list[str]:
             if n > t.sc.unit_type(ut).concurrency]
 
 
+# ----- the workforce over time: the stock recomputed with models.workforce's rules ------
+
+
+def _staff_turnover(t: Tally) -> list[str]:
+    return [f"{ut}, {ys.year}: {-ys.recruits[NO_QUALIFICATION]} fewer staff than in post "
+            f"after leavers and qualified recruits ({ys.staff_in_post} planned)"
+            for ut, years in t.stock.items() for ys in years
+            if ys.recruits[NO_QUALIFICATION] < 0]
+
+
+def _trainees_from_staff(t: Tally) -> list[str]:
+    return [f"{ut}, {ys.year}: {ys.in_training[q]} in training from '{q}' but only "
+            f"{ys.start[q] - ys.leavers[q]} staff hold it and stay"
+            for ut, years in t.stock.items() for ys in years for q in ys.start
+            if ys.in_training[q] > ys.start[q] - ys.leavers[q]]
+
+
+def _qualified_recruits(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    for r in t.roster.recruits:
+        st = sc.workforce.staff_of(r.unit_type) if sc.workforce is not None else None
+        limit = st.recruits.get(r.qualification) if st is not None else None
+        if limit is None or r.year not in sc.years:
+            out.append(f"{r.unit_type}, {r.year}: recruits with '{r.qualification}' are not "
+                       "allowed by the scenario")
+        elif r.people > limit.per_year:
+            out.append(f"{r.unit_type}, {r.year}: {r.people} recruits with "
+                       f"'{r.qualification}', at most {limit.per_year}")
+        elif r.cost_million_vnd != r.people * limit.cost_per_person:
+            out.append(f"{r.unit_type}, {r.year}: cost of recruits with '{r.qualification}' "
+                       f"{r.cost_million_vnd} does not match {limit.cost_per_person} each")
+    return out
+
+
+def _targets(t: Tally, kind: str) -> list[str]:
+    return [f"target {r.id} ({r.when}): {r.achieved} of {r.required} needed"
+            for r in workforce_targets(t.sc, t.roster) if r.kind == kind and not r.met]
+
+
+def _coverage(t: Tally) -> list[str]:
+    return _targets(t, "coverage")
+
+
+def _trained_share(t: Tally) -> list[str]:
+    return _targets(t, "trained")
+
+
+def _staffed_units(t: Tally) -> list[str]:
+    return _targets(t, "staffed_units")
+
+
 CHECKS: dict[str, Callable[[Tally], list[str]]] = {
     "quota_met": _quota_met,
     "annual_places": _annual_places,
@@ -218,6 +273,12 @@ CHECKS: dict[str, Callable[[Tally], list[str]]] = {
     "milestones": _milestones,
     "unit_staff": _unit_staff,
     "unit_concurrency": _unit_concurrency,
+    "staff_turnover": _staff_turnover,
+    "trainees_from_staff": _trainees_from_staff,
+    "qualified_recruits": _qualified_recruits,
+    "coverage": _coverage,
+    "trained_share": _trained_share,
+    "staffed_units": _staffed_units,
 }
 
 
@@ -249,7 +310,7 @@ def _well_formed(sc: Scenario, roster: Roster) -> list[str]:
 
 
 def _min_cost(t: Tally) -> int:
-    return int(t.total_cost() * MONEY_SCALE)
+    return int((t.total_cost() + recruit_cost(t.sc, t.roster)) * MONEY_SCALE)
 
 
 def _smooth_intake(t: Tally) -> int:

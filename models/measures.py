@@ -12,6 +12,14 @@ from decimal import Decimal
 
 from trainplan.models.scenario import RATE_SCALE, FundingSource, Phase, Scenario
 from trainplan.models.solution import Roster
+from trainplan.models.workforce import (
+    coverage_needed,
+    phase_years,
+    staffed_units_needed,
+    target_types,
+    trained_needed,
+    workforce_stock,
+)
 
 
 @dataclass(frozen=True)
@@ -204,4 +212,49 @@ def milestone_results(sc: Scenario, roster: Roster) -> list[MilestoneResult]:
         got = sum(graduates(sc, roster, ut, lv, ms.by_year) for ut, lv in sc.milestone_pairs(ms))
         need = sc.milestone_target(ms)
         out.append(MilestoneResult(ms.id, ms.label, ms.by_year, need, got, got >= need))
+    return out
+
+
+# ----- the workforce over time ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One workforce target: what it asks for (whole persons), what the plan reaches, met."""
+
+    kind: str  # coverage, trained or staffed_units
+    id: str
+    label: str
+    when: str  # the year, or the phase id
+    required: int
+    achieved: int
+    met: bool
+
+
+def workforce_targets(sc: Scenario, roster: Roster) -> list[TargetResult]:
+    """Every coverage, trained-share and staffed-units target against the roster's stock."""
+    if sc.workforce is None:
+        return []
+    wf, stock = sc.workforce, workforce_stock(sc, roster)
+    out = []
+
+    def qualified(types: list[str], year: int, qualification: str) -> int:
+        return sum(next(ys for ys in stock[t] if ys.year == year).at_least(sc, qualification)
+                   for t in types)
+
+    for c in wf.coverage:
+        got, need = qualified(target_types(sc, c), c.by_year, c.at_least), coverage_needed(sc, c)
+        out.append(TargetResult("coverage", c.id, c.label, str(c.by_year), need, got,
+                                got >= need))
+    for tr in wf.trained:
+        years = phase_years(sc, tr)
+        got = sum(sum(ys.graduated_in.values()) for t in target_types(sc, tr) for ys in stock[t]
+                  if ys.year in years)
+        need = trained_needed(sc, tr)
+        out.append(TargetResult("trained", tr.id, tr.label, tr.phase, need, got, got >= need))
+    for su in wf.staffed_units:
+        got = qualified(target_types(sc, su), su.by_year, su.at_least)
+        need = staffed_units_needed(sc, su)
+        out.append(TargetResult("staffed_units", su.id, su.label, str(su.by_year), need, got,
+                                got >= need))
     return out

@@ -96,6 +96,29 @@ RULES: dict[str, RuleInfo] = {
                  "số người của một đơn vị đi học cùng lúc",
                  "A unit has at most its limit of staff in training at the same time.",
                  None, 50),
+        # the workforce over time (optional section `workforce`)
+        RuleInfo("staff_turnover", "staff leaving and recruited",
+                 "cán bộ nghỉ việc và tuyển mới",
+                 "Staff leave only at the attrition rate; recruits fill growth and leavers "
+                 "each year, never fewer.", None, 12),
+        RuleInfo("trainees_from_staff", "trainees from staff in post",
+                 "người đi học là cán bộ đang làm việc",
+                 "People start a course only from the staff who hold its starting "
+                 "qualification and stay that year.", None, 15),
+        RuleInfo("qualified_recruits", "recruits arriving qualified",
+                 "tuyển dụng người đã có trình độ",
+                 "Recruits arriving already qualified stay within each year's limit.", None, 45),
+        RuleInfo("coverage", "qualification coverage", "tỷ lệ cán bộ đạt trình độ",
+                 "By each target year, enough staff in post hold at least the target "
+                 "qualification.", None, 125),
+        RuleInfo("trained_share", "staff trained in a phase",
+                 "tỷ lệ cán bộ được đào tạo trong giai đoạn",
+                 "Graduates during each phase reach the target share of the working staff.",
+                 None, 127),
+        RuleInfo("staffed_units", "units with qualified staff",
+                 "đơn vị có cán bộ đạt trình độ",
+                 "By each target year, there are qualified staff enough for the target share "
+                 "of units to have the target number each.", None, 126),
     ]
 }
 

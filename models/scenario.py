@@ -372,6 +372,206 @@ class Milestone(Strict):
         return self
 
 
+# ----- the workforce over time (optional section `workforce`) ---------------------------
+
+#: The qualification of staff who hold none of the plan's levels.
+NO_QUALIFICATION = "none"
+
+def _below_all(value: Any) -> Any:
+    """Refuse attrition of 100% or more: everyone leaving every year leaves no one to train."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value >= 100:
+        raise ValueError(f"{value} is too large: with {value}% attrition everyone leaves "
+                         "every year; give a share below 100 (at most 99.99)")
+    return _figure(value)
+
+
+AttritionPercent = Annotated[Decimal, Field(ge=0, lt=100, decimal_places=2),
+                             BeforeValidator(_below_all)]
+SharePercent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2),
+                         BeforeValidator(_figure)]
+GrowthPercent = Annotated[Decimal, Field(ge=-99, le=10_000, decimal_places=2),
+                          BeforeValidator(_figure)]
+
+
+class QualifiedRecruits(Strict):
+    """Recruits who arrive already holding a qualification: at most so many a year."""
+
+    per_year: Count = Field(description="at most this many recruits a year hold it (persons)")
+    cost_per_person: Money = Field(default=Decimal(0),
+                                   description="cost of hiring one such recruit, million VND")
+
+
+class StaffInPost(Strict):
+    """The staff of one unit type over the years: how many, what they hold, who leaves.
+
+    The integer rules (the same in `optimizer.model` and `models.workforce`):
+    - staff in post is counted at the end of each year; `at_start` is the count at
+      the start of the first plan year. With `growth_percent`, the staff in post of a
+      named year is start x (100 + growth) / 100 rounded half up; years between two
+      named years (or between the start and the first named year) go linearly,
+      rounded down; years after the last named year keep its figure.
+    - leavers of a qualification in a year = floor(stock holding it at the start of
+      the year x attrition / 100), computed separately for the staff in their first
+      year (last year's recruits, at `first_year_attrition_percent` when given) and
+      for the others. Staff in training are among those who stay.
+    - recruits at the end of each year fill growth and leavers exactly: recruits =
+      staff in post (end of year) - staff in post (start of year) + leavers.
+    """
+
+    unit_type: Id = Field(description="the unit type whose staff this describes")
+    at_start: PositiveCount = Field(description="staff in post at the start of the plan")
+    held_at_start: dict[Id, Count] = Field(
+        description="staff holding each qualification at plan start ('none' for none); "
+                    "must add up to at_start")
+    by_year: dict[int, Count] = Field(
+        default_factory=dict, description="staff in post at the end of each plan year")
+    growth_percent: dict[int, GrowthPercent] = Field(
+        default_factory=dict, description="or growth over at_start by named years, percent")
+    attrition_percent: AttritionPercent = Field(
+        default=Decimal(0), description="share of staff leaving each year, percent")
+    attrition_by_qualification: dict[Id, AttritionPercent] = Field(
+        default_factory=dict, description="the same per qualification held (overrides)")
+    first_year_attrition_percent: AttritionPercent | None = Field(
+        default=None, description="share of recruits leaving in their first year, percent")
+    recruits: dict[Id, QualifiedRecruits] = Field(
+        default_factory=dict, description="recruits arriving qualified, per qualification; "
+                                          "every other recruit holds none")
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> StaffInPost:
+        held = sum(self.held_at_start.values())
+        if held != self.at_start:
+            parts = "+".join(str(n) for n in self.held_at_start.values())
+            sum_text = f"{parts}={held}" if len(self.held_at_start) > 1 else str(held)
+            raise UnresolvedReferences([(("held_at_start",), (
+                f"unit type '{self.unit_type}': qualifications held at start add up to "
+                f"{sum_text} but at_start says {self.at_start} staff in post"))])
+        if self.by_year and self.growth_percent:
+            raise ValueError("give by_year or growth_percent, not both")
+        return self
+
+    def attrition(self, qualification: str) -> Decimal:
+        """Yearly leavers' share of the staff holding a qualification, percent."""
+        return self.attrition_by_qualification.get(qualification, self.attrition_percent)
+
+    def first_year_attrition(self, qualification: str) -> Decimal:
+        """Leavers' share of recruits in their first year, percent."""
+        if self.first_year_attrition_percent is None:
+            return self.attrition(qualification)
+        return self.first_year_attrition_percent
+
+    def staff_in_post(self, years: list[int]) -> dict[int, int]:
+        """Staff in post at the end of each plan year (see the class's integer rules)."""
+        if self.by_year:
+            return {y: self.by_year[y] for y in years}
+        anchors = [(years[0] - 1, self.at_start)] + [
+            (y, math.floor(self.at_start * (100 + g) / 100 + Decimal("0.5")))
+            for y, g in sorted(self.growth_percent.items())]
+        out = {}
+        for y in years:
+            before = [a for a in anchors if a[0] <= y][-1]
+            after = next((a for a in anchors if a[0] > y), None)
+            if after is None:
+                out[y] = before[1]
+            else:
+                (y0, n0), (y1, n1) = before, after
+                out[y] = n0 + (n1 - n0) * (y - y0) // (y1 - y0)
+        return out
+
+
+class Route(Strict):
+    """An upgrade route: a level's course takes staff from one qualification to another.
+
+    The course's length, cost per trainee-year, completion rate and places are the
+    level's. Without routes each level's course takes staff from the qualification
+    just below it (the first from 'none') to the level itself.
+    """
+
+    course: Id = Field(description="the level whose course this is")
+    from_qualification: Id = Field(description="held before ('none' for none)")
+    to_qualification: Id = Field(description="held after graduating")
+
+
+class CoverageTarget(Strict):
+    """By a year, at least a share of staff in post hold at least a qualification.
+
+    Needed: ceil(staff in post at the end of the year x share / 100) persons;
+    'universal' is share 100.
+    """
+
+    id: Id
+    label: Label = ""
+    by_year: Year
+    unit_types: list[Id] | None = Field(default=None, max_length=MAX_UNIT_TYPES,
+                                        description="all unit types with staff if absent")
+    at_least: Id = Field(description="the qualification (or a higher one) to hold")
+    share_percent: SharePercent = Field(default=Decimal(100), description="100 = universal")
+
+
+class TrainedTarget(Strict):
+    """During a phase, graduates reach at least a share of the working staff.
+
+    Needed: graduates of courses ending in the phase >= ceil(staff in post at the end
+    of the phase x share / 100); one person graduating twice counts twice.
+    """
+
+    id: Id
+    label: Label = ""
+    phase: Id = Field(description="a phase id of the scenario")
+    unit_types: list[Id] | None = Field(default=None, max_length=MAX_UNIT_TYPES)
+    share_percent: SharePercent
+
+
+class StaffedUnitsTarget(Strict):
+    """By a year, at least a share of units can each have `staff` qualified staff.
+
+    Staff are counted per unit type, not per unit (the province posts them): needed
+    are staff x ceil(units x share / 100) persons holding at least the qualification.
+    """
+
+    id: Id
+    label: Label = ""
+    by_year: Year
+    unit_types: list[Id] | None = Field(default=None, max_length=MAX_UNIT_TYPES)
+    at_least: Id
+    staff: PositiveCount = Field(default=1, description="qualified staff per unit")
+    share_percent: SharePercent
+
+
+class Workforce(Strict):
+    """Staff who come and go, what they hold, how they upgrade, and coverage targets."""
+
+    qualifications: list[Id] | None = Field(
+        default=None, max_length=MAX_LEVELS,
+        description="qualifications from lowest to highest, without 'none'; "
+                    "the level ids in order if absent")
+    staff: list[StaffInPost] = Field(min_length=1, max_length=MAX_UNIT_TYPES)
+    routes: list[Route] = Field(default_factory=list, max_length=MAX_ITEMS)
+    coverage: list[CoverageTarget] = Field(default_factory=list, max_length=MAX_ITEMS)
+    trained: list[TrainedTarget] = Field(default_factory=list, max_length=MAX_ITEMS)
+    staffed_units: list[StaffedUnitsTarget] = Field(default_factory=list,
+                                                    max_length=MAX_ITEMS)
+
+    def staff_of(self, type_id: str) -> StaffInPost | None:
+        """The staff description of a unit type, None when it has none."""
+        return next((s for s in self.staff if s.unit_type == type_id), None)
+
+    def with_attrition_margin(self, points: Decimal) -> Workforce:
+        """The same workforce with every attrition raised by `points` (capped at 99.99)."""
+        cap = Decimal("99.99")
+
+        def raised(pct: Decimal) -> Decimal:
+            return min(pct + points, cap)
+
+        staff = [s.model_copy(update={
+            "attrition_percent": raised(s.attrition_percent),
+            "attrition_by_qualification": {q: raised(p)
+                                           for q, p in s.attrition_by_qualification.items()},
+            "first_year_attrition_percent": None if s.first_year_attrition_percent is None
+            else raised(s.first_year_attrition_percent)}) for s in self.staff]
+        return self.model_copy(update={"staff": staff})
+
+
 #: A goal id, as declared in models.rules.
 Goal = Literal[tuple(GOALS)]
 
@@ -399,9 +599,12 @@ class Scenario(Strict):
     stated_level_totals: dict[Id, Count] = Field(
         default_factory=dict, description="the plan's stated totals per level"
     )
+    workforce: Workforce | None = Field(
+        default=None, exclude_if=lambda value: value is None,
+        description="staff over time, upgrade routes and coverage targets")
     actuals: Actuals | None = Field(
-        default=None, description="what happened in past years (for `trainplan replan`)"
-    )
+        default=None, exclude_if=lambda value: value is None,
+        description="what happened in past years (for `trainplan replan`)")
 
     @field_validator("objective")
     @classmethod
@@ -585,6 +788,113 @@ def _milestone_references(sc: Scenario, levels: list[str],
     return out
 
 
+def qualification_ids(sc: Scenario) -> list[str]:
+    """The workforce's qualifications from lowest to highest, 'none' first."""
+    assert sc.workforce is not None
+    given = sc.workforce.qualifications
+    return [NO_QUALIFICATION, *(given if given is not None else [lv.id for lv in sc.levels])]
+
+
+def course_routes(sc: Scenario) -> dict[str, Route]:
+    """The upgrade route of each course (level id): given, or from the qualification below."""
+    assert sc.workforce is not None
+    if sc.workforce.routes:
+        return {r.course: r for r in sc.workforce.routes}
+    quals = qualification_ids(sc)
+    return {lv.id: Route(course=lv.id, from_qualification=quals[i], to_qualification=lv.id)
+            for i, lv in enumerate(sc.levels) if lv.id in quals}
+
+
+def _staff_references(sc: Scenario, quals: list[str], types: list[str]) -> list[tuple[Loc, str]]:
+    wf = sc.workforce
+    assert wf is not None
+    out = [(("workforce", "staff", i, "unit_type"),
+            f"unit type '{wf.staff[i].unit_type}' given twice")
+           for i in _repeated([s.unit_type for s in wf.staff])]
+    for i, st in enumerate(wf.staff):
+        loc: Loc = ("workforce", "staff", i)
+        out += _unknown("unit type", types, [((*loc, "unit_type"), st.unit_type)])
+        for key in ("held_at_start", "attrition_by_qualification"):
+            out += _unknown("qualification", quals, _keys((*loc, key), getattr(st, key)))
+        out += _unknown("qualification", quals[1:], _keys((*loc, "recruits"), st.recruits))
+        out += _outside(sc, [((*loc, key, y), y) for key in ("by_year", "growth_percent")
+                             for y in getattr(st, key)])
+        missing = [y for y in sc.years if y not in st.by_year]
+        if st.by_year and missing:
+            out.append(((*loc, "by_year"), "staff in post missing for "
+                        f"{', '.join(map(str, missing))}: give every plan year"))
+    return out
+
+
+def _route_references(sc: Scenario, quals: list[str], levels: list[str]) -> list[tuple[Loc, str]]:
+    wf = sc.workforce
+    assert wf is not None
+    out = [(("workforce", "routes", i, "course"), f"course '{wf.routes[i].course}' has two "
+            "routes; a level's course takes staff along one route")
+           for i in _repeated([r.course for r in wf.routes])]
+    for i, r in enumerate(wf.routes):
+        loc: Loc = ("workforce", "routes", i)
+        out += _unknown("level", levels, [((*loc, "course"), r.course)])
+        found = _unknown("qualification", quals, [((*loc, "from_qualification"),
+                                                    r.from_qualification)])
+        found += _unknown("qualification", quals[1:], [((*loc, "to_qualification"),
+                                                        r.to_qualification)])
+        out += found
+        if not found and quals.index(r.to_qualification) <= quals.index(r.from_qualification):
+            out.append(((*loc, "to_qualification"), f"'{r.to_qualification}' is not above "
+                        f"'{r.from_qualification}'; a route leads to a higher qualification"))
+    return out
+
+
+def _target_references(sc: Scenario, quals: list[str], types: list[str]) -> list[tuple[Loc, str]]:
+    wf = sc.workforce
+    assert wf is not None
+    staffed = [s.unit_type for s in wf.staff]
+    out: list[tuple[Loc, str]] = []
+    for key in ("coverage", "trained", "staffed_units"):
+        targets = getattr(wf, key)
+        out += [(("workforce", key, i, "id"), f"target id '{targets[i].id}' given twice")
+                for i in _repeated([t.id for t in targets])]
+        for i, target in enumerate(targets):
+            loc: Loc = ("workforce", key, i)
+            out += _unknown("unit type with staff (workforce.staff)", staffed,
+                            _items((*loc, "unit_types"), target.unit_types))
+            if key == "trained":
+                out += _unknown("phase", [p.id for p in sc.phases],
+                                [((*loc, "phase"), target.phase)])
+            else:
+                out += _outside(sc, [((*loc, "by_year"), target.by_year)])
+                out += _unknown("qualification", quals[1:],
+                                [((*loc, "at_least"), target.at_least)])
+    return out
+
+
+def _workforce_references(sc: Scenario, levels: list[str],
+                          types: list[str]) -> list[tuple[Loc, str]]:
+    """Workforce ids and years that do not resolve; courses of staffed types without a route."""
+    wf = sc.workforce
+    if wf is None:
+        return []
+    quals = qualification_ids(sc)
+    out = [(("workforce", "qualifications", i), f"qualification '{quals[i + 1]}' given twice")
+           for i in _repeated(quals[1:])]
+    if NO_QUALIFICATION in quals[1:]:
+        out.append((("workforce", "qualifications"), f"'{NO_QUALIFICATION}' is implied "
+                    "below the first qualification; leave it out"))
+    out += _staff_references(sc, quals, types)
+    out += _route_references(sc, quals, levels)
+    out += _target_references(sc, quals, types)
+    if out:
+        return out
+    routes = course_routes(sc)
+    for st in wf.staff:
+        ut = sc.unit_type(st.unit_type)
+        out += [((("unit_types", types.index(ut.id), "quotas", lid)),
+                 f"'{ut.id}' trains at level '{lid}' but that course has no upgrade route "
+                 "(workforce.routes)") for lid in ut.quotas if lid not in routes]
+    return out
+
+
 def reference_problems(sc: Scenario) -> list[tuple[Loc, str]]:
     """Ids repeated, ids that name nothing, years outside the horizon: where and what."""
     levels = [lv.id for lv in sc.levels]
@@ -602,4 +912,5 @@ def reference_problems(sc: Scenario) -> list[tuple[Loc, str]]:
     out += _budget_references(sc, levels)
     out += _milestone_references(sc, levels, types)
     out += _unknown("level", levels, _keys(("stated_level_totals",), sc.stated_level_totals))
+    out += _workforce_references(sc, levels, types)
     return out

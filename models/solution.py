@@ -48,11 +48,24 @@ class FundingRow(BaseModel):
     amount: Decimal
 
 
+class RecruitRow(BaseModel):
+    """Recruits of one unit type arriving already holding a qualification at the end of a year."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    unit_type: str
+    qualification: str
+    people: int = Field(gt=0, description="whole persons")
+    cost_million_vnd: Decimal = Field(description="their hiring cost")
+
+
 class Roster(BaseModel):
-    """The plan: who starts which course when, and who pays."""
+    """The plan: who starts which course when, who pays, and (with a workforce) who is hired."""
 
     rows: list[RosterRow]
     funding: list[FundingRow] = Field(default_factory=list)
+    recruits: list[RecruitRow] = Field(default_factory=list, exclude_if=lambda rows: not rows)
 
 
 class GoalResult(BaseModel):

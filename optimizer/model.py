@@ -20,7 +20,26 @@ from itertools import combinations_with_replacement, pairwise
 from ortools.sat.python import cp_model
 from trainplan.models.results import Lever, RuleInstance
 from trainplan.models.rules import RULES
-from trainplan.models.scenario import MONEY_SCALE, RATE_SCALE, Scenario, money_words
+from trainplan.models.scenario import (
+    MONEY_SCALE,
+    NO_QUALIFICATION,
+    RATE_SCALE,
+    Scenario,
+    course_routes,
+    money_words,
+    qualification_ids,
+)
+from trainplan.models.workforce import (
+    SHARE_SCALE,
+    coverage_needed,
+    phase_years,
+    scaled,
+    staff_in_post,
+    staffed_types,
+    staffed_units_needed,
+    target_types,
+    trained_needed,
+)
 
 LinearExpr = cp_model.LinearExprT
 
@@ -248,6 +267,8 @@ class PlanModel:
     #: Unit types whose per-unit rules get an exact model where one fits (None: all);
     #: the others keep per-type totals (a relaxation).
     exact_types: frozenset[str] | None = None
+    #: The workforce's stock variables by unit type (built by `workforce` when needed).
+    stock: dict[str, TypeStock] | None = None
 
     def __post_init__(self) -> None:
         self.vars = PlanVariables(self.model, self.scenario, loose=self.switches)
@@ -634,6 +655,205 @@ def _unit_starts(m: PlanModel, type_id: str) -> None:
     m.unit_paths[type_id] = f"per unit ({len(starts.x):,} variables)"
 
 
+# ----- the workforce over time (optional section `workforce`) --------------------------
+
+
+@dataclass
+class TypeStock:
+    """One unit type's staff by qualification over the years, as variables.
+
+    The integer rules are `models.workforce`'s (the checker's): leavers are floors
+    held exactly by two linear inequalities each (leavers x 10,000 <= stock x rate <
+    (leavers + 1) x 10,000), graduates of a cohort are floor(starters x completion rate)
+    the same way, and the stock at a year's end is a definition. The rules of the
+    section (`staff_turnover`, `trainees_from_staff`, ...) are constraints on these.
+    """
+
+    type_id: str
+    quals: list[str]
+    #: Planned staff in post at the end of each year (the start under first year - 1).
+    posts: dict[int, int]
+    held: dict[tuple[str, int], LinearExpr] = field(default_factory=dict)
+    left: dict[tuple[str, int], LinearExpr] = field(default_factory=dict)
+    away: dict[tuple[str, int], LinearExpr] = field(default_factory=dict)
+    hired: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    unqualified: dict[int, LinearExpr] = field(default_factory=dict)
+    end: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    graduates: dict[tuple[str, int], LinearExpr] = field(default_factory=dict)
+
+    def at_least(self, qualification: str, year: int) -> LinearExpr:
+        """Staff at the end of `year` holding this qualification or a higher one."""
+        return sum(self.end[q, year] for q in self.quals[self.quals.index(qualification):])
+
+
+def _floor_share(m: PlanModel, amount: LinearExpr | int, scale: int, per: int, ub: int,
+                 name: str) -> LinearExpr | int:
+    """floor(amount x scale / per) as an exact integer variable (a number when constant)."""
+    if scale == 0:
+        return 0
+    if isinstance(amount, int):
+        return amount * scale // per
+    if scale == per:
+        return amount
+    v = m.model.new_int_var(-ub, ub, name)
+    m.model.add(v * per <= amount * scale)
+    m.model.add(amount * scale <= v * per + per - 1)
+    return v
+
+
+def _stock_year(m: PlanModel, ts: TypeStock, year: int, last: dict[str, LinearExpr | int],
+                ub: int) -> None:
+    """One year of a type's stock: leavers, people away, graduates, recruits, the end."""
+    sc = m.scenario
+    assert sc.workforce is not None
+    st = sc.workforce.staff_of(ts.type_id)
+    assert st is not None
+    routes = course_routes(sc)
+    t = ts.type_id
+    for q in ts.quals:
+        new = _floor_share(m, last[q], scaled(st.first_year_attrition(q)), SHARE_SCALE, ub,
+                           f"leavers_first_year[{t},{q},{year}]")
+        old = _floor_share(m, ts.held[q, year] - last[q], scaled(st.attrition(q)), SHARE_SCALE,
+                           ub, f"leavers[{t},{q},{year}]")
+        ts.left[q, year] = new + old
+        ts.away[q, year] = sum(v for lv in sc.unit_type(t).quotas
+                               if routes[lv].from_qualification == q
+                               for v in m.vars.in_training(year, level=lv, unit_type=t))
+    moved: dict[str, LinearExpr] = {q: 0 for q in ts.quals}
+    for (course, start), g in ts.graduates.items():
+        if sc.graduation_year(course, start) == year:
+            moved[routes[course].from_qualification] -= g
+            moved[routes[course].to_qualification] += g
+    for q in st.recruits:
+        ts.hired[q, year] = m.model.new_int_var(0, ub, f"hired[{t},{q},{year}]")
+    hired = [v for (_, y), v in ts.hired.items() if y == year]
+    ts.unqualified[year] = (ts.posts[year] - ts.posts[year - 1]
+                            + sum(ts.left[q, year] for q in ts.quals) - sum(hired))
+    for q in ts.quals:
+        recruits = ts.unqualified[year] if q == NO_QUALIFICATION else ts.hired.get((q, year), 0)
+        ts.end[q, year] = m.model.new_int_var(-ub, ub, f"stock[{t},{q},{year}]")
+        m.model.add(ts.end[q, year] == ts.held[q, year] - ts.left[q, year] + moved[q]
+                    + recruits)
+        last[q] = recruits
+        if year < sc.horizon.last_year:
+            ts.held[q, year + 1] = ts.end[q, year]
+
+
+def _type_stock(m: PlanModel, type_id: str) -> TypeStock:
+    """The stock variables of one described unit type (see TypeStock)."""
+    sc = m.scenario
+    assert sc.workforce is not None
+    st = sc.workforce.staff_of(type_id)
+    assert st is not None
+    ts = TypeStock(type_id, qualification_ids(sc), staff_in_post(sc, type_id))
+    cohorts = [(lv, y) for t, lv, y in m.vars.cohorts() if t == type_id]
+    ub = (max(ts.posts.values()) + len(cohorts) * m.vars.bound[type_id]
+          + len(sc.years) * sum(r.per_year for r in st.recruits.values()))
+    for lv, y in cohorts:
+        ts.graduates[lv, y] = _floor_share(m, m.vars.start(type_id, lv, y),
+                                           sc.level(lv).rate_scaled, RATE_SCALE, ub,
+                                           f"graduates[{type_id},{lv},{y}]")
+    first = sc.horizon.first_year
+    for q in ts.quals:
+        ts.held[q, first] = st.held_at_start.get(q, 0)
+    last: dict[str, LinearExpr | int] = dict.fromkeys(ts.quals, 0)
+    for year in sc.years:
+        _stock_year(m, ts, year, last, ub)
+    return ts
+
+
+def workforce(m: PlanModel) -> dict[str, TypeStock]:
+    """The stock variables of every described unit type, built once per model."""
+    if m.stock is None:
+        m.stock = {t: _type_stock(m, t) for t in staffed_types(m.scenario)}
+    return m.stock
+
+
+def staff_turnover(m: PlanModel) -> None:
+    """Staff leave only at the attrition rate; recruits fill growth and leavers each year."""
+    for t, ts in workforce(m).items():
+        for year in m.scenario.years:
+            m.require(ts.unqualified[year], ">=", 0, "staff_turnover", f"{t}/{year}",
+                      f"{t}, {year}: {ts.posts[year]} staff in post after leavers and "
+                      "recruits (recruits never negative)")
+
+
+def trainees_from_staff(m: PlanModel) -> None:
+    """People start a course only from the staff holding its starting qualification."""
+    for t, ts in workforce(m).items():
+        for (q, year), away in ts.away.items():
+            if isinstance(away, int):
+                continue  # no course from q under way that year
+            m.require(ts.held[q, year] - ts.left[q, year] - away, ">=", 0,
+                      "trainees_from_staff", f"{t}/{q}/{year}",
+                      f"{t}, {year}: people in training from '{q}' are staff holding it "
+                      "who stay")
+
+
+def qualified_recruits(m: PlanModel) -> None:
+    """Recruits arriving already qualified stay within each year's limit."""
+    sc = m.scenario
+    for t, ts in workforce(m).items():
+        assert sc.workforce is not None
+        st = sc.workforce.staff_of(t)
+        assert st is not None
+        for (q, year), v in ts.hired.items():
+            cap = st.recruits[q].per_year
+            m.require(v, "<=", cap, "qualified_recruits", f"{t}/{q}/{year}",
+                      f"{t}, {year}: at most {cap} recruits arriving with '{q}'")
+
+
+def coverage(m: PlanModel) -> None:
+    """By each target year, enough staff in post hold at least the target qualification."""
+    sc = m.scenario
+    stock = workforce(m)
+    for c in sc.workforce.coverage if sc.workforce is not None else []:
+        need = coverage_needed(sc, c)
+        got = sum(stock[t].at_least(c.at_least, c.by_year) for t in target_types(sc, c))
+        m.require(got, ">=", need, "coverage", c.id,
+                  f"target {c.id}: at least {need} staff holding '{c.at_least}' or higher by "
+                  f"{c.by_year} ({c.share_percent}%)" + (f" ({c.label})" if c.label else ""))
+
+
+def trained_share(m: PlanModel) -> None:
+    """Graduates during each phase reach the target share of the working staff."""
+    sc = m.scenario
+    stock = workforce(m)
+    for tr in sc.workforce.trained if sc.workforce is not None else []:
+        need, years = trained_needed(sc, tr), phase_years(sc, tr)
+        got = sum(g for t in target_types(sc, tr) for (lv, y), g in stock[t].graduates.items()
+                  if sc.graduation_year(lv, y) in years)
+        m.require(got, ">=", need, "trained_share", tr.id,
+                  f"target {tr.id}: at least {need} graduates in phase {tr.phase} "
+                  f"({tr.share_percent}% of staff)" + (f" ({tr.label})" if tr.label else ""))
+
+
+def staffed_units(m: PlanModel) -> None:
+    """By each target year, qualified staff enough for a share of units to have k each."""
+    sc = m.scenario
+    stock = workforce(m)
+    for su in sc.workforce.staffed_units if sc.workforce is not None else []:
+        need = staffed_units_needed(sc, su)
+        got = sum(stock[t].at_least(su.at_least, su.by_year) for t in target_types(sc, su))
+        m.require(got, ">=", need, "staffed_units", su.id,
+                  f"target {su.id}: {need} staff holding '{su.at_least}' or higher by "
+                  f"{su.by_year} ({su.staff} in each of {su.share_percent}% of units)"
+                  + (f" ({su.label})" if su.label else ""))
+
+
+def recruitment_cost(m: PlanModel) -> LinearExpr:
+    """What hiring the qualified recruits costs (scaled integers)."""
+    sc = m.scenario
+    assert sc.workforce is not None
+    total: LinearExpr = 0
+    for t, ts in workforce(m).items():
+        st = sc.workforce.staff_of(t)
+        assert st is not None
+        total += sum(int(st.recruits[q].cost_per_person * MONEY_SCALE) * v
+                     for (q, _), v in ts.hired.items())
+    return total
+
+
 Rule = Callable[[PlanModel], None]
 
 #: Hard rules, in the order they are added and reported.
@@ -651,6 +871,12 @@ RULE_REGISTRY: dict[str, Rule] = {
     "milestones": milestones,
     "unit_staff": unit_staff,
     "unit_concurrency": unit_concurrency,
+    "staff_turnover": staff_turnover,
+    "trainees_from_staff": trainees_from_staff,
+    "qualified_recruits": qualified_recruits,
+    "coverage": coverage,
+    "trained_share": trained_share,
+    "staffed_units": staffed_units,
 }
 
 
@@ -658,8 +884,10 @@ RULE_REGISTRY: dict[str, Rule] = {
 
 
 def min_cost(m: PlanModel) -> LinearExpr:
-    """Lowest total training cost."""
-    return m.vars.total_cost()
+    """Lowest total training cost (with a workforce: plus hiring qualified recruits)."""
+    if m.scenario.workforce is None:
+        return m.vars.total_cost()
+    return m.vars.total_cost() + recruitment_cost(m)
 
 
 def smooth_intake(m: PlanModel) -> LinearExpr:

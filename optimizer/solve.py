@@ -22,6 +22,7 @@ from trainplan.models.scenario import MONEY_SCALE, Scenario
 from trainplan.models.solution import (
     FundingRow,
     GoalResult,
+    RecruitRow,
     Roster,
     RosterRow,
     SolveResult,
@@ -316,8 +317,23 @@ def _solved(m: PlanModel, staged: Staged, rows: list[RosterRow],
         status=Status.optimal if staged.proven else Status.feasible,
         goals=staged.goals, build_seconds=staged.build_seconds,
         solve_seconds=staged.solve_seconds,
-        settings=settings, roster=Roster(rows=rows, funding=funding),
+        settings=settings, roster=Roster(rows=rows, funding=funding,
+                                         recruits=_recruit_rows(m, solver)),
     )
+
+
+def _recruit_rows(m: PlanModel, solver: cp_model.CpSolver) -> list[RecruitRow]:
+    """The qualified recruits of the plan (none without a workforce section)."""
+    sc, out = m.scenario, []
+    for t, ts in (m.stock or {}).items():
+        assert sc.workforce is not None
+        st = sc.workforce.staff_of(t)
+        assert st is not None
+        for (q, year), v in ts.hired.items():
+            if n := solver.value(v):
+                out.append(RecruitRow(year=year, unit_type=t, qualification=q, people=n,
+                                      cost_million_vnd=n * st.recruits[q].cost_per_person))
+    return out
 
 
 def _failed(code: int, settings: SolveSettings, build_s: float, solve_s: float,

@@ -34,6 +34,24 @@ def with_level(level_id: str, **fields) -> list[dict]:
     return levels
 
 
+def workforce(staff: dict | None = None, **section) -> dict:
+    """The tiny scenario with a workforce: 3 communes, 6 staff holding none, any course.
+
+    Default routes: A takes staff from none to A (1 year), B from A to B (2 years);
+    `staff` changes the commune's staff description, `section` the section's lists.
+    """
+    described = {"unit_type": "commune", "at_start": 6, "held_at_start": {"none": 6}}
+    described.update(staff or {})
+    return tiny(unit_types=with_type(staff_per_unit=4, quotas={"A": {"at_least": 0},
+                                                                "B": {"at_least": 0}}),
+                phases=[{"id": "p1", "first_year": 2020, "last_year": 2020}],
+                workforce={"staff": [described], **section})
+
+
+def _cover(qualification: str, year: int, share: int = 100) -> list[dict]:
+    return [{"id": "c", "by_year": year, "at_least": qualification, "share_percent": share}]
+
+
 # rule -> (trivially feasible, broken, allowed alternative); each a scenario dict
 CASES: dict[str, tuple[dict, dict, dict]] = {
     "quota_met": (
@@ -104,6 +122,47 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
         tiny(horizon={"first_year": 2020, "last_year": 2021},  # B fills 2020-21 alone
              unit_types=with_type(units=2, max_in_training_per_unit=1)),
         tiny(unit_types=with_type(units=2, max_in_training_per_unit=1)),
+    ),
+    # staff halve in 2020 (6 -> 3): 40% attrition leaves 2, so a third would be laid off
+    "staff_turnover": (
+        workforce(),
+        workforce({"growth_percent": {2020: -50}, "attrition_by_qualification": {"none": 40}}),
+        workforce({"growth_percent": {2020: -50}, "attrition_by_qualification": {"none": 50}}),
+    ),
+    # 20% attrition: 1 of 6 leaves in 2020, so only 5 can train for A that year
+    "trainees_from_staff": (
+        workforce(coverage=_cover("A", 2020)),
+        workforce({"attrition_percent": 20}, coverage=_cover("A", 2020)),
+        workforce({"attrition_percent": 20, "recruits": {"A": {"per_year": 1}}},
+                  coverage=_cover("A", 2020)),
+    ),
+    # all 6 hold B; 1 leaves in 2020 and B universal by the end of 2020 needs a B recruit
+    "qualified_recruits": (
+        workforce({"held_at_start": {"B": 6}, "recruits": {"B": {"per_year": 1}}}),
+        workforce({"held_at_start": {"B": 6}, "attrition_percent": 20,
+                   "recruits": {"B": {"per_year": 0}}}, coverage=_cover("B", 2020)),
+        workforce({"held_at_start": {"B": 6}, "attrition_percent": 20,
+                   "recruits": {"B": {"per_year": 1}}}, coverage=_cover("B", 2020)),
+    ),
+    "coverage": (  # B takes two years after A: none can hold it by the end of 2020
+        workforce(coverage=_cover("A", 2024, 50)),
+        workforce(coverage=_cover("B", 2020)),
+        workforce(coverage=_cover("B", 2023)),
+    ),
+    "trained_share": (  # 3 hold none and can graduate (A) in phase p1 = 2020; 3 hold B
+        workforce(trained=[{"id": "t", "phase": "p1", "share_percent": 50}]),
+        workforce({"held_at_start": {"none": 3, "B": 3}},
+                  trained=[{"id": "t", "phase": "p1", "share_percent": 100}]),
+        workforce({"held_at_start": {"none": 3, "B": 3}},
+                  trained=[{"id": "t", "phase": "p1", "share_percent": 50}]),
+    ),
+    "staffed_units": (
+        workforce(staffed_units=[{"id": "u", "by_year": 2024, "at_least": "A",
+                                  "share_percent": 100}]),
+        workforce(staffed_units=[{"id": "u", "by_year": 2020, "at_least": "B",
+                                  "share_percent": 100}]),
+        workforce(staffed_units=[{"id": "u", "by_year": 2020, "at_least": "A", "staff": 2,
+                                  "share_percent": 100}]),
     ),
 }
 

@@ -1,0 +1,238 @@
+"""The workforce over time: a stock-flow case computed by hand, bad input, brute force."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import random
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from trainplan.models.checker import verify
+from trainplan.models.loader import ScenarioError, load_scenario
+from trainplan.models.measures import workforce_targets
+from trainplan.models.scenario import MONEY_SCALE, Scenario
+from trainplan.models.solution import RecruitRow, Roster, RosterRow, Status
+from trainplan.models.workforce import leavers, stock_by_year
+
+from tests.conftest import ROOT, scenario, solve_verified
+
+#: 10 commune staff holding nothing, 10% leave each year, intermediate (1 year,
+#: 10 million VND) universal by the end of the third year.
+HAND: dict = {
+    "name": "hand case",
+    "horizon": {"first_year": 2021, "last_year": 2023},
+    "levels": [{"id": "intermediate", "label_vi": "Trung cấp", "label_en": "Intermediate",
+                "duration_years": 1, "cost_per_trainee_year": 10}],
+    "unit_types": [{"id": "commune", "label_vi": "Xã", "label_en": "Commune", "units": 10,
+                    "staff_per_unit": 2, "quotas": {"intermediate": {"at_least": 0}}}],
+    "objective": ["min_cost"],
+    "workforce": {
+        "staff": [{"unit_type": "commune", "at_start": 10, "held_at_start": {"none": 10},
+                   "attrition_percent": 10}],
+        "coverage": [{"id": "universal", "by_year": 2023, "at_least": "intermediate"}],
+    },
+}
+
+
+def hand(**staff) -> Scenario:
+    data = copy.deepcopy(HAND)
+    data["workforce"]["staff"][0].update(staff)
+    return scenario(data)
+
+
+def test_the_hand_computed_optimum():
+    """10 staff, 10% attrition, intermediate universal by 2023: 100 million VND.
+
+    Leavers of a qualification = floor(its stock at the start of the year x 10 / 100),
+    so a stock of 10 loses 1 and a stock of 9 or fewer loses nobody.
+    - Lower bound: all 10 staff in post at the end of 2023 must hold intermediate, and
+      nobody can be hired holding it, so at least 10 people graduate: 10 x 10 = 100.
+    - A plan at 100: 2021 starts with 10 holding none, 1 leaves (floor(10 x 0.1)) and is
+      replaced by an unqualified recruit; train 4 of the 9 who stay. End of 2021: 4
+      intermediate, 6 none; from now on every stock is below 10, so nobody leaves
+      (floor(6 x 0.1) = floor(4 x 0.1) = 0). Train 3 in 2022 and the last 3 in 2023:
+      10 graduates, none of whom leave, 10 x 10 = 100.
+    - Training all 10 by 2022 is no cheaper and can be dearer: a stock of 10 holding
+      intermediate at the start of 2023 loses 1 and its replacement holds none.
+    """
+    sc = hand()
+    result = solve_verified(sc)
+    assert result.status == Status.optimal
+    assert result.goals[0].value == 100 * MONEY_SCALE
+    stock = stock_by_year(sc, result.roster, "commune")
+    assert [ys.leavers["none"] for ys in stock] == [1, 0, 0]
+    assert stock[-1].end == {"none": 0, "intermediate": 10}
+    assert all(r.met for r in workforce_targets(sc, result.roster))
+
+
+def test_a_qualified_recruit_is_dearer_than_training_so_the_optimum_keeps_100():
+    """Hiring a holder at 15 instead of training at 10 never pays here: still 100."""
+    sc = hand(recruits={"intermediate": {"per_year": 2, "cost_per_person": 15}})
+    result = solve_verified(sc)
+    assert result.goals[0].value == 100 * MONEY_SCALE
+    assert result.roster.recruits == []
+
+
+def test_training_everyone_in_the_first_two_years_loses_one_in_the_third():
+    """The checker's stock: 9 trained in 2021 and 1 in 2022 leaves 9 of 10 in 2023."""
+    sc = hand()
+    rows = [RosterRow(year=y, unit_type="commune", unit=f"commune-{i:03d}",
+                      level="intermediate", starts=1, graduation_year=y,
+                      cost_million_vnd=Decimal(10))
+            for y, i in [(2021, u) for u in range(1, 10)] + [(2022, 10)]]
+    roster = Roster(rows=rows)
+    end = stock_by_year(sc, roster, "commune")[-1]
+    assert end.leavers["intermediate"] == 1 and end.end["intermediate"] == 9
+    assert {v.rule for v in verify(sc, roster).violations} == {"coverage"}
+
+
+def test_leavers_round_down():
+    assert [leavers(n, Decimal(10)) for n in (9, 10, 19, 20)] == [0, 1, 1, 2]
+    assert leavers(1000, Decimal("8.25")) == 82
+
+
+def test_staff_growth_rounds_half_up_at_named_years_and_down_between():
+    st = hand(growth_percent={2022: 15, 2023: 50}).workforce.staff[0]
+    # 2022: 10 x 1.15 = 11.5 -> 12; 2021 halfway from 10 to 12 -> 11; 2023: 15
+    assert st.staff_in_post([2021, 2022, 2023]) == {2021: 11, 2022: 12, 2023: 15}
+
+
+def test_robust_margin_raises_attrition_and_caps_it():
+    wf = hand(first_year_attrition_percent=98).workforce
+    raised = wf.with_attrition_margin(Decimal(3))
+    assert raised.staff[0].attrition("none") == 13
+    assert raised.staff[0].first_year_attrition("none") == Decimal("99.99")
+
+
+def test_a_recruit_row_the_scenario_does_not_allow_is_a_violation():
+    sc = hand()
+    result = solve_verified(sc)
+    roster = result.roster.model_copy(update={"recruits": [RecruitRow(
+        year=2021, unit_type="commune", qualification="intermediate", people=1,
+        cost_million_vnd=Decimal(0))]})
+    assert "qualified_recruits" in {v.rule for v in verify(sc, roster).violations}
+
+
+def test_without_a_workforce_the_roster_and_scenario_dump_are_unchanged():
+    sc = scenario({k: v for k, v in HAND.items() if k != "workforce"})
+    assert "workforce" not in sc.model_dump()
+    assert "recruits" not in Roster(rows=[]).model_dump()
+
+
+# ----- bad input: one clear error naming file, line and field; exit code 2 ---------------
+
+YAML = """\
+name: hand case
+horizon: {first_year: 2021, last_year: 2023}
+levels:
+  - {id: intermediate, label_vi: Trung cấp, label_en: Intermediate, duration_years: 1,
+     cost_per_trainee_year: 10}
+unit_types:
+  - {id: commune, label_vi: Xã, label_en: Commune, units: 10, staff_per_unit: 2,
+     quotas: {intermediate: {at_least: 0}}}
+workforce:
+  staff:
+    - unit_type: commune
+      at_start: 10
+      held_at_start: {none: 10}
+      attrition_percent: 10
+  coverage:
+    - id: universal
+      by_year: 2023
+      at_least: intermediate
+      share_percent: 100
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "words"), [
+    ("share_percent: 100", "share_percent: 120", 19, "workforce.coverage[universal].share_percent",
+     "too large: at most 100"),
+    ("attrition_percent: 10", "attrition_percent: 100", 14,
+     "workforce.staff[0].attrition_percent", "everyone leaves every year"),
+    ("held_at_start: {none: 10}", "held_at_start: {none: 6, intermediate: 3}", 13,
+     "workforce.staff[0].held_at_start", "add up to 6+3=9 but at_start says 10"),
+    ("unit_type: commune", "unit_type: comune", 11, "workforce.staff[0].unit_type",
+     "unknown unit type 'comune'"),
+    ("at_least: intermediate", "at_least: college", 18, "workforce.coverage[universal].at_least",
+     "unknown qualification 'college'"),
+    ("held_at_start: {none: 10}", "held_at_start: {nothing: 10}", 13,
+     "workforce.staff[0].held_at_start.nothing", "unknown qualification 'nothing'"),
+])
+def test_bad_workforce_input_names_file_line_and_field(tmp_path, old, new, line, field, words):
+    path = tmp_path / "bad.yaml"
+    path.write_text(YAML.replace(old, new), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    (problem,) = err.value.problems
+    assert (problem.line, problem.field) == (line, field)
+    assert words in problem.message
+
+
+def test_bad_workforce_input_exits_2_and_writes_nothing(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(YAML.replace("attrition_percent: 10", "attrition_percent: 100"),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "trainplan", "solve", str(path), "--out",
+                          str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2
+    assert f"{path}:14: workforce.staff[0].attrition_percent" in run.stderr
+    assert "Traceback" not in run.stderr and not out.exists()
+
+
+# ----- brute force: every plan of tiny random cases, priced by the checker --------------
+
+
+def _random_case(rng: random.Random) -> dict:
+    """One level, three years, at most 4 staff; random attrition, growth and target."""
+    staff = rng.randint(2, 4)
+    none = rng.randint(staff - 1, staff)
+    data = copy.deepcopy(HAND)
+    data["unit_types"][0].update(units=4, staff_per_unit=4)
+    data["workforce"]["staff"][0] = {
+        "unit_type": "commune", "at_start": staff,
+        "held_at_start": {"none": none, "intermediate": staff - none},
+        "attrition_percent": rng.choice([0, 25, 34, 50]),
+        "first_year_attrition_percent": rng.choice([None, 50]),
+        "growth_percent": {2023: rng.choice([0, 25, 50])},
+        "recruits": {"intermediate": {"per_year": rng.randint(0, 1), "cost_per_person": 12}},
+    }
+    data["workforce"]["coverage"][0].update(by_year=rng.choice([2022, 2023]),
+                                            share_percent=rng.choice([75, 100]))
+    return data
+
+
+def _plans(sc: Scenario):
+    """Every roster of starters 0..4 a year (on commune-001) and 0..1 recruits a year."""
+    years = sc.years
+    for starts in itertools.product(range(5), repeat=3):
+        for hires in itertools.product(range(2), repeat=3):
+            rows = [RosterRow(year=y, unit_type="commune", unit="commune-001",
+                              level="intermediate", starts=n, graduation_year=y,
+                              cost_million_vnd=Decimal(10 * n))
+                    for y, n in zip(years, starts, strict=True) if n]
+            recruits = [RecruitRow(year=y, unit_type="commune", qualification="intermediate",
+                                   people=n, cost_million_vnd=Decimal(12 * n))
+                        for y, n in zip(years, hires, strict=True) if n]
+            yield Roster(rows=rows, recruits=recruits)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_optimum_matches_brute_force_on_tiny_random_cases(seed):
+    sc = scenario(_random_case(random.Random(seed)))
+    best = None
+    for roster in _plans(sc):
+        check = verify(sc, roster)
+        # per-unit rules do not bind here (one unit may send 4); the per-type plan counts
+        if not [v for v in check.violations if v.rule != "unit_staff"]:
+            cost = check.goal_values["min_cost"]
+            best = cost if best is None else min(best, cost)
+    result = solve_verified(sc)
+    if best is None:
+        assert result.status == Status.infeasible
+    else:
+        assert result.status == Status.optimal
+        assert result.goals[0].value == best
