@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from trainplan.models.actuals import actuals_problems, replan_scenario
 from trainplan.models.loader import load_scenario
@@ -110,7 +112,7 @@ def test_binh_thuan_replan_runs_as_in_the_readme(tmp_path):
                  "--out", str(out), "--xlsx", str(tmp_path / "r.xlsx"),
                  "--html", str(tmp_path / "r.html"))
     assert result.exit_code == 0, result.output
-    assert "verified: 14 rules, 0 violations" in result.output
+    assert re.search(r"verified: \d+ rules, 0 violations", result.output)
     assert "128 of 127 graduates, met" in result.output  # the 2015 milestone, on actuals
     csv_text = (out / "plan_vs_actual.csv").read_text()
     assert "facility,intermediate,44,25,-19,44,21,-23,44,0,23,23" in csv_text
