@@ -957,7 +957,8 @@ def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]
     if check is not None and not check.ok:
         click.echo(check.summary(), err=True)
         sys.exit(EXIT_UNVERIFIED)
-    sim = simulate(sc, cohort_starts(result.roster), runs, sim_seed)
+    hired = {(r.unit_type, r.qualification, r.year): r.people for r in result.roster.recruits}
+    sim = simulate(sc, cohort_starts(result.roster), runs, sim_seed, hired)
     files: dict[Path, str | bytes] = {}
     if out_dir is not None:
         files[Path(out_dir) / "simulation.csv"] = report.simulation_csv(sim)

@@ -39,7 +39,7 @@ def terminal_text(name: str, sim: Simulation, lang: Lang) -> str:
                                for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
                       for r in [headers, *rows])
     lines = [_w("line", lang, label=r.label, share=percent(r.share, lang),
-                runs=number(sim.runs, lang)) for r in sim.targets if r.kind == "milestone"]
+                runs=number(sim.runs, lang)) for r in sim.targets if r.kind != "quota"]
     title = _w("title", lang, name=name, runs=number(sim.runs, lang), seed=sim.seed)
     return "\n".join([title, "", table, "", *lines]).rstrip()
 
@@ -66,7 +66,8 @@ def _fan_figure(sim: Simulation, lang: Lang) -> Figure:
     ax.plot(years, fan[50], color=FAN_COLOUR, linewidth=1.6, label=_w("median", lang))
     ax.plot(years, sim.planned, color="#000000", linewidth=1.0, linestyle="--",
             label=_w("planned", lang))
-    ax.set_title(_w("fan_title", lang), fontsize=9)
+    title = "fan_title_qualified" if sim.measure == "qualified" else "fan_title"
+    ax.set_title(_w(title, lang), fontsize=9)
     ax.set_xticks(years)
     ax.set_xticklabels([str(y) for y in years])
     ax.set_xlabel(t("year", lang))

@@ -79,3 +79,41 @@ def test_simulate_runs_on_every_shipped_scenario(path):
         assert "Met in" in result.output
     else:
         assert "no plan to simulate" in result.output
+
+
+# ----- with a workforce section: attrition drawn too -----------------------------------
+
+def _hand(attrition):
+    from tests.test_workforce import hand
+
+    return hand(attrition_percent=attrition)
+
+
+def _plan(sc):
+    result = solve_verified(sc)
+    hired = {(r.unit_type, r.qualification, r.year): r.people for r in result.roster.recruits}
+    return result, cohort_starts(result.roster), hired
+
+
+def test_no_attrition_and_full_completion_meet_every_workforce_target_every_time():
+    sc = _hand(0)
+    _, plan, hired = _plan(sc)
+    sim = simulate(sc, plan, 400, 5, hired)
+    kinds = {r.kind for r in sim.targets}
+    assert "coverage" in kinds and sim.measure == "qualified"
+    assert all(r.held == 400 for r in sim.targets)
+    assert sim.fan[5] == sim.fan[95] == sim.planned
+
+
+def test_the_planned_path_follows_the_models_integer_rule_and_attrition_adds_risk():
+    from trainplan.models.workforce import stock_by_year
+
+    sc = _hand(10)
+    result, plan, hired = _plan(sc)
+    stock = stock_by_year(sc, result.roster, "commune")
+    sim = simulate(sc, plan, 2000, 5, hired)
+    assert sim.planned == [ys.at_least(sc, "intermediate") for ys in stock]
+    universal = next(r for r in sim.targets if r.id == "universal")
+    assert 0 < universal.share < 1  # random leavers replaced by unqualified recruits
+    assert simulate(sc, plan, 2000, 5, hired) == sim
+    assert simulate(sc, plan, 2000, 6, hired) != sim
