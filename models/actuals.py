@@ -29,6 +29,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 if TYPE_CHECKING:  # the scenario is read through its own fields only
     from trainplan.models.scenario import Scenario
+    from trainplan.models.solution import Roster
 
 #: Cohort key: (unit type, level, start year).
 Cohort = tuple[str, str, int]
@@ -69,8 +70,18 @@ class CohortActual(_Strict):
         default=None, description="left before the end; default: starters - graduates, or 0")
 
 
+class StaffCount(_Strict):
+    """Staff in post of one unit type counted at the end of a past year, and what they hold."""
+
+    year: Year
+    unit_type: Ident
+    in_post: People = Field(description="staff in post at the end of the year")
+    held: dict[str, People] = Field(
+        default_factory=dict, description="of them, holding each qualification ('none')")
+
+
 class Actuals(_Strict):
-    """The past as it happened: courses and money, per year."""
+    """The past as it happened: courses, staff counted and money, per year."""
 
     source: str = Field(default="", max_length=10_000,
                         description="where the figures come from")
@@ -79,6 +90,9 @@ class Actuals(_Strict):
     cohorts: list[CohortActual] = Field(default_factory=list, max_length=100_000)
     spending: dict[int, Money] = Field(
         default_factory=dict, description="million VND actually spent on training, per year")
+    staff: list[StaffCount] = Field(
+        default_factory=list, max_length=100_000,
+        description="staff in post counted (needs a workforce section)")
 
     def stayed(self, row: CohortActual) -> int:
         """People of a course who did not drop out: its graduates, or trainees still in it."""
@@ -151,6 +165,43 @@ def _people_problems(sc: Scenario, at: Loc, row: CohortActual,
     return []
 
 
+def _count_problems(sc: Scenario, at: Loc, row: StaffCount, from_year: int
+                    ) -> list[tuple[Loc, str]]:
+    """What is wrong with one staff count (year, unit type, qualifications, sum)."""
+    from trainplan.models.scenario import qualification_ids
+
+    first = sc.horizon.first_year
+    if not first <= row.year < from_year:
+        return [((*at, "year"), f"year {row.year} is not a past year of a re-plan from "
+                 f"{from_year} ({first}-{from_year - 1})")]
+    described = [] if sc.workforce is None else [s.unit_type for s in sc.workforce.staff]
+    if row.unit_type not in described:
+        return [((*at, "unit_type"), f"unit type '{row.unit_type}' has no staff in the "
+                 f"workforce section (described: {', '.join(described) or 'none'})")]
+    quals = qualification_ids(sc)
+    unknown = [q for q in row.held if q not in quals]
+    if unknown:
+        return [((*at, "held", unknown[0]), f"unknown qualification '{unknown[0]}' "
+                 f"(known: {', '.join(quals)})")]
+    if row.held and sum(row.held.values()) != row.in_post:
+        parts = "+".join(str(n) for n in row.held.values())
+        return [((*at, "held"), f"qualifications held add up to {parts}="
+                 f"{sum(row.held.values())} but in_post says {row.in_post}")]
+    return []
+
+
+def _staff_problems(sc: Scenario, act: Actuals, from_year: int) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    seen: set[tuple[str, int]] = set()
+    for i, row in enumerate(act.staff):
+        at: Loc = ("actuals", "staff", i)
+        if (row.unit_type, row.year) in seen:
+            out.append((at, f"{row.unit_type}, {row.year} is counted twice"))
+        seen.add((row.unit_type, row.year))
+        out += _count_problems(sc, at, row, from_year)
+    return out
+
+
 def actuals_problems(sc: Scenario, from_year: int) -> list[tuple[Loc, str]]:
     """Everything wrong with the scenario's actuals for a re-plan from `from_year`."""
     first, last = sc.horizon.first_year, sc.horizon.last_year
@@ -169,6 +220,7 @@ def actuals_problems(sc: Scenario, from_year: int) -> list[tuple[Loc, str]]:
                         f"is given twice (first as item {seen[key] + 1})"))
         seen.setdefault(key, i)
         out += _row_problems(sc, i, row, from_year)
+    out += _staff_problems(sc, act, from_year)
     for year in act.spending:
         if not first <= year < from_year:
             out.append((("actuals", "spending", year), f"year {year} is not a past year of a "
@@ -255,7 +307,44 @@ def replan_scenario(sc: Scenario, from_year: int) -> Scenario:
     data["budget"]["by_year"] = _raised(sc.budget.by_year, sc.budget.per_year, past,
                                         lambda y: _spent_in(sc, kept, y))
     data["milestones"] = [ms for ms in data["milestones"] if ms["by_year"] >= from_year]
+    if sc.workforce is not None and act.staff:
+        data["workforce"]["staff"] = _counted_staff(sc)
     return type(sc).model_validate(data)
+
+
+def _shifted(planned: dict[int, int], counted: dict[int, int]) -> dict[int, int]:
+    """Staff in post per year: a counted year as counted, a later one shifted.
+
+    A year after a count is as planned plus the difference found at that count (the
+    plan's changes kept on top of what was counted).
+    """
+    out, shift = {}, 0
+    for year, n in planned.items():
+        if year in counted:
+            shift = counted[year] - n
+            out[year] = counted[year]
+        else:
+            out[year] = max(n + shift, 0)
+    return out
+
+
+def _counted_staff(sc: Scenario) -> list[dict]:
+    """Each unit type's staff in post per year: counted in past years, else planned.
+
+    Years after a count are shifted by its difference (see `_shifted`).
+    """
+    assert sc.workforce is not None and sc.actuals is not None
+    counted = {(r.unit_type, r.year): r.in_post for r in sc.actuals.staff}
+    out = []
+    for st in sc.workforce.staff:
+        data = st.model_dump()
+        if any(t == st.unit_type for t, _ in counted):
+            data["by_year"] = _shifted(st.staff_in_post(sc.years),
+                                       {y: n for (t, y), n in counted.items()
+                                        if t == st.unit_type})
+            data["growth_percent"] = {}
+        out.append(data)
+    return out
 
 
 def past_problems(sc: Scenario, starts: dict[Cohort, int]) -> list[str]:
@@ -435,3 +524,34 @@ def with_actuals(sc: Scenario, scenario_path: Path, actuals_path: Path | None,
         raise ScenarioError([Problem("--from", None, "", msg) if loc == ("--from",)
                              else _at(data, origins, name, loc, msg) for loc, msg in problems])
     return checked
+
+
+@dataclass(frozen=True)
+class StaffGap:
+    """Staff counted in a past year against the original plan's stock for that year."""
+
+    unit_type: str
+    year: int
+    planned_in_post: int
+    counted_in_post: int
+    planned_qualified: int
+    counted_qualified: int | None  # None when the count gives no qualifications
+
+
+def staff_gaps(sc: Scenario, planned: Roster | None) -> list[StaffGap]:
+    """Each staff count against the plan: staff in post, and staff holding a qualification."""
+    from trainplan.models.scenario import NO_QUALIFICATION
+    from trainplan.models.workforce import stock_by_year
+
+    if sc.actuals is None or sc.workforce is None or planned is None:
+        return []
+    original = sc.model_copy(update={"actuals": None})
+    out = []
+    for row in sc.actuals.staff:
+        ys = next(y for y in stock_by_year(original, planned, row.unit_type)
+                  if y.year == row.year)
+        held = sum(n for q, n in row.held.items() if q != NO_QUALIFICATION)
+        out.append(StaffGap(row.unit_type, row.year, ys.staff_in_post, row.in_post,
+                            ys.staff_in_post - ys.end[NO_QUALIFICATION],
+                            held if row.held else None))
+    return out

@@ -517,6 +517,10 @@ REPLAN_TEXT: dict[str, dict[Lang, str]] = {
                         "vi": "Chi thực tế (triệu đồng)"},
     "past_milestone": {"en": "{label} (by {year}): {got} of {need} graduates, {verdict}",
                        "vi": "{label} (đến năm {year}): {got}/{need} người tốt nghiệp, {verdict}"},
+    "staff_count": {"en": "{type}, end of {year}: {counted} staff in post counted ({planned} "
+                          "planned), {qualified} holding a qualification ({planned_q} planned)",
+                    "vi": "{type}, cuối năm {year}: {counted} người tại vị trí ({planned} theo "
+                          "KH), {qualified} người có trình độ ({planned_q} theo KH)"},
     "must_do": {"en": "The remaining years must start {n} people ({change:+d} against the "
                       "first plan).",
                 "vi": "Các năm còn lại phải tuyển {n} người ({change:+d} so với kế hoạch "

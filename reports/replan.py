@@ -17,9 +17,11 @@ from markupsafe import escape
 from trainplan.models.actuals import (
     GapRow,
     PastMilestone,
+    StaffGap,
     YearGap,
     gap_rows,
     past_milestones,
+    staff_gaps,
     year_gaps,
 )
 from trainplan.models.scenario import Scenario
@@ -47,6 +49,7 @@ class PlanVsActual:
     rows: list[GapRow]
     years: list[YearGap]
     milestones: list[PastMilestone]
+    staff: list[StaffGap]
 
 
 def _starts(roster: Roster | None) -> dict[tuple[str, str, int], int]:
@@ -61,7 +64,8 @@ def plan_vs_actual(sc: Scenario, planned: Roster | None, replanned: Roster | Non
     """The report's figures: `sc` holds the actuals, the rosters are the two plans."""
     first, again = _starts(planned), _starts(replanned)
     return PlanVsActual(sc, from_year, gap_rows(sc, first, again, from_year),
-                        year_gaps(sc, first, from_year), past_milestones(sc, from_year))
+                        year_gaps(sc, first, from_year), past_milestones(sc, from_year),
+                        staff_gaps(sc, planned))
 
 
 def _w(key: str, lang: Lang, **values: object) -> str:
@@ -107,6 +111,15 @@ def milestone_lines(p: PlanVsActual, lang: Lang) -> list[str]:
                verdict=t("met" if m.met else "not_met", lang)) for m in p.milestones]
 
 
+def staff_lines(p: PlanVsActual, lang: Lang) -> list[str]:
+    """Each staff count against the plan's stock, in words."""
+    return [_w("staff_count", lang, type=unit_type_label(p.scenario, g.unit_type, lang),
+               year=g.year, counted=number(g.counted_in_post, lang),
+               planned=number(g.planned_in_post, lang),
+               qualified="-" if g.counted_qualified is None else number(g.counted_qualified, lang),
+               planned_q=number(g.planned_qualified, lang)) for g in p.staff]
+
+
 def must_do_line(p: PlanVsActual, lang: Lang) -> str:
     """What the remaining years must start, against the first plan."""
     n = sum(r.remaining_replanned for r in p.rows)
@@ -141,7 +154,7 @@ def terminal_text(p: PlanVsActual, lang: Lang) -> str:
     out.append("")
     years = [[_text(c, lang) for c in row] for row in year_cells(p)]
     out.append(_aligned(["", *year_headers(lang)], [["", *row] for row in years]))
-    out += ["", *milestone_lines(p, lang), must_do_line(p, lang)]
+    out += ["", *milestone_lines(p, lang), *staff_lines(p, lang), must_do_line(p, lang)]
     return "\n".join(out)
 
 
@@ -178,7 +191,7 @@ def add_sheet(wb: object, p: PlanVsActual, lang: Lang) -> None:
                 if isinstance(value, int | Decimal):
                     cell.number_format = "#,##0.###" if isinstance(value, Decimal) else "#,##0"
         row += 2
-    for line in [*milestone_lines(p, lang), must_do_line(p, lang)]:
+    for line in [*milestone_lines(p, lang), *staff_lines(p, lang), must_do_line(p, lang)]:
         ws.cell(row=row, column=1, value=line)
         row += 1
     ws.column_dimensions["A"].width = 40
@@ -199,7 +212,8 @@ def html_section(p: PlanVsActual, lang: Lang) -> str:
     title = _w("title", lang, first=sc.horizon.first_year, last=p.from_year - 1,
                year=p.from_year)
     lines = "".join(f"<p>{escape(line)}</p>"
-                    for line in [*milestone_lines(p, lang), must_do_line(p, lang)])
+                    for line in [*milestone_lines(p, lang), *staff_lines(p, lang),
+                                 must_do_line(p, lang)])
     return (f'<section class="plan-vs-actual"><h2>{escape(title)}</h2>'
             + _html_table("plan-vs-actual", gap_headers(p, lang), gap_cells(p, lang), lang)
             + _html_table("past-years", year_headers(lang), year_cells(p), lang)

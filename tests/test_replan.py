@@ -173,3 +173,55 @@ def test_schema_errors_in_actuals_and_a_bad_from_year(tmp_path):
     result = run(str(SCENARIOS / "ben_tre_2010_2020.yaml"), "--actuals", str(other),
                  "--from", "2014")
     assert result.exit_code == 2 and "one top-level key, 'actuals:'" in result.output
+
+
+# ----- staff counted (with a workforce section) ------------------------------------------
+
+def _hand_with(staff_rows, cohorts=None):
+    import copy
+
+    from tests.test_workforce import HAND
+    data = copy.deepcopy(HAND)
+    data["actuals"] = {"cohorts": cohorts if cohorts is not None else [
+        {"year": 2021, "unit_type": "commune", "level": "intermediate", "starters": 4,
+         "graduates": 4}], "staff": staff_rows}
+    return scenario(data)
+
+
+def test_staff_counted_replace_the_planned_staff_in_post_of_past_years():
+    from trainplan.models.workforce import staff_in_post
+    from trainplan.reports.replan import plan_vs_actual, terminal_text
+
+    sc = _hand_with([{"year": 2021, "unit_type": "commune", "in_post": 12,
+                      "held": {"none": 8, "intermediate": 4}}])
+    assert actuals_problems(sc, 2022) == []
+    done = replan(sc, 2022, FAST)
+    assert staff_in_post(done.replan, "commune")[2021] == 12
+    assert done.result.status == Status.optimal and done.check.ok, done.check.violations
+    starts = cohort_starts(done.result.roster)
+    assert sum(n for (t, lv, y), n in starts.items() if y >= 2022) >= 8  # 12 to hold it
+    text = terminal_text(plan_vs_actual(sc, done.original.roster, done.result.roster, 2022),
+                         "en")
+    assert "end of 2021: 12 staff in post counted (10 planned), 4 holding a qualification" \
+        in text
+
+
+@pytest.mark.parametrize(("row", "loc", "words"), [
+    ({"year": 2021, "unit_type": "commune", "in_post": 12, "held": {"none": 7,
+                                                                     "intermediate": 4}},
+     ("actuals", "staff", 0, "held"), "add up to 7+4=11 but in_post says 12"),
+    ({"year": 2021, "unit_type": "commune", "in_post": 1, "held": {"college": 1}},
+     ("actuals", "staff", 0, "held", "college"), "unknown qualification 'college'"),
+    ({"year": 2022, "unit_type": "commune", "in_post": 1},
+     ("actuals", "staff", 0, "year"), "not a past year"),
+])
+def test_bad_staff_counts_are_named(row, loc, words):
+    problems = actuals_problems(_hand_with([row]), 2022)
+    assert len(problems) == 1 and problems[0][0] == loc and words in problems[0][1], problems
+
+
+def test_staff_counts_need_a_workforce_section():
+    sc = scenario(tiny(actuals={"staff": [{"year": 2020, "unit_type": "commune",
+                                           "in_post": 3}]}))
+    (loc, msg), = actuals_problems(sc, 2021)
+    assert loc == ("actuals", "staff", 0, "unit_type") and "no staff in the workforce" in msg
