@@ -824,6 +824,8 @@ def _replan_files(p: PlanVsActual, done: Replanned, lang: Lang,
 
         renders.append((page, lambda: {Path(page): report.with_section(
             html_report(sc, result, check, lang), p, lang)}))
+    if (png := paths.get("png")) is not None:
+        renders.append((png, lambda: {Path(png) / report.CHART_PNG: report.chart(p, lang, "png")}))
     files = _render(renders)
     with _writing(", ".join(str(v) for v in paths.values() if v is not None)):
         write_all(files, stale)
@@ -868,12 +870,14 @@ def _replan_explain(sc: Scenario, settings: SolveSettings, from_year: int, lang:
               help="Also write the re-plan as a workbook, with a plan-against-actual sheet.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the HTML report, with a plan-against-actual section.")
+@click.option("--png", "png_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write the plan-against-actual chart (plan-vs-actual.png) here.")
 @lang_option
 @settings_options
 def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                actuals_path: str | None, from_year: int, out_dir: str | None,
-               xlsx_path: str | None, html_path: str | None, lang: Lang, time_limit: float,
-               workers: int, seed: int) -> None:
+               xlsx_path: str | None, html_path: str | None, png_dir: str | None, lang: Lang,
+               time_limit: float, workers: int, seed: int) -> None:
     """Keep the past as it happened and re-plan the remaining years; plan against actual."""
     from trainplan.models.actuals import with_actuals
     from trainplan.optimizer.replan import replan
@@ -884,6 +888,7 @@ def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
     targets = _output_targets(out_dir, xlsx_path, html_path, None)
+    targets += [] if png_dir is None else [("--png", Path(png_dir) / "plan-vs-actual.png")]
     _refuse_inputs(loaded, targets)
     if actuals_path is not None and any(_same_file(Path(actuals_path), p) for _, p in targets):
         click.echo(f"error: an output would replace the actuals file {actuals_path}; "
@@ -899,7 +904,7 @@ def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     _refused_by_solver(scenario, done.result)
     p = report.plan_vs_actual(sc, done.original.roster, done.result.roster, from_year)
     written = _replan_files(p, done, lang, {"out": out_dir, "xlsx": xlsx_path,
-                                            "html": html_path})
+                                            "html": html_path, "png": png_dir})
     click.echo(terminal_report(done.replan, done.result, done.check, lang))
     click.echo("")
     click.echo(report.terminal_text(p, lang))

@@ -517,6 +517,12 @@ REPLAN_TEXT: dict[str, dict[Lang, str]] = {
                         "vi": "Chi thực tế (triệu đồng)"},
     "past_milestone": {"en": "{label} (by {year}): {got} of {need} graduates, {verdict}",
                        "vi": "{label} (đến năm {year}): {got}/{need} người tốt nghiệp, {verdict}"},
+    "first_plan": {"en": "first plan", "vi": "kế hoạch ban đầu"},
+    "actual": {"en": "actual", "vi": "thực hiện"},
+    "replan": {"en": "re-plan", "vi": "kế hoạch mới"},
+    "chart_title": {"en": "Starters per year: first plan, actual and re-plan",
+                    "vi": "Số người bắt đầu học theo năm: kế hoạch ban đầu, thực hiện và "
+                          "kế hoạch mới"},
     "staff_count": {"en": "{type}, end of {year}: {counted} staff in post counted ({planned} "
                           "planned), {qualified} holding a qualification ({planned_q} planned)",
                     "vi": "{type}, cuối năm {year}: {counted} người tại vị trí ({planned} theo "

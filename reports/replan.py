@@ -38,6 +38,8 @@ from trainplan.reports.i18n import (
 )
 
 Cell = int | Decimal | str | None
+#: File name of the plan-against-actual chart in `replan --png DIR`.
+CHART_PNG = "plan-vs-actual.png"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class PlanVsActual:
     years: list[YearGap]
     milestones: list[PastMilestone]
     staff: list[StaffGap]
+    #: Per plan year: starters in the first plan, actual (past years; None after), and
+    #: in the re-plan (from the re-plan year; None before).
+    by_year: list[tuple[int, int, int | None, int | None]]
 
 
 def _starts(roster: Roster | None) -> dict[tuple[str, str, int], int]:
@@ -63,9 +68,15 @@ def plan_vs_actual(sc: Scenario, planned: Roster | None, replanned: Roster | Non
                    from_year: int) -> PlanVsActual:
     """The report's figures: `sc` holds the actuals, the rosters are the two plans."""
     first, again = _starts(planned), _starts(replanned)
+    assert sc.actuals is not None
+    actual = {y: sum(r.starters for r in sc.actuals.cohorts if r.year == y) for y in sc.years}
+    by_year = [(y, sum(n for (_, _, cy), n in first.items() if cy == y),
+                actual[y] if y < from_year else None,
+                sum(n for (_, _, cy), n in again.items() if cy == y) if y >= from_year
+                else None) for y in sc.years]
     return PlanVsActual(sc, from_year, gap_rows(sc, first, again, from_year),
                         year_gaps(sc, first, from_year), past_milestones(sc, from_year),
-                        staff_gaps(sc, planned))
+                        staff_gaps(sc, planned), by_year)
 
 
 def _w(key: str, lang: Lang, **values: object) -> str:
@@ -195,6 +206,78 @@ def add_sheet(wb: object, p: PlanVsActual, lang: Lang) -> None:
         ws.cell(row=row, column=1, value=line)
         row += 1
     ws.column_dimensions["A"].width = 40
+    _sheet_chart(ws, p, lang, row + 1)
+
+
+def _series_names(lang: Lang) -> list[str]:
+    return [_w("first_plan", lang), _w("actual", lang), _w("replan", lang)]
+
+
+def _sheet_chart(ws: object, p: PlanVsActual, lang: Lang, top: int) -> None:
+    """Starters per year (first plan, actual, re-plan) as a table and a column chart."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    for col, head in enumerate([t("year", lang), *_series_names(lang)], start=1):
+        ws.cell(row=top, column=col, value=head).font = Font(bold=True)  # type: ignore[attr-defined]
+    for i, values in enumerate(p.by_year, start=top + 1):
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=i, column=col, value=str(value) if col == 1 else value)  # type: ignore[attr-defined]
+    end = top + len(p.by_year)
+    chart = BarChart()
+    chart.type, chart.title = "col", _w("chart_title", lang)
+    chart.y_axis.title, chart.x_axis.title = t("starters", lang), t("year", lang)
+    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=top, max_row=end),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.width, chart.height = 22, 11
+    ws.add_chart(chart, f"F{top}")  # type: ignore[attr-defined]
+
+
+def chart(p: PlanVsActual, lang: Lang, fmt: str = "svg") -> bytes:
+    """Starters per year: the first plan (line), actual and re-plan (columns), as SVG/PNG."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from trainplan.reports.charts import (
+        FIGSIZE,
+        PALETTE,
+        PNG_DPI,
+        PNG_METADATA,
+        STYLE,
+        SVG_METADATA,
+    )
+
+    years = [y for y, *_ in p.by_year]
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=FIGSIZE)
+        ax = fig.add_subplot()
+        past = [(y, a) for y, _, a, _ in p.by_year if a is not None]
+        rest = [(y, r) for y, _, _, r in p.by_year if r is not None]
+        names = _series_names(lang)
+        ax.bar([y for y, _ in past], [a for _, a in past], color=PALETTE[1], label=names[1])
+        ax.bar([y for y, _ in rest], [r for _, r in rest], color=PALETTE[0], label=names[2])
+        ax.plot(years, [f for _, f, _, _ in p.by_year], color="#000000", marker="o",
+                linewidth=1.2, label=names[0])
+        ax.axvline(p.from_year - 0.5, color="#777777", linestyle="--", linewidth=0.8)
+        ax.set_title(_w("chart_title", lang), fontsize=9)
+        ax.set_xticks(years)
+        ax.set_xticklabels([str(y) for y in years])
+        ax.set_xlabel(t("year", lang))
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(round(v), lang)))
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False,
+                  fontsize=8)
+        fig.tight_layout()
+        if fmt == "svg":
+            fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+        else:
+            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
+    return buffer.getvalue()
 
 
 def _html_table(table_id: str, headers: list[str], rows: list[list[Cell]], lang: Lang) -> str:
@@ -214,7 +297,11 @@ def html_section(p: PlanVsActual, lang: Lang) -> str:
     lines = "".join(f"<p>{escape(line)}</p>"
                     for line in [*milestone_lines(p, lang), *staff_lines(p, lang),
                                  must_do_line(p, lang)])
+    from trainplan.reports.html import inline_svg
+
+    svg = inline_svg(chart(p, lang).decode("utf-8"), "pva", _w("chart_title", lang))
     return (f'<section class="plan-vs-actual"><h2>{escape(title)}</h2>'
+            + f'<figure class="chart" id="chart-plan-vs-actual">{svg}</figure>'
             + _html_table("plan-vs-actual", gap_headers(p, lang), gap_cells(p, lang), lang)
             + _html_table("past-years", year_headers(lang), year_cells(p), lang)
             + lines + "</section>")

@@ -110,7 +110,7 @@ def test_binh_thuan_replan_runs_as_in_the_readme(tmp_path):
     out = tmp_path / "out"
     result = run(str(SCENARIOS / "binh_thuan_2010_2020.yaml"), "--from", "2018",
                  "--out", str(out), "--xlsx", str(tmp_path / "r.xlsx"),
-                 "--html", str(tmp_path / "r.html"))
+                 "--html", str(tmp_path / "r.html"), "--png", str(tmp_path / "png"))
     assert result.exit_code == 0, result.output
     assert re.search(r"verified: \d+ rules, 0 violations", result.output)
     assert "128 of 127 graduates, met" in result.output  # the 2015 milestone, on actuals
@@ -118,9 +118,12 @@ def test_binh_thuan_replan_runs_as_in_the_readme(tmp_path):
     assert "facility,intermediate,44,25,-19,44,21,-23,44,0,23,23" in csv_text
     assert {p.name for p in out.iterdir()} == {"roster.csv", "summary.json",
                                                "plan_vs_actual.csv"}
-    assert 'class="plan-vs-actual"' in (tmp_path / "r.html").read_text()
+    page = (tmp_path / "r.html").read_text()
+    assert 'class="plan-vs-actual"' in page and 'id="chart-plan-vs-actual"><svg' in page
     from openpyxl import load_workbook
-    assert "Plan vs actual" in load_workbook(tmp_path / "r.xlsx").sheetnames
+    sheet = load_workbook(tmp_path / "r.xlsx")["Plan vs actual"]
+    assert len(sheet._charts) == 1
+    assert (tmp_path / "png" / "plan-vs-actual.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_ben_tre_illustration_in_vietnamese(tmp_path):
