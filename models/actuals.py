@@ -10,7 +10,9 @@ graduates and drop-outs, and the money actually spent per year. `trainplan repla
   still under way its trainees, who graduate at the level's completion rate;
   a course the actuals do not list did not start;
 - the limits of the past years (places, seats, yearly ceilings) are raised to what
-  the past used where it used more: the past happened and is not re-planned;
+  the past used where it used more: the past happened and is not re-planned (a
+  limit that is one figure for every year, a group's places or a yearly minimum of
+  starters, cannot be raised for the past alone and binds it too);
 - the total budget is what is left after the money actually spent;
 - milestones whose deadline is before YEAR are judged on the actuals alone.
 
@@ -269,9 +271,8 @@ def _past_capacity(sc: Scenario, kept: dict[Cohort, int], past: list[int]) -> di
             lambda y, lid=lid: _started(kept, y, [lid]))
         cap["by_level"][lid]["seats_by_year"] = _raised(
             lc.seats_by_year, lc.seats, past, lambda y, lid=lid: _in_training(sc, kept, y, lid))
-    for i, group in enumerate(sc.capacity.groups):
-        most = max([_started(kept, y, group.levels) for y in past] + [group.starts_per_year])
-        cap["groups"][i]["starts_per_year"] = most
+    # A group's places are one figure for every year: raising it for the past would
+    # raise it for the remaining years too, so it stays (and binds the past as well).
     return cap
 
 

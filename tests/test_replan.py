@@ -228,3 +228,13 @@ def test_staff_counts_need_a_workforce_section():
                                            "in_post": 3}]}))
     (loc, msg), = actuals_problems(sc, 2021)
     assert loc == ("actuals", "staff", 0, "unit_type") and "no staff in the workforce" in msg
+
+
+def test_a_limit_for_every_year_is_not_raised_for_the_remaining_years():
+    data = tiny(capacity={"groups": [{"id": "all", "levels": ["A", "B"], "starts_per_year": 2}]},
+                actuals={"cohorts": [{"year": 2020, "unit_type": "commune", "level": "A",
+                                      "starters": 2},
+                                     {"year": 2020, "unit_type": "commune", "level": "B",
+                                      "starters": 1}]})
+    again = replan_scenario(scenario(data), 2021)
+    assert again.capacity.groups[0].starts_per_year == 2
