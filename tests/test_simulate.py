@@ -117,3 +117,19 @@ def test_the_planned_path_follows_the_models_integer_rule_and_attrition_adds_ris
     assert 0 < universal.share < 1  # random leavers replaced by unqualified recruits
     assert simulate(sc, plan, 2000, 5, hired) == sim
     assert simulate(sc, plan, 2000, 6, hired) != sim
+
+
+def test_simulate_command_with_a_workforce_section(tmp_path):
+    import yaml
+
+    from tests.test_workforce import HAND
+
+    path = tmp_path / "hand.yaml"
+    path.write_text(yaml.safe_dump(HAND, allow_unicode=True), encoding="utf-8")
+    result = run("simulate", str(path), "--runs", "500", "--seed", "2", "--png",
+                 str(tmp_path / "png"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "universal: met in" in result.output and "coverage" in result.output
+    assert "coverage,universal,universal,10,500," in (tmp_path / "out" /
+                                                     "simulation.csv").read_text()
+    assert (tmp_path / "png" / "graduates-fan.png").exists()
