@@ -935,14 +935,16 @@ def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               help="Folder for simulation.csv (each target, the runs in which it held).")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the fan chart of graduates per year (graduates-fan.png).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the table and the fan chart as one self-contained HTML page.")
 @lang_option
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=0, min_open=True),
               default=60.0, show_default=True, help="Seconds per solve stage.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Solver threads.")
 def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], runs: int,
-                 sim_seed: int, out_dir: str | None, png_dir: str | None, lang: Lang,
-                 time_limit: float, workers: int) -> None:
+                 sim_seed: int, out_dir: str | None, png_dir: str | None,
+                 html_path: str | None, lang: Lang, time_limit: float, workers: int) -> None:
     """Draw course completion at random against the best plan; how often each target holds."""
     from trainplan.models.simulate import simulate
     from trainplan.optimizer.replan import cohort_starts
@@ -952,7 +954,12 @@ def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]
     if sim_seed < 0:
         click.echo("error: --seed: give a whole number of 0 or more", err=True)
         sys.exit(EXIT_INVALID)
+    _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
+    outputs = [] if html_path is None else [("--html", Path(html_path))]
+    outputs += [] if out_dir is None else [("--out", Path(out_dir) / "simulation.csv")]
+    outputs += [] if png_dir is None else [("--png", Path(png_dir) / "graduates-fan.png")]
+    _refuse_inputs(loaded, outputs)
     sc = loaded.scenario
     result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers))
     _refused_by_solver(scenario, result)
@@ -969,6 +976,8 @@ def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]
         files[Path(out_dir) / "simulation.csv"] = report.simulation_csv(sim)
     if png_dir is not None:
         files[Path(png_dir) / report.FAN_PNG] = report.fan_chart(sim, lang)
+    if html_path is not None:
+        files[Path(html_path)] = report.html_page(sc.name, sim, lang)
     with _writing(", ".join(str(p) for p in files)):
         write_all(files)
     click.echo(report.terminal_text(sc.name, sim, lang))

@@ -91,3 +91,27 @@ def fan_chart(sim: Simulation, lang: Lang, fmt: str = "png") -> bytes:
         else:
             fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
     return buffer.getvalue()
+
+
+def html_page(name: str, sim: Simulation, lang: Lang) -> str:
+    """A self-contained HTML page: the targets' shares and the fan chart (inline SVG)."""
+    from markupsafe import escape
+    from trainplan.reports.html import inline_svg
+
+    title = _w("title", lang, name=name, runs=number(sim.runs, lang), seed=sim.seed)
+    fan_key = "fan_title_qualified" if sim.measure == "qualified" else "fan_title"
+    svg = inline_svg(fan_chart(sim, lang, "svg").decode("utf-8"), "fan", _w(fan_key, lang))
+    head = "".join(f"<th>{escape(h)}</th>" for h in (
+        _w("target", lang), _w("kind", lang), _w("required", lang), _w("met_in", lang)))
+    rows = "".join(
+        f"<tr><td>{escape(_label(r))}</td><td>{escape(_w(r.kind, lang))}</td>"
+        f'<td class="num">{escape(number(r.required, lang))}</td>'
+        f'<td class="num">{escape(percent(r.share, lang))}</td></tr>' for r in sim.targets)
+    style = ("body{font-family:sans-serif;max-width:60rem;margin:1rem auto}"
+             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}"
+             ".num{text-align:right}figure svg{width:100%;height:auto}")
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><style>{style}</style></head><body>"
+            f"<h1>{escape(title)}</h1><figure class=\"chart\">{svg}</figure>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            "</body></html>\n")

@@ -47,13 +47,13 @@ def test_completion_below_100_makes_a_quota_uncertain_and_shares_are_counted():
 
 def test_same_seed_same_output_and_different_seeds_differ(tmp_path):
     first = run(*KON_TUM, "--seed", "11", "--out", str(tmp_path / "a"), "--png",
-                str(tmp_path / "a"))
+                str(tmp_path / "a"), "--html", str(tmp_path / "a" / "risk.html"))
     again = run(*KON_TUM, "--seed", "11", "--out", str(tmp_path / "b"), "--png",
-                str(tmp_path / "b"))
+                str(tmp_path / "b"), "--html", str(tmp_path / "b" / "risk.html"))
     other = run(*KON_TUM, "--seed", "12", "--out", str(tmp_path / "c"))
     assert first.exit_code == again.exit_code == other.exit_code == 0, first.output
     assert first.output.replace("/a/", "/b/") == again.output
-    for name in ("simulation.csv", "graduates-fan.png"):
+    for name in ("simulation.csv", "graduates-fan.png", "risk.html"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert (tmp_path / "a" / "simulation.csv").read_text() != \
         (tmp_path / "c" / "simulation.csv").read_text()
@@ -68,6 +68,18 @@ def test_vietnamese_report():
 def test_a_negative_seed_is_invalid_input():
     result = run(*KON_TUM, "--seed", "-1")
     assert result.exit_code == 2 and "--seed" in result.output
+
+
+def test_an_output_may_not_replace_the_scenario(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text((SCENARIOS / "kon_tum_2021_2025.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    before = path.read_bytes()
+    result = run("simulate", str(path), "--html", str(tmp_path / "plan.html"),
+                 "--out", str(tmp_path), "--png", str(tmp_path))
+    assert result.exit_code == 0
+    result = run("simulate", str(path), "--html", str(path))
+    assert result.exit_code == 2 and path.read_bytes() == before
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
