@@ -238,3 +238,18 @@ def test_a_limit_for_every_year_is_not_raised_for_the_remaining_years():
                                       "starters": 1}]})
     again = replan_scenario(scenario(data), 2021)
     assert again.capacity.groups[0].starts_per_year == 2
+
+
+def test_the_checker_catches_a_roster_that_changes_the_past():
+    from trainplan.optimizer.replan import verify_replan
+
+    sc = scenario(tiny(actuals={"cohorts": [
+        {"year": 2020, "unit_type": "commune", "level": "A", "starters": 2, "dropouts": 1}]}))
+    done = replan(sc, 2021, FAST)
+    rows = [r for r in done.result.roster.rows if r.year >= 2021]  # the past left out
+    bad = done.result.model_copy(update={"roster": done.result.roster.model_copy(
+        update={"rows": rows})})
+    check = verify_replan(done.replan, bad)
+    assert [v.rule for v in check.violations if v.rule == "past_kept"] == ["past_kept"]
+    assert "commune, A, 2020: 0 starters in the plan, 1 as it happened" in \
+        " ".join(v.message for v in check.violations)
