@@ -393,7 +393,7 @@ class GapRow:
     actual_graduates: int
     quota: int
     remaining_planned: int
-    remaining_replanned: int
+    remaining_replanned: int | None  # None when no re-plan meets every rule
 
     @property
     def starters_gap(self) -> int:
@@ -406,8 +406,10 @@ class GapRow:
         return self.actual_graduates - self.planned_graduates
 
     @property
-    def remaining_change(self) -> int:
+    def remaining_change(self) -> int | None:
         """How many more (or fewer) the remaining years must start than first planned."""
+        if self.remaining_replanned is None:
+            return None
         return self.remaining_replanned - self.remaining_planned
 
 
@@ -453,7 +455,7 @@ def actual_graduates(sc: Scenario, t: str, lv: str, before: int) -> int:
                and sc.graduation_year(lv, r.year) < before)
 
 
-def gap_rows(sc: Scenario, planned: dict[Cohort, int], replanned: dict[Cohort, int],
+def gap_rows(sc: Scenario, planned: dict[Cohort, int], replanned: dict[Cohort, int] | None,
              from_year: int) -> list[GapRow]:
     """Per unit type and level: planned, actual, gap, and what the remaining years must do."""
     assert sc.actuals is not None
@@ -469,7 +471,8 @@ def gap_rows(sc: Scenario, planned: dict[Cohort, int], replanned: dict[Cohort, i
             out.append(GapRow(ut.id, lv, total(planned, True), actual,
                               _graduated(sc, planned, ut.id, lv, from_year),
                               actual_graduates(sc, ut.id, lv, from_year), quota.people,
-                              total(planned, False), total(replanned, False)))
+                              total(planned, False),
+                              None if replanned is None else total(replanned, False)))
     return out
 
 

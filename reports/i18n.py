@@ -531,6 +531,9 @@ REPLAN_TEXT: dict[str, dict[Lang, str]] = {
                       "first plan).",
                 "vi": "Các năm còn lại phải tuyển {n} người ({change:+d} so với kế hoạch "
                       "ban đầu)."},
+    "no_replan": {"en": "No re-plan of the remaining years meets every rule (why: below).",
+                  "vi": "Không có kế hoạch mới nào cho các năm còn lại đáp ứng mọi quy tắc "
+                        "(lý do: bên dưới)."},
     "cannot": {"en": "The targets can no longer be met from {year}: why, and the cheapest "
                      "repair:",
                "vi": "Từ năm {year} không còn đạt được các chỉ tiêu: lý do, và cách sửa rẻ "

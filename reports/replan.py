@@ -67,13 +67,14 @@ def _starts(roster: Roster | None) -> dict[tuple[str, str, int], int]:
 def plan_vs_actual(sc: Scenario, planned: Roster | None, replanned: Roster | None,
                    from_year: int) -> PlanVsActual:
     """The report's figures: `sc` holds the actuals, the rosters are the two plans."""
-    first, again = _starts(planned), _starts(replanned)
+    first = _starts(planned)
+    again = None if replanned is None else _starts(replanned)
     assert sc.actuals is not None
     actual = {y: sum(r.starters for r in sc.actuals.cohorts if r.year == y) for y in sc.years}
     by_year = [(y, sum(n for (_, _, cy), n in first.items() if cy == y),
                 actual[y] if y < from_year else None,
-                sum(n for (_, _, cy), n in again.items() if cy == y) if y >= from_year
-                else None) for y in sc.years]
+                sum(n for (_, _, cy), n in again.items() if cy == y)
+                if y >= from_year and again is not None else None) for y in sc.years]
     return PlanVsActual(sc, from_year, gap_rows(sc, first, again, from_year),
                         year_gaps(sc, first, from_year), past_milestones(sc, from_year),
                         staff_gaps(sc, planned), by_year)
@@ -133,8 +134,10 @@ def staff_lines(p: PlanVsActual, lang: Lang) -> list[str]:
 
 def must_do_line(p: PlanVsActual, lang: Lang) -> str:
     """What the remaining years must start, against the first plan."""
-    n = sum(r.remaining_replanned for r in p.rows)
-    change = sum(r.remaining_change for r in p.rows)
+    if any(r.remaining_replanned is None for r in p.rows):
+        return _w("no_replan", lang)
+    n = sum(r.remaining_replanned or 0 for r in p.rows)
+    change = sum(r.remaining_change or 0 for r in p.rows)
     return _w("must_do", lang, n=number(n, lang), change=change)
 
 

@@ -142,6 +142,10 @@ def test_targets_out_of_reach_are_explained_and_priced(tmp_path):
     assert "can no longer be met from 2018" in result.output
     assert "facility, intermediate: 44 graduates" in result.output
     assert "Cheapest combination" in result.output and "[checked feasible]" in result.output
+    assert "No re-plan of the remaining years meets every rule" in result.output
+    assert "must start" not in result.output
+    assert "facility,intermediate,36,25,-11,36,21,-15,44,8,," in \
+        (tmp_path / "plan_vs_actual.csv").read_text()
     assert not (tmp_path / "roster.csv").exists()
 
 
