@@ -21,12 +21,14 @@ def actuals_of(sc, roster, from_year: int) -> dict:
     return {"cohorts": rows}
 
 
-def test_equal_actuals_return_the_original_plan_for_the_remaining_years():
-    sc = load_scenario(SCENARIOS / "ben_tre_2010_2020.yaml").scenario
+@pytest.mark.parametrize(("file", "from_year"), [
+    ("ben_tre_2010_2020.yaml", 2014), ("binh_thuan_2010_2020.yaml", 2016),
+    ("kon_tum_2021_2025.yaml", 2023)])
+def test_equal_actuals_return_the_original_plan_for_the_remaining_years(file, from_year):
+    sc = load_scenario(SCENARIOS / file).scenario.model_copy(update={"actuals": None})
     original = solve_verified(sc)
     assert original.status == Status.optimal
-    from_year = 2014
-    with_actuals = sc.model_copy(update={"actuals": None})
+    with_actuals = sc
     data = with_actuals.model_dump()
     data["actuals"] = actuals_of(sc, original.roster, from_year)
     sc2 = type(sc).model_validate(data)
