@@ -833,12 +833,16 @@ def _replan_files(p: PlanVsActual, done: Replanned, lang: Lang,
 
 
 def _replan_explain(sc: Scenario, settings: SolveSettings, from_year: int, lang: Lang) -> None:
-    """Why the targets can no longer be met, and the cheapest repair (priced and checked)."""
+    """Why the targets can no longer be met, and the repairs, priced and checked.
+
+    Each lever's least repair and the cheapest combination, as `trainplan explain`.
+    """
     from trainplan.optimizer.explain import (
         SLACK_LEVERS,
         NoAnswer,
         cheapest_combination,
         explain,
+        repairs,
     )
     from trainplan.reports.explain import explanation_text
     from trainplan.reports.i18n import REPLAN_TEXT
@@ -846,11 +850,12 @@ def _replan_explain(sc: Scenario, settings: SolveSettings, from_year: int, lang:
     click.echo(words(REPLAN_TEXT, "cannot", lang, year=from_year))
     try:
         exp = explain(sc, settings, settings.time_limit_s)
+        fixes = repairs(sc, settings)
         combo = cheapest_combination(sc, list(SLACK_LEVERS), settings)
     except NoAnswer as exc:
         click.echo(f"{sc.name}: {exc}")
         return
-    click.echo(explanation_text(sc.name, exp, [], combo, list(SLACK_LEVERS), lang))
+    click.echo(explanation_text(sc.name, exp, fixes, combo, list(SLACK_LEVERS), lang))
 
 
 @main.command("replan", epilog=_epilog(
