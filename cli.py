@@ -799,6 +799,16 @@ def examples_cmd(copy_to: str | None, lang: Lang) -> None:
 # ----- replan: re-plan the remaining years from actual results (issue 10) --------------
 
 
+def _replan_workbook(p: PlanVsActual, done: Replanned, lang: Lang) -> bytes:
+    """The re-plan's workbook with its plan-against-actual sheet, as .xlsx bytes."""
+    from trainplan.reports import replan as report
+    from trainplan.reports.excel import plan_workbook, xlsx_bytes
+
+    wb = plan_workbook(done.replan, done.result, done.check, lang)
+    report.add_sheet(wb, p, lang)
+    return xlsx_bytes(wb)
+
+
 def _replan_files(p: PlanVsActual, done: Replanned, lang: Lang,
                   paths: dict[str, str | None]) -> list[Path]:
     """Write the re-plan's files (plan files plus the plan-against-actual parts) or none."""
@@ -812,13 +822,7 @@ def _replan_files(p: PlanVsActual, done: Replanned, lang: Lang,
         renders.append((out, lambda: {**solve_files(Path(out), sc, result, check),
                                       Path(out) / "plan_vs_actual.csv": report.gap_csv(p)}))
     if (xlsx := paths.get("xlsx")) is not None:
-        from trainplan.reports.excel import plan_workbook, xlsx_bytes
-
-        def workbook() -> dict[Path, bytes]:
-            wb = plan_workbook(sc, result, check, lang)
-            report.add_sheet(wb, p, lang)
-            return {Path(xlsx): xlsx_bytes(wb)}
-        renders.append((xlsx, workbook))
+        renders.append((xlsx, lambda: {Path(xlsx): _replan_workbook(p, done, lang)}))
     if (page := paths.get("html")) is not None:
         from trainplan.reports.html import html_report
 

@@ -455,6 +455,12 @@ def actual_graduates(sc: Scenario, t: str, lv: str, before: int) -> int:
                and sc.graduation_year(lv, r.year) < before)
 
 
+def _total(starts: dict[Cohort, int], t: str, lv: str, from_year: int, past: bool) -> int:
+    """Starters of a unit type and level before `from_year` (past) or from it on."""
+    return sum(n for (ct, cl, y), n in starts.items()
+               if ct == t and cl == lv and (y < from_year) == past)
+
+
 def gap_rows(sc: Scenario, planned: dict[Cohort, int], replanned: dict[Cohort, int] | None,
              from_year: int) -> list[GapRow]:
     """Per unit type and level: planned, actual, gap, and what the remaining years must do."""
@@ -462,17 +468,13 @@ def gap_rows(sc: Scenario, planned: dict[Cohort, int], replanned: dict[Cohort, i
     out = []
     for ut in sc.unit_types:
         for lv, quota in ut.quotas.items():
-            def total(starts: dict[Cohort, int], past: bool, t: str = ut.id,
-                      level: str = lv) -> int:
-                return sum(n for (ct, cl, y), n in starts.items()
-                           if ct == t and cl == level and (y < from_year) == past)
             actual = sum(r.starters for r in sc.actuals.cohorts
                          if r.unit_type == ut.id and r.level == lv)
-            out.append(GapRow(ut.id, lv, total(planned, True), actual,
+            again = None if replanned is None else _total(replanned, ut.id, lv, from_year, False)
+            out.append(GapRow(ut.id, lv, _total(planned, ut.id, lv, from_year, True), actual,
                               _graduated(sc, planned, ut.id, lv, from_year),
                               actual_graduates(sc, ut.id, lv, from_year), quota.people,
-                              total(planned, False),
-                              None if replanned is None else total(replanned, False)))
+                              _total(planned, ut.id, lv, from_year, False), again))
     return out
 
 

@@ -20,6 +20,7 @@ so the same plan, runs and seed give the same figures. Solver-free: numpy only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -129,6 +130,11 @@ Draw = Callable[[np.ndarray, int], np.ndarray]
 Hired = dict[tuple[str, str, int], int]
 
 
+def _binomial_draw(rng: np.random.Generator, stock: np.ndarray, p_scaled: int) -> np.ndarray:
+    """Leavers drawn: each of the stock leaves with probability p_scaled / SHARE_SCALE."""
+    return rng.binomial(np.maximum(stock, 0), p_scaled / SHARE_SCALE)
+
+
 def _floor_draw(stock: np.ndarray, p_scaled: int) -> np.ndarray:
     """The plan's integer rule: floor(stock x attrition / 100)."""
     return stock * p_scaled // SHARE_SCALE
@@ -184,27 +190,30 @@ def _at_least(sc: Scenario, end: dict[str, np.ndarray], qualification: str) -> n
     return sum(end[q] for q in quals[quals.index(qualification):])
 
 
+def _qualified(sc: Scenario, stocks: dict, types: list[str], year: int, q: str,
+               runs: int) -> np.ndarray:
+    """Staff of some unit types holding `q` or higher at the end of a year, per run."""
+    return sum((_at_least(sc, stocks[t][0][year], q) for t in types),
+               np.zeros(runs, dtype=np.int64))
+
+
 def _workforce_risks(sc: Scenario, stocks: dict, runs: int) -> list[TargetRisk]:
     """Coverage, trained-share and staffed-units targets judged on each run's stock."""
     assert sc.workforce is not None
     wf, out = sc.workforce, []
-    zero = np.zeros(runs, dtype=np.int64)
-
-    def qualified(types: list[str], year: int, q: str) -> np.ndarray:
-        return sum((_at_least(sc, stocks[t][0][year], q) for t in types), zero)
-
     for c in wf.coverage:
-        got, need = qualified(target_types(sc, c), c.by_year, c.at_least), coverage_needed(sc, c)
+        got = _qualified(sc, stocks, target_types(sc, c), c.by_year, c.at_least, runs)
+        need = coverage_needed(sc, c)
         out.append(TargetRisk("coverage", c.id, c.label or c.id, need, int((got >= need).sum()),
                               runs))
     for tr in wf.trained:
         got = sum((stocks[t][1][y] for t in target_types(sc, tr) for y in phase_years(sc, tr)),
-                  zero)
+                  np.zeros(runs, dtype=np.int64))
         need = trained_needed(sc, tr)
         out.append(TargetRisk("trained", tr.id, tr.label or tr.id, need,
                               int((got >= need).sum()), runs))
     for su in wf.staffed_units:
-        got = qualified(target_types(sc, su), su.by_year, su.at_least)
+        got = _qualified(sc, stocks, target_types(sc, su), su.by_year, su.at_least, runs)
         need = staffed_units_needed(sc, su)
         out.append(TargetRisk("staffed_units", su.id, su.label or su.id, need,
                               int((got >= need).sum()), runs))
@@ -240,10 +249,7 @@ def simulate(sc: Scenario, plan: dict[Cohort, int], runs: int, seed: int,
     if sc.workforce is None or not staffed_types(sc):
         return Simulation(runs, seed, sc.years, targets, _fan(_by_year(sc, cohorts, grads)),
                           [int(v) for v in _by_year(sc, cohorts, expected)[0]])
-
-    def binomial(stock: np.ndarray, p_scaled: int) -> np.ndarray:
-        return rng.binomial(np.maximum(stock, 0), p_scaled / SHARE_SCALE)
-
+    binomial = functools.partial(_binomial_draw, rng)
     stocks = {t: _type_stock(sc, t, cohorts, starters, grads, hired, binomial)
               for t in staffed_types(sc)}
     planned_stocks = {t: _type_stock(sc, t, cohorts, starters, expected, hired, _floor_draw)
