@@ -26,6 +26,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -350,9 +351,14 @@ def main() -> None:
               help="Language of the reports (labels and number formats).")
 @html_png_options
 @settings_options
+@click.option("--robust", "robust", type=click.FloatRange(min=0, max=100, max_open=True),
+              default=None, metavar="POINTS",
+              help="Workforce: the cheapest plan whose targets hold with every attrition "
+                   "raised by POINTS percentage points.")
 def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
-              png_dir: str | None, time_limit: float, workers: int, seed: int) -> None:
+              png_dir: str | None, time_limit: float, workers: int, seed: int,
+              robust: float | None) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
     from trainplan.optimizer.solve import solve_verified
     from trainplan.reports.explain import explain_command
@@ -362,7 +368,7 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
     _refuse_inputs(loaded, _output_targets(out_dir, xlsx_path, html_path, png_dir))
-    sc = loaded.scenario
+    sc = loaded.scenario if robust is None else _robust(loaded.scenario, scenario, robust)
     result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers,
                                                      seed=seed))
     _refused_by_solver(scenario, result)
@@ -371,11 +377,27 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     written = _write_plan_files(sc, result, check, lang, {
         "out": out_dir, "xlsx": xlsx_path, "html": html_path, "png": png_dir}, next_step)
     click.echo(terminal_report(sc, result, check, lang, next_step))
+    if robust is not None and result.roster is not None:
+        from trainplan.reports.workforce import robust_lines
+
+        expected = verify(loaded.scenario, result.roster)
+        click.echo("\n".join(robust_lines(Decimal(str(robust)), expected, lang)))
     for path in written:
         _wrote(path, lang)
     if check is not None and not check.ok:
         sys.exit(EXIT_UNVERIFIED)
     sys.exit(_exit_code(result.status))
+
+
+def _robust(sc: Scenario, path: str, points: float) -> Scenario:
+    """The scenario with every attrition raised by `points` (exit 2 without a workforce)."""
+    from trainplan.models.workforce import with_attrition_margin
+
+    if sc.workforce is None:
+        click.echo(f"error: {path}: --robust needs a workforce section (staff, attrition and "
+                   "targets); this scenario has none", err=True)
+        sys.exit(EXIT_INVALID)
+    return with_attrition_margin(sc, Decimal(str(points)).quantize(Decimal("0.01")))
 
 
 @main.command("check", epilog=_epilog(

@@ -568,3 +568,44 @@ SIMULATE_TEXT: dict[str, dict[Lang, str]] = {
     "band_outer": {"en": "5-95% of runs", "vi": "5-95% số lần"},
     "band_inner": {"en": "25-75% of runs", "vi": "25-75% số lần"},
 }
+
+# ----- the workforce over time ----------------------------------------------------------
+
+WORKFORCE_TEXT: dict[str, dict[Lang, str]] = {
+    "stock_head": {"en": "Staff by qualification at the end of each year: {unit_type}",
+                   "vi": "Cán bộ theo trình độ cuối mỗi năm: {unit_type}"},
+    "targets_head": {"en": "Workforce targets", "vi": "Mục tiêu về đội ngũ cán bộ"},
+    "sheet": {"en": "Workforce", "vi": "Đội ngũ cán bộ"},
+    "year": {"en": "year", "vi": "năm"},
+    "in_post": {"en": "in post", "vi": "đang làm việc"},
+    "leavers": {"en": "leavers", "vi": "nghỉ việc"},
+    "recruits": {"en": "recruits", "vi": "tuyển mới"},
+    "qualified_recruits": {"en": "of whom qualified", "vi": "trong đó đã có trình độ"},
+    "graduates": {"en": "graduates", "vi": "tốt nghiệp"},
+    "none": {"en": "no qualification", "vi": "chưa qua đào tạo"},
+    "target": {"en": "target", "vi": "mục tiêu"},
+    "when": {"en": "by", "vi": "đến"},
+    "required": {"en": "required", "vi": "yêu cầu"},
+    "achieved": {"en": "achieved", "vi": "đạt được"},
+    "met": {"en": "met", "vi": "đạt"},
+    "not_met": {"en": "NOT met", "vi": "KHÔNG đạt"},
+    "chart_title": {"en": "{unit_type}: staff holding at least each qualification",
+                    "vi": "{unit_type}: số cán bộ có trình độ từ mỗi mức trở lên"},
+    "chart_target": {"en": "target {id}", "vi": "mục tiêu {id}"},
+    "people_axis": {"en": "staff (persons)", "vi": "cán bộ (người)"},
+    "at_least": {"en": "{q} or higher", "vi": "{q} trở lên"},
+    "robust": {"en": "robust: every attrition raised by {points} percentage points",
+               "vi": "phương án an toàn: tỷ lệ nghỉ việc tăng thêm {points} điểm phần trăm"},
+    "robust_expected": {
+        "en": "the same plan at the expected attrition: {rules} rules, {violations} violations",
+        "vi": "cùng phương án với tỷ lệ nghỉ việc dự kiến: {rules} quy tắc, {violations} vi phạm"},
+}
+
+
+def qualification_label(sc: Scenario, qualification: str, lang: Lang) -> str:
+    """A qualification's name: the level's (when it is one), 'no qualification' for none."""
+    if qualification == "none":
+        return words(WORKFORCE_TEXT, "none", lang)
+    if any(lv.id == qualification for lv in sc.levels):
+        return level_label(sc, qualification, lang)
+    return qualification
