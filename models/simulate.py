@@ -7,9 +7,11 @@ graduate (at most, for an `at_most` quota); a milestone when the graduates of it
 unit types and levels by its year reach its target.
 
 With a workforce section, each run also draws the leavers: each person holding a
-qualification leaves in a year with that qualification's attrition (a recruit in
-their first year with the first-year attrition), independently; people in training
-stay (leavers are drawn from the staff not away on a course). Recruits fill the
+qualification leaves in a year with that qualification's attrition (with a
+first-year attrition, a recruit in their first year at that rate), independently;
+people in training stay (a draw never takes more than the staff not away on a
+course). With the draws replaced by the plan's floors this is `models.workforce`'s
+stock exactly (tested). Recruits fill the
 staff in post as the plan says (`models.workforce`); coverage, trained-share and
 staffed-units targets are then judged on each run's stock. The fan is then staff
 holding a qualification per year.
@@ -164,10 +166,13 @@ def _type_stock(sc: Scenario, t: str, cohorts: list[Cohort], starters: np.ndarra
                 away[routes[lv].from_qualification] += int(starters[i])
         end, gained = {}, np.zeros(runs, dtype=np.int64)
         left_total = np.zeros(runs, dtype=np.int64)
-        for q in quals:  # leavers, drawn from the staff not away on a course
-            first = np.minimum(draw(last[q], scaled(st.first_year_attrition(q))), last[q])
-            rest = draw(held[q] - last[q], scaled(st.attrition(q)))
-            left = np.minimum(first + rest, np.maximum(held[q] - away[q], 0))
+        for q in quals:  # leavers (as `models.workforce`), never those away on a course
+            if st.first_year_attrition_percent is None:
+                drawn = draw(held[q], scaled(st.attrition(q)))
+            else:
+                drawn = (draw(last[q], scaled(st.first_year_attrition(q)))
+                         + draw(held[q] - last[q], scaled(st.attrition(q))))
+            left = np.minimum(drawn, np.maximum(held[q] - away[q], 0))
             left_total += left
             end[q] = held[q] - left
         for i, lv, y in mine:  # courses ending this year move their graduates up

@@ -145,3 +145,77 @@ def test_simulate_command_with_a_workforce_section(tmp_path):
     assert "coverage,universal,universal,10,500," in (tmp_path / "out" /
                                                      "simulation.csv").read_text()
     assert (tmp_path / "png" / "graduates-fan.png").exists()
+
+
+@pytest.mark.parametrize(("staff", "first_year", "growth", "share"), [
+    (10, None, {}, 100), (10, 30, {}, 100), (20, None, {2022: 25}, 50),
+    (20, 30, {2022: 25}, 50)])
+def test_with_the_plans_floors_the_simulated_stock_is_the_checkers_stock(staff, first_year,
+                                                                          growth, share):
+    # cheap qualified recruits: their first-year leavers are where the two floor rules part
+    """The draws replaced by the integer rule give `models.workforce`'s stock, year by year."""
+    import copy
+
+    import numpy as np
+    from trainplan.models import simulate as sim_module
+    from trainplan.models.scenario import RATE_SCALE, qualification_ids
+    from trainplan.models.workforce import stock_by_year
+
+    from tests.test_workforce import HAND
+
+    data = copy.deepcopy(HAND)
+    data["unit_types"][0]["units"] = staff
+    data["workforce"]["staff"][0].update(at_start=staff, held_at_start={"none": staff},
+                                         attrition_percent=10, growth_percent=growth,
+                                         first_year_attrition_percent=first_year,
+                                         recruits={"intermediate": {"per_year": 9,
+                                                                    "cost_per_person": 1}})
+    data["workforce"]["coverage"][0]["share_percent"] = share
+    sc = scenario(data)
+    result, plan, hired = _plan(sc)
+    cohorts = sorted(c for c, n in plan.items() if n > 0)
+    starters = np.array([plan[c] for c in cohorts], dtype=np.int64)
+    rates = np.array([sc.level(lv).rate_scaled for _, lv, _ in cohorts], dtype=np.int64)
+    grads = ((starters * rates) // RATE_SCALE)[np.newaxis, :]
+    ends, _ = sim_module._type_stock(sc, "commune", cohorts, starters, grads, hired,
+                                     sim_module._floor_draw)
+    stock = stock_by_year(sc, result.roster, "commune")
+    assert sum(sum(ys.leavers.values()) for ys in stock) > 0  # the rule is exercised
+    assert result.roster.recruits
+    for ys in stock:
+        assert {q: int(ends[ys.year][q][0]) for q in qualification_ids(sc)} == ys.end
+
+
+def test_one_floor_per_qualification_without_a_first_year_rate():
+    """20 holding intermediate, 5 of them last year's recruits, 10 % attrition: the plan's
+    rule takes floor(20 x 10 %) = 2 leavers, not floor(5 x 10 %) + floor(15 x 10 %) = 1."""
+    import copy
+    from decimal import Decimal
+
+    import numpy as np
+    from trainplan.models import simulate as sim_module
+    from trainplan.models.solution import RecruitRow, Roster, RosterRow
+    from trainplan.models.workforce import stock_by_year
+
+    from tests.test_workforce import HAND
+
+    data = copy.deepcopy(HAND)
+    data["unit_types"][0]["units"] = 20
+    data["workforce"]["staff"][0].update(
+        at_start=30, held_at_start={"none": 30}, by_year={2021: 35, 2022: 35, 2023: 35},
+        recruits={"intermediate": {"per_year": 5, "cost_per_person": 1}})
+    sc = scenario(data)
+    roster = Roster(rows=[RosterRow(year=2021, unit_type="commune", unit="commune-001",
+                                    level="intermediate", starts=15, graduation_year=2021,
+                                    cost_million_vnd=Decimal(150))],
+                    recruits=[RecruitRow(year=2021, unit_type="commune",
+                                         qualification="intermediate", people=5,
+                                         cost_million_vnd=Decimal(5))])
+    stock = stock_by_year(sc, roster, "commune")
+    assert stock[1].start["intermediate"] == 20 and stock[1].leavers["intermediate"] == 2
+    cohorts = [("commune", "intermediate", 2021)]
+    ends, _ = sim_module._type_stock(sc, "commune", cohorts, np.array([15]),
+                                     np.array([[15]]), {("commune", "intermediate", 2021): 5},
+                                     sim_module._floor_draw)
+    assert [int(ends[ys.year]["intermediate"][0]) for ys in stock] == \
+        [ys.end["intermediate"] for ys in stock]
