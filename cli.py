@@ -968,6 +968,10 @@ def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               help="Folder for the fan chart of graduates per year (graduates-fan.png).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the table and the fan chart as one self-contained HTML page.")
+@click.option("--robust", "robust", type=click.FloatRange(min=0, max=100, max_open=True),
+              default=None, metavar="P",
+              help="Draw against the plan `solve --robust P` gives (attrition raised by P "
+                   "points), at the expected attrition.")
 @lang_option
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=0, min_open=True),
               default=60.0, show_default=True, help="Seconds per solve stage.")
@@ -975,7 +979,8 @@ def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               help="Solver threads.")
 def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], runs: int,
                  sim_seed: int, out_dir: str | None, png_dir: str | None,
-                 html_path: str | None, lang: Lang, time_limit: float, workers: int) -> None:
+                 html_path: str | None, robust: float | None, lang: Lang, time_limit: float,
+                 workers: int) -> None:
     """Draw course completion at random against the best plan; how often each target holds."""
     from trainplan.models.simulate import simulate
     from trainplan.optimizer.replan import cohort_starts
@@ -992,7 +997,9 @@ def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]
     outputs += [] if png_dir is None else [("--png", Path(png_dir) / "graduates-fan.png")]
     _refuse_inputs(loaded, outputs)
     sc = loaded.scenario
-    result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers))
+    planned = sc if robust is None else _robust(sc, scenario, robust)
+    result, check = solve_verified(planned, SolveSettings(time_limit_s=time_limit,
+                                                          workers=workers))
     _refused_by_solver(scenario, result)
     if result.roster is None:
         click.echo(f"{sc.name}: {status_text(result.status, lang)}; no plan to simulate")

@@ -219,3 +219,30 @@ def test_one_floor_per_qualification_without_a_first_year_rate():
                                      sim_module._floor_draw)
     assert [int(ends[ys.year]["intermediate"][0]) for ys in stock] == \
         [ys.end["intermediate"] for ys in stock]
+
+
+def test_the_robust_plan_holds_its_targets_more_often(tmp_path):
+    import copy
+
+    import yaml
+
+    from tests.test_workforce import HAND
+
+    data = copy.deepcopy(HAND)
+    data["workforce"]["staff"][0].update(
+        attrition_percent=10, recruits={"intermediate": {"per_year": 3, "cost_per_person": 15}})
+    path = tmp_path / "hand.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    def share(*extra: str) -> float:
+        result = run("simulate", str(path), "--runs", "2000", "--seed", "4",
+                     "--out", str(tmp_path), *extra)
+        assert result.exit_code == 0, result.output
+        row = next(line for line in (tmp_path / "simulation.csv").read_text().splitlines()
+                   if line.startswith("coverage,universal"))
+        return float(row.rsplit(",", 1)[1])
+
+    plain, robust = share(), share("--robust", "10")
+    assert plain < 0.25 < robust
+    result = run("simulate", str(SCENARIOS / "kon_tum_2021_2025.yaml"), "--robust", "5")
+    assert result.exit_code == 2 and "--robust needs a workforce section" in result.output
