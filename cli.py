@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 import yaml
@@ -43,6 +43,10 @@ from trainplan.models.loader import (
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import SolveResult, SolveSettings, Status
 from trainplan.reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
+
+if TYPE_CHECKING:  # replan's types, imported when the command runs
+    from trainplan.optimizer.replan import Replanned
+    from trainplan.reports.replan import PlanVsActual
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -811,6 +815,212 @@ def examples_cmd(copy_to: str | None, lang: Lang) -> None:
         write_all({target / p.name: p.read_bytes() for p in files})
     for path in files:
         _wrote(target / path.name, lang)
+    sys.exit(EXIT_OK)
+
+
+# ----- replan: re-plan the remaining years from actual results (issue 10) --------------
+
+
+def _replan_workbook(p: PlanVsActual, done: Replanned, lang: Lang) -> bytes:
+    """The re-plan's workbook with its plan-against-actual sheet, as .xlsx bytes."""
+    from trainplan.reports import replan as report
+    from trainplan.reports.excel import plan_workbook, xlsx_bytes
+
+    wb = plan_workbook(done.replan, done.result, done.check, lang)
+    report.add_sheet(wb, p, lang)
+    return xlsx_bytes(wb)
+
+
+def _replan_files(p: PlanVsActual, done: Replanned, lang: Lang,
+                  paths: dict[str, str | None]) -> list[Path]:
+    """Write the re-plan's files (plan files plus the plan-against-actual parts) or none."""
+    from trainplan.reports import replan as report
+    from trainplan.reports.tables import solve_files, stale_files
+
+    sc, result, check = done.replan, done.result, done.check
+    renders: list[tuple[str, Render]] = [("the outputs", lambda: _text_fits(sc))]
+    stale = [] if paths.get("out") is None else stale_files(Path(str(paths["out"])), result)
+    if (out := paths.get("out")) is not None:
+        renders.append((out, lambda: {**solve_files(Path(out), sc, result, check),
+                                      Path(out) / "plan_vs_actual.csv": report.gap_csv(p)}))
+    if (xlsx := paths.get("xlsx")) is not None:
+        renders.append((xlsx, lambda: {Path(xlsx): _replan_workbook(p, done, lang)}))
+    if (page := paths.get("html")) is not None:
+        from trainplan.reports.html import html_report
+
+        renders.append((page, lambda: {Path(page): report.with_section(
+            html_report(sc, result, check, lang), p, lang)}))
+    if (png := paths.get("png")) is not None:
+        renders.append((png, lambda: {Path(png) / report.CHART_PNG: report.chart(p, lang, "png")}))
+    files = _render(renders)
+    with _writing(", ".join(str(v) for v in paths.values() if v is not None)):
+        write_all(files, stale)
+    return list(files)
+
+
+def _replan_explain(sc: Scenario, settings: SolveSettings, from_year: int, lang: Lang) -> None:
+    """Why the targets can no longer be met, and the repairs, priced and checked.
+
+    Each lever's least repair and the cheapest combination, as `trainplan explain`.
+    """
+    from trainplan.optimizer.explain import (
+        SLACK_LEVERS,
+        NoAnswer,
+        cheapest_combination,
+        explain,
+        repairs,
+    )
+    from trainplan.reports.explain import explanation_text
+    from trainplan.reports.i18n import REPLAN_TEXT
+
+    click.echo(words(REPLAN_TEXT, "cannot", lang, year=from_year))
+    try:
+        exp = explain(sc, settings, settings.time_limit_s)
+        fixes = repairs(sc, settings)
+        combo = cheapest_combination(sc, list(SLACK_LEVERS), settings)
+    except NoAnswer as exc:
+        click.echo(f"{sc.name}: {exc}")
+        return
+    click.echo(explanation_text(sc.name, exp, fixes, combo, list(SLACK_LEVERS), lang))
+
+
+@main.command("replan", epilog=_epilog(
+    "trainplan replan scenarios/binh_thuan_2010_2020.yaml --from 2018 --out out/binh_thuan\n"
+    "trainplan replan scenarios/ben_tre_actuals_2013.yaml --from 2014 --html out/ben_tre.html",
+    [(EXIT_OK, "a re-plan was found and verified, the past kept as it happened"), INVALID,
+     (EXIT_INFEASIBLE, "infeasible: the targets can no longer be met (why, and the cheapest "
+                       "repair, are printed)"), NO_ANSWER, UNVERIFIED]))
+@scenario_options
+@click.option("--actuals", "actuals_path", type=click.Path(dir_okay=False), default=None,
+              help="YAML file with an 'actuals:' section (default: the scenario's own).")
+@click.option("--from", "from_year", type=int, required=True,
+              help="First year to re-plan; the years before it are kept as they happened.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for roster.csv, summary.json and plan_vs_actual.csv.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the re-plan as a workbook, with a plan-against-actual sheet.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the HTML report, with a plan-against-actual section.")
+@click.option("--png", "png_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write the plan-against-actual chart (plan-vs-actual.png) here.")
+@lang_option
+@settings_options
+def replan_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
+               actuals_path: str | None, from_year: int, out_dir: str | None,
+               xlsx_path: str | None, html_path: str | None, png_dir: str | None, lang: Lang,
+               time_limit: float, workers: int, seed: int) -> None:
+    """Keep the past as it happened and re-plan the remaining years; plan against actual."""
+    from trainplan.models.actuals import with_actuals
+    from trainplan.optimizer.replan import replan
+    from trainplan.reports import replan as report
+    from trainplan.reports.tables import terminal_report
+
+    _check_suffix("--xlsx", xlsx_path, ".xlsx")
+    _check_suffix("--html", html_path, ".html")
+    loaded = _load(scenario, variants, sets, lang=lang)
+    targets = _output_targets(out_dir, xlsx_path, html_path, None)
+    targets += [] if png_dir is None else [("--png", Path(png_dir) / "plan-vs-actual.png")]
+    _refuse_inputs(loaded, targets)
+    if actuals_path is not None and any(_same_file(Path(actuals_path), p) for _, p in targets):
+        click.echo(f"error: an output would replace the actuals file {actuals_path}; "
+                   "nothing was written", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        sc = with_actuals(loaded.scenario, loaded.path,
+                          None if actuals_path is None else Path(actuals_path), from_year)
+    except ScenarioError as exc:
+        _invalid(exc)
+    settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
+    done = replan(sc, from_year, settings)
+    _refused_by_solver(scenario, done.result)
+    p = report.plan_vs_actual(sc, done.original.roster, done.result.roster, from_year)
+    written = _replan_files(p, done, lang, {"out": out_dir, "xlsx": xlsx_path,
+                                            "html": html_path, "png": png_dir})
+    click.echo(terminal_report(done.replan, done.result, done.check, lang))
+    click.echo("")
+    click.echo(report.terminal_text(p, lang))
+    if done.result.status == Status.infeasible:
+        _replan_explain(done.replan, settings, from_year, lang)
+    for path in written:
+        _wrote(path, lang)
+    if done.check is not None and not done.check.ok:
+        sys.exit(EXIT_UNVERIFIED)
+    sys.exit(_exit_code(done.result.status))
+
+
+# ----- simulate: how often the targets hold with random completion (issue 10) ----------
+
+
+@main.command("simulate", epilog=_epilog(
+    "trainplan simulate scenarios/kon_tum_variants.yaml --variant observed-dropout \\\n"
+    "  --runs 1000 --seed 7 --png out/risk",
+    [(EXIT_OK, "the plan was simulated"), INVALID,
+     (EXIT_INFEASIBLE, "infeasible: there is no plan to simulate (run `trainplan explain`)"),
+     NO_ANSWER, UNVERIFIED]))
+@scenario_options
+@click.option("--runs", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
+              help="Number of random runs.")
+@click.option("--seed", "sim_seed", type=int, default=0, show_default=True,
+              help="Seed of the random draws: the same seed gives the same figures.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for simulation.csv (each target, the runs in which it held).")
+@click.option("--png", "png_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the fan chart of graduates per year (graduates-fan.png).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the table and the fan chart as one self-contained HTML page.")
+@click.option("--robust", "robust", type=click.FloatRange(min=0, max=100, max_open=True),
+              default=None, metavar="P",
+              help="Draw against the plan `solve --robust P` gives (attrition raised by P "
+                   "points), at the expected attrition.")
+@lang_option
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0, min_open=True),
+              default=60.0, show_default=True, help="Seconds per solve stage.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Solver threads.")
+def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...], runs: int,
+                 sim_seed: int, out_dir: str | None, png_dir: str | None,
+                 html_path: str | None, robust: float | None, lang: Lang, time_limit: float,
+                 workers: int) -> None:
+    """Draw course completion at random against the best plan; how often each target holds."""
+    from trainplan.models.simulate import simulate
+    from trainplan.optimizer.replan import cohort_starts
+    from trainplan.optimizer.solve import solve_verified
+    from trainplan.reports import simulate as report
+
+    if sim_seed < 0:
+        click.echo("error: --seed: give a whole number of 0 or more", err=True)
+        sys.exit(EXIT_INVALID)
+    _check_suffix("--html", html_path, ".html")
+    loaded = _load(scenario, variants, sets, lang=lang)
+    outputs = [] if html_path is None else [("--html", Path(html_path))]
+    outputs += [] if out_dir is None else [("--out", Path(out_dir) / "simulation.csv")]
+    outputs += [] if png_dir is None else [("--png", Path(png_dir) / "graduates-fan.png")]
+    _refuse_inputs(loaded, outputs)
+    sc = loaded.scenario
+    planned = sc if robust is None else _robust(sc, scenario, robust)
+    result, check = solve_verified(planned, SolveSettings(time_limit_s=time_limit,
+                                                          workers=workers))
+    _refused_by_solver(scenario, result)
+    if result.roster is None:
+        click.echo(f"{sc.name}: {status_text(result.status, lang)}; no plan to simulate")
+        sys.exit(_exit_code(result.status))
+    if check is not None and not check.ok:
+        click.echo(check.summary(), err=True)
+        sys.exit(EXIT_UNVERIFIED)
+    hired = {(r.unit_type, r.qualification, r.year): r.people for r in result.roster.recruits}
+    sim = simulate(sc, cohort_starts(result.roster), runs, sim_seed, hired)
+    files: dict[Path, str | bytes] = {}
+    if out_dir is not None:
+        files[Path(out_dir) / "simulation.csv"] = report.simulation_csv(sim)
+    if png_dir is not None:
+        files[Path(png_dir) / report.FAN_PNG] = report.fan_chart(sim, lang)
+    if html_path is not None:
+        files[Path(html_path)] = report.html_page(sc.name, sim, lang)
+    with _writing(", ".join(str(p) for p in files)):
+        write_all(files)
+    click.echo(report.terminal_text(sc.name, sim, lang))
+    for path in files:
+        _wrote(path, lang)
     sys.exit(EXIT_OK)
 
 

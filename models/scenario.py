@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from trainplan.models.actuals import Actuals
 from trainplan.models.rules import GOALS
 
 #: Money is held in the model as integers of this many units per million VND
@@ -602,6 +603,9 @@ class Scenario(Strict):
     workforce: Workforce | None = Field(
         default=None, exclude_if=lambda value: value is None,
         description="staff over time, upgrade routes and coverage targets")
+    actuals: Actuals | None = Field(
+        default=None, exclude_if=lambda value: value is None,
+        description="what happened in past years (for `trainplan replan`)")
 
     @field_validator("objective")
     @classmethod

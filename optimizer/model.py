@@ -943,4 +943,15 @@ def build(sc: Scenario, switches: bool = False, rules: list[str] | None = None,
     for name, rule in RULE_REGISTRY.items():
         if rules is None or name in rules:
             rule(m)
+    keep_past(m)
     return m
+
+
+def keep_past(m: PlanModel) -> None:
+    """A re-plan keeps the past: cohorts before `actuals.from_year` are fixed (never a lever).
+
+    Nothing without actuals or a re-plan year (see `models.actuals`).
+    """
+    if m.scenario.actuals is not None:
+        for cohort, people in m.scenario.actuals.kept_starts(m.scenario).items():
+            m.model.add(m.vars.start(*cohort) == people)

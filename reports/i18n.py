@@ -502,6 +502,77 @@ def duration(seconds: float, lang: Lang) -> str:
     return f"{secs} {second}"
 
 
+#: Words of the plan-against-actual report (`trainplan replan`).
+REPLAN_TEXT: dict[str, dict[Lang, str]] = {
+    "title": {"en": "Plan against actual, {first}-{last}; re-planned from {year}",
+              "vi": "Kế hoạch so với thực hiện, {first}-{last}; lập lại kế hoạch từ năm {year}"},
+    "sheet": {"en": "Plan vs actual", "vi": "KH so với TH"},
+    "planned_starters": {"en": "Planned starters", "vi": "Tuyển mới theo KH"},
+    "actual_starters": {"en": "Actual starters", "vi": "Tuyển mới thực tế"},
+    "gap": {"en": "Gap", "vi": "Chênh lệch"},
+    "planned_graduates": {"en": "Planned graduates", "vi": "Tốt nghiệp theo KH"},
+    "actual_graduates": {"en": "Actual graduates", "vi": "Tốt nghiệp thực tế"},
+    "remaining_planned": {"en": "From {year}: first plan", "vi": "Từ {year}: KH ban đầu"},
+    "remaining_replanned": {"en": "From {year}: re-plan", "vi": "Từ {year}: KH mới"},
+    "change": {"en": "Change", "vi": "Thay đổi"},
+    "planned_spending": {"en": "Planned spending (million VND)",
+                         "vi": "Chi theo KH (triệu đồng)"},
+    "actual_spending": {"en": "Actual spending (million VND)",
+                        "vi": "Chi thực tế (triệu đồng)"},
+    "past_milestone": {"en": "{label} (by {year}): {got} of {need} graduates, {verdict}",
+                       "vi": "{label} (đến năm {year}): {got}/{need} người tốt nghiệp, {verdict}"},
+    "first_plan": {"en": "first plan", "vi": "kế hoạch ban đầu"},
+    "actual": {"en": "actual", "vi": "thực hiện"},
+    "replan": {"en": "re-plan", "vi": "kế hoạch mới"},
+    "chart_title": {"en": "Starters per year: first plan, actual and re-plan",
+                    "vi": "Số người bắt đầu học theo năm: kế hoạch ban đầu, thực hiện và "
+                          "kế hoạch mới"},
+    "staff_count": {"en": "{type}, end of {year}: {counted} staff in post counted ({planned} "
+                          "planned), {qualified} holding a qualification ({planned_q} planned)",
+                    "vi": "{type}, cuối năm {year}: {counted} người tại vị trí ({planned} theo "
+                          "KH), {qualified} người có trình độ ({planned_q} theo KH)"},
+    "must_do": {"en": "The remaining years must start {n} people ({change:+d} against the "
+                      "first plan).",
+                "vi": "Các năm còn lại phải tuyển {n} người ({change:+d} so với kế hoạch "
+                      "ban đầu)."},
+    "no_replan": {"en": "No re-plan of the remaining years meets every rule (why: below).",
+                  "vi": "Không có kế hoạch mới nào cho các năm còn lại đáp ứng mọi quy tắc "
+                        "(lý do: bên dưới)."},
+    "cannot": {"en": "The targets can no longer be met from {year}: why, and the cheapest "
+                     "repair:",
+               "vi": "Từ năm {year} không còn đạt được các chỉ tiêu: lý do, và cách sửa rẻ "
+                     "nhất:"},
+}
+
+
+#: Words of the risk report (`trainplan simulate`).
+SIMULATE_TEXT: dict[str, dict[Lang, str]] = {
+    "title": {"en": "{name}: {runs} runs with random course completion (seed {seed})",
+              "vi": "{name}: {runs} lần mô phỏng với tỷ lệ hoàn thành khóa học ngẫu nhiên "
+                    "(seed {seed})"},
+    "target": {"en": "Target", "vi": "Chỉ tiêu"},
+    "kind": {"en": "Kind", "vi": "Loại"},
+    "quota": {"en": "quota", "vi": "chỉ tiêu"},
+    "milestone": {"en": "milestone", "vi": "mốc thời gian"},
+    "coverage": {"en": "coverage", "vi": "tỷ lệ đạt chuẩn"},
+    "trained": {"en": "trained share", "vi": "tỷ lệ được đào tạo"},
+    "staffed_units": {"en": "staffed units", "vi": "đơn vị có cán bộ"},
+    "required": {"en": "Required", "vi": "Yêu cầu"},
+    "met_in": {"en": "Met in", "vi": "Đạt trong"},
+    "line": {"en": "{label}: met in {share} of {runs} runs",
+             "vi": "{label}: đạt trong {share} của {runs} lần"},
+    "fan_title": {"en": "Cumulative graduates by year: 5-95% and 25-75% of runs, median",
+                  "vi": "Số tốt nghiệp lũy kế theo năm: 5-95% và 25-75% số lần, trung vị"},
+    "fan_title_qualified": {"en": "Staff holding a qualification by year: 5-95% and 25-75% "
+                                  "of runs, median",
+                            "vi": "Số cán bộ có trình độ theo năm: 5-95% và 25-75% số lần, "
+                                  "trung vị"},
+    "median": {"en": "median", "vi": "trung vị"},
+    "planned": {"en": "plan (completion rates)", "vi": "kế hoạch (tỷ lệ hoàn thành)"},
+    "band_outer": {"en": "5-95% of runs", "vi": "5-95% số lần"},
+    "band_inner": {"en": "25-75% of runs", "vi": "25-75% số lần"},
+}
+
 # ----- the workforce over time ----------------------------------------------------------
 
 WORKFORCE_TEXT: dict[str, dict[Lang, str]] = {
