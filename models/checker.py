@@ -412,6 +412,7 @@ def _person_courses(t: PersonTally) -> list[str]:
 
 
 def _person_one_at_a_time(t: PersonTally) -> list[str]:
+    # courses are sorted by start year: any overlap shows between neighbours
     return [f"{p.id}: {a.level} {a.start_year}-{a.graduation_year} overlaps {b.level} "
             f"{b.start_year}-{b.graduation_year}"
             for p, held in t.of_known() for a, b in pairwise(held)

@@ -114,7 +114,8 @@ class PeopleModel:
     """Variables `takes(person, cohort)` per unit block, and the rule switches."""
 
     def __init__(self, sc: Scenario, people: list[Person], cohorts: list[Cohort],
-                 extra_pins: dict[str, list[tuple[int, str]]], switches: bool = False):
+                 extra_pins: dict[str, list[tuple[int, str]]], switches: bool = False,
+                 rules: list[str] | None = None):
         self.sc = sc
         self.model = cp_model.CpModel()
         self.people = people
@@ -134,7 +135,7 @@ class PeopleModel:
         for pi, p in enumerate(people):
             for ci in by_unit.get((p.unit_type, p.unit), []):
                 why = [rule for rule, forbids in STATIC_RULES.items()
-                       if forbids(sc, p, cohorts[ci])]
+                       if (rules is None or rule in rules) and forbids(sc, p, cohorts[ci])]
                 if why and not switches:
                     continue
                 self.forbidden[pi, ci] = why
@@ -229,7 +230,8 @@ def person_routes(m: PeopleModel) -> None:
     """A person starts a course only from the qualification held then; sequences follow routes.
 
     At most one course from each qualification; a course from a qualification other
-    than the one held at the start needs a course leading to it that ended before.
+    than the one held at the start needs a course leading to it that started before
+    (that it also ended before is `person_one_at_a_time`).
     """
     _forbid(m, "person_routes")
     for pi, cis in m.of_person.items():
@@ -246,7 +248,7 @@ def person_routes(m: PeopleModel) -> None:
                 continue
             for ci in group:
                 before = [m.x[pi, cj] for cj in cis if m.routes[m.cohorts[cj].level][1] == q
-                          and m.cohorts[cj].graduation_year < m.cohorts[ci].year]
+                          and m.cohorts[cj].year < m.cohorts[ci].year]
                 m.model.add(sum(before) >= m.x[pi, ci]).only_enforce_if(lit)
 
 
@@ -293,11 +295,16 @@ PERSON_RULE_REGISTRY: dict[str, Callable[[PeopleModel], None]] = {
 
 def build_people(sc: Scenario, people: list[Person], cohorts: list[Cohort],
                  extra_pins: dict[str, list[tuple[int, str]]] | None = None,
-                 switches: bool = False) -> PeopleModel:
-    """The per-person model: every person rule, over the units that have courses or pins."""
-    m = PeopleModel(sc, people, cohorts, extra_pins or {}, switches)
-    for rule in PERSON_RULE_REGISTRY.values():
-        rule(m)
+                 switches: bool = False, rules: list[str] | None = None) -> PeopleModel:
+    """The per-person model of the given people and courses: every person rule, or `rules`.
+
+    With `switches`, every rule instance of a person has a literal that turns it on
+    (explain's conflict finder); `person_courses` is always on.
+    """
+    m = PeopleModel(sc, people, cohorts, extra_pins or {}, switches, rules)
+    for rule, add in PERSON_RULE_REGISTRY.items():
+        if rules is None or rule in rules or rule == "person_courses":
+            add(m)
     return m
 
 
@@ -391,7 +398,7 @@ def _signature(sc: Scenario, people: list[Person], cohorts: list[Cohort],
 def _solve_unit(sc: Scenario, people: list[Person], cohorts: list[Cohort],
                 extra: dict[str, list[tuple[int, str]]],
                 before: dict[str, set[tuple[str, int]]] | None, time_limit_s: float
-                ) -> _UnitAnswer | int:
+                ) -> _UnitAnswer | cp_model.CpSolverStatus:
     """One unit's lexicographic stages; the CP-SAT status code when no assignment is found."""
     m = build_people(sc, people, cohorts, extra)
     solver = _solver(time_limit_s)
@@ -455,14 +462,14 @@ def assign_people(sc: Scenario, register: Register, unit_rows: list[RosterRow],
     people = _involved(register.people, cohorts, extra, before or {})
     pinned = {p.id: pins(sc, p) + extra.get(p.id, []) for p in people}
     names = (["people_changed"] if before is not None else []) + PERSON_GOALS[1:]
-    cache: dict[tuple, _UnitAnswer | int] = {}
+    cache: dict[tuple, _UnitAnswer | cp_model.CpSolverStatus] = {}
     answers, rows, failed = [], [], []
     for (ut, unit), (members, mine) in _units(sc, people, cohorts).items():
         key = _signature(sc, members, mine, pinned, before)
         if key not in cache:
             cache[key] = _solve_unit(sc, members, mine, extra, before, time_limit_s)
         answer = cache[key]
-        if isinstance(answer, int):
+        if not isinstance(answer, _UnitAnswer):
             failed.append((ut, unit, members, mine, answer))
             continue
         answers.append(answer)
