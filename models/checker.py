@@ -24,12 +24,12 @@ from trainplan.models.measures import (
     workforce_targets,
 )
 from trainplan.models.register import (
-    PERSON_GOALS,
     Person,
     PersonRow,
     Register,
-    goal_term,
+    first_term,
     pins,
+    priority_weight,
     routes,
     start_state,
     unit_ranks,
@@ -503,8 +503,10 @@ def person_goal_values(sc: Scenario, register: Register, rows: list[PersonRow],
     with each person's rank among the register's people of their unit.
     """
     ranks = unit_ranks(sc, register.people)
-    out = {goal: sum(goal_term(goal, sc, *ranks[r.person_id], r.start_year) for r in rows
-                     if r.person_id in ranks) for goal in PERSON_GOALS[1:]}
+    trained = {r.person_id for r in rows if r.person_id in ranks}
+    out = {"priority": -sum(priority_weight(ranks[pid][0]) for pid in trained),
+           "priority_first": sum(first_term(sc, *ranks[r.person_id], r.start_year)
+                                 for r in rows if r.person_id in ranks)}
     if previous is not None:
         def courses(rs: list[PersonRow], pid: str) -> set[tuple[str, int]]:
             return {(r.level, r.start_year) for r in rs if r.person_id == pid}

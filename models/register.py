@@ -31,10 +31,16 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainplan.models.errors import Problem, ScenarioError
 from trainplan.models.scenario import NO_QUALIFICATION, Scenario, course_routes, qualification_ids
+from trainplan.models.solution import GoalResult
+
+if TYPE_CHECKING:  # the checker reads this module; only its result type is named here
+    from trainplan.models.checker import Verification
 
 REQUIRED = ["person_id", "name", "unit", "unit_type", "qualification", "hired_year"]
 OPTIONAL = ["birth_year", "retirement_year", "gender", "position", "not_before",
@@ -106,6 +112,85 @@ class PersonRow:
     cost_million_vnd: Decimal
 
 
+# ----- the per-person result (optimizer.people makes it; reports read it) -----------
+
+
+class PeopleStatus(StrEnum):
+    """Truthful outcome of the per-person roster."""
+
+    optimal = "assigned to named people, every goal proven optimal"
+    feasible = "assigned to named people, not proven optimal"
+    unassigned = ("the per-type plan holds, but its courses cannot be handed to the "
+                  "register's people")
+    unknown = "unknown (time limit reached before the people were assigned)"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Starters of one unit at one level in one year (a unit roster row)."""
+
+    unit_type: str
+    unit: str
+    level: str
+    year: int
+    graduation_year: int
+    starts: int
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """One person rule for one person (or one unit's courses), in words."""
+
+    rule: str
+    person_id: str
+    text: str
+
+
+@dataclass
+class PersonConflict:
+    """A unit whose courses no assignment to its people can hold, and the rules why."""
+
+    unit_type: str
+    unit: str
+    courses: list[Cohort]
+    instances: list[RuleInstance]
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one person's courses changed against the previous roster, and why."""
+
+    person_id: str
+    before: tuple[tuple[str, int], ...]
+    after: tuple[tuple[str, int], ...]
+    why: str
+
+
+@dataclass
+class PeopleResult:
+    """The per-person roster and what it took."""
+
+    status: PeopleStatus
+    rows: list[PersonRow] = field(default_factory=list)
+    goals: list[GoalResult] = field(default_factory=list)
+    conflicts: list[PersonConflict] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class PeopleOutput:
+    """What the reports need of a per-person run."""
+
+    sc: Scenario
+    register: Register
+    rows: list[PersonRow]
+    check: Verification | None
+    redact: bool
+    changes_csv: str | None = None
+
+
+
 # ----- qualifications and routes -------------------------------------------------------
 
 
@@ -169,7 +254,12 @@ def pins(sc: Scenario, p: Person) -> list[tuple[int, str]]:
 
 #: People of a unit among whom the priority goal is exactly lexicographic.
 PRIORITY_RANKS = 30
-#: The per-person goals, in their lexicographic order (the first only with --previous).
+#: The per-person goals, in their lexicographic order (the first only with --previous):
+#: `people_changed` people whose courses differ from the previous roster (minimised);
+#: `priority` minus the sum over people trained of `priority_weight(rank)`: the courses
+#: reach as many people as they can, lexicographically in priority order (a person
+#: upgrading twice counts once); `priority_first` the sum over courses of `first_term`:
+#: the better ranked go first.
 PERSON_GOALS = ["people_changed", "priority", "priority_first"]
 
 
@@ -198,15 +288,13 @@ def unit_ranks(sc: Scenario, people: list[Person]) -> dict[str, tuple[int, int]]
     return out
 
 
-def goal_term(goal: str, sc: Scenario, rank: int, size: int, start_year: int) -> int:
-    """A course taken by the person of this rank: its term in a priority goal (minimised).
+def priority_weight(rank: int) -> int:
+    """The `priority` goal's weight of a person trained: 2^(PRIORITY_RANKS - 1 - rank), capped."""
+    return 2 ** (PRIORITY_RANKS - 1 - min(rank, PRIORITY_RANKS - 1))
 
-    `priority`: -2^(PRIORITY_RANKS - 1 - rank) (rank capped): courses go to the better
-    ranked, lexicographically. `priority_first`: (size - rank) x years from the plan's
-    start: the better ranked go first.
-    """
-    if goal == "priority":
-        return -(2 ** (PRIORITY_RANKS - 1 - min(rank, PRIORITY_RANKS - 1)))
+
+def first_term(sc: Scenario, rank: int, size: int, start_year: int) -> int:
+    """The `priority_first` goal's term of one course: (size - rank) x years from plan start."""
     return (size - rank) * (start_year - sc.horizon.first_year)
 
 

@@ -12,8 +12,8 @@ Goals, lexicographic, each a stage with the earlier held at their values:
 2. `priority`: within each unit people are ranked (no qualification first, i.e. the
    lowest qualification held; then longest since last training, never trained first;
    then older first: earlier birth year, else earlier retirement; then person id),
-   and courses go to the better ranked: maximise the sum over courses of
-   2^(PRIORITY_RANKS - 1 - rank) (rank capped at PRIORITY_RANKS - 1), which is
+   and courses reach as many people as they can, the better ranked first: maximise
+   the sum over people trained of 2^(PRIORITY_RANKS - 1 - rank) (rank capped), which is
    lexicographic over the first PRIORITY_RANKS people of each unit.
 3. `priority_first`: the better ranked go first: minimise the sum over courses of
    (people in the unit - rank) x (start year - first plan year).
@@ -26,18 +26,24 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 from trainplan.models.register import (
     PERSON_GOALS,
+    Change,
+    Cohort,
+    PeopleResult,
+    PeopleStatus,
     Person,
+    PersonConflict,
     PersonRow,
     Register,
-    goal_term,
+    RuleInstance,
+    first_term,
     pins,
     priority_key,
+    priority_weight,
     reachable,
     routes,
     start_state,
@@ -45,69 +51,6 @@ from trainplan.models.register import (
 from trainplan.models.rules import PERSON_RULES
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import GoalResult, RosterRow
-
-
-class PeopleStatus(StrEnum):
-    """Truthful outcome of the per-person roster."""
-
-    optimal = "assigned to named people, every goal proven optimal"
-    feasible = "assigned to named people, not proven optimal"
-    unassigned = ("the per-type plan holds, but its courses cannot be handed to the "
-                  "register's people")
-    unknown = "unknown (time limit reached before the people were assigned)"
-
-
-@dataclass(frozen=True)
-class Cohort:
-    """Starters of one unit at one level in one year (a unit roster row)."""
-
-    unit_type: str
-    unit: str
-    level: str
-    year: int
-    graduation_year: int
-    starts: int
-
-
-@dataclass(frozen=True)
-class RuleInstance:
-    """One person rule for one person (or one unit's courses), in words."""
-
-    rule: str
-    person_id: str
-    text: str
-
-
-@dataclass
-class PersonConflict:
-    """A unit whose courses no assignment to its people can hold, and the rules why."""
-
-    unit_type: str
-    unit: str
-    courses: list[Cohort]
-    instances: list[RuleInstance]
-
-
-@dataclass(frozen=True)
-class Change:
-    """How one person's courses changed against the previous roster, and why."""
-
-    person_id: str
-    before: tuple[tuple[str, int], ...]
-    after: tuple[tuple[str, int], ...]
-    why: str
-
-
-@dataclass
-class PeopleResult:
-    """The per-person roster and what it took."""
-
-    status: PeopleStatus
-    rows: list[PersonRow] = field(default_factory=list)
-    goals: list[GoalResult] = field(default_factory=list)
-    conflicts: list[PersonConflict] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 class PeopleModel:
@@ -355,9 +298,14 @@ def _stages(m: PeopleModel, previous: dict[str, set[tuple[str, int]]] | None
     """The goals in order, as expressions to minimise."""
     stages = [("people_changed", _changed(m, previous))] if previous is not None else []
     size = len(m.people)  # people are in priority order: rank = position
-    for goal in PERSON_GOALS[1:]:
-        stages.append((goal, sum(goal_term(goal, m.sc, pi, size, m.cohorts[ci].year) * v
-                                 for (pi, ci), v in m.x.items())))
+    trained = []
+    for pi, cis in m.of_person.items():
+        y = m.model.new_bool_var(f"trained[{m.people[pi].id}]")
+        m.model.add(y <= sum(m.x[pi, ci] for ci in cis))
+        trained.append(-priority_weight(pi) * y)
+    stages.append(("priority", sum(trained)))
+    stages.append(("priority_first", sum(first_term(m.sc, pi, size, m.cohorts[ci].year) * v
+                                         for (pi, ci), v in m.x.items())))
     return stages
 
 
@@ -532,7 +480,7 @@ def _past_pins(before: dict[str, set[tuple[str, int]]], replan_from: int | None
 
 def _describe(sc: Scenario, m: PeopleModel, rule: str, p: Person) -> str:
     """One rule instance for one person, with its numbers."""
-    who = f"{p.id} ({p.name})"
+    who = p.id
     held, first = start_state(sc, p)
     if rule == "person_retirement":
         return (f"{who} retires in {p.retirement_year}: courses must end by "
