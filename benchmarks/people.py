@@ -132,6 +132,8 @@ def main(argv: list[str]) -> int:
         plan = solve(sc, SolveSettings(time_limit_s=120, workers=2))
         assert plan.roster is not None
         people = synthetic_register(sc, plan.roster.rows, spares=1, seed=2010)
+        first = plan.roster.rows[0]  # a decided course: pinned to its person
+        people[0].update(must_train_year=str(first.year), must_train_level=first.level)
         Path(argv[1]).write_text(register_csv(people, "scenarios/ben_tre_2010_2020.yaml"),
                                  "utf-8")
         return 0

@@ -558,11 +558,13 @@ def _why(sc: Scenario, p: Person | None, lost: set[tuple[str, int]],
             return f"the plan no longer has {level} in {year} at {p.unit}"
         grad = sc.graduation_year(level, year)
         if grad > p.last_graduation_year:
-            return (f"retires in {p.retirement_year}: a {level} course from {year} ends in "
+            return (f"retires in {p.retirement_year}: the {level} course from {year} ends in "
                     f"{grad}, after {p.last_graduation_year}")
         if year < p.hired_year or (p.not_before is not None and year < p.not_before):
             return f"may not start before {max(p.hired_year, p.not_before or 0)}"
         held, _ = start_state(sc, p)
         if m_routes[level][0] not in reachable(sc, held):
             return f"holds '{held}': cannot take {level}"
+    if not lost:
+        return "takes a course of the plan its earlier person no longer can"
     return "to keep every course of the plan assigned with the fewest people changed"

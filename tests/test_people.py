@@ -13,6 +13,7 @@ from trainplan.models.register import (
     PERSON_GOALS,
     PersonRow,
     Register,
+    read_people_csv,
     read_register,
 )
 from trainplan.models.scenario import Scenario
@@ -22,7 +23,7 @@ from trainplan.optimizer.people import (
     assign_people,
 )
 
-from tests.conftest import scenario, tiny
+from tests.conftest import SCENARIOS, scenario, tiny
 
 COLUMNS = ["person_id", "name", "unit", "unit_type", "qualification", "hired_year",
            "retirement_year", "not_before", "must_train_year", "must_train_level",
@@ -273,3 +274,123 @@ def test_a_workbook_sheet_is_read_like_the_csv(tmp_path):
     sheet.delete_rows(3)
     book.save(tmp_path / "staff.xlsx")
     assert [p.id for p in read_register(tmp_path / "staff.xlsx", sc).people] == ["p1"]
+
+
+# ----- the command line: Bến Tre's shipped register ---------------------------------------
+
+BEN_TRE = str(SCENARIOS / "ben_tre_2010_2020.yaml")
+BEN_TRE_STAFF = SCENARIOS / "ben_tre_staff.csv"
+
+
+def run(*args: str):
+    from click.testing import CliRunner
+    from trainplan.cli import main
+
+    return CliRunner().invoke(main, [*args, "--time-limit", "120"], catch_exceptions=False)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def ben_tre_named(tmp_path_factory) -> Path:
+    """Bến Tre solved with its synthetic register: out folder, workbook and page."""
+    out = tmp_path_factory.mktemp("named")
+    result = run("solve", BEN_TRE, "--staff", str(BEN_TRE_STAFF), "--out", str(out),
+                 "--xlsx", str(out / "plan.xlsx"), "--html", str(out / "plan.html"))
+    assert result.exit_code == 0, result.output
+    assert "people verified: 7 rules, 0 violations" in result.output
+    return out
+
+
+def test_ben_tre_register_is_marked_synthetic_and_every_course_gets_a_named_person(
+        ben_tre_named):
+    assert BEN_TRE_STAFF.read_text("utf-8").startswith("# SYNTHETIC")
+    lines = (ben_tre_named / "roster_people.csv").read_text("utf-8").splitlines()
+    assert lines[0] == "person_id,name,unit,unit_type,level,start_year,graduation_year," \
+                       "cost_million_vnd"
+    assert len(lines) == 1 + 500 and all(line.split(",")[1] for line in lines[1:])
+    from openpyxl import load_workbook
+
+    book = load_workbook(ben_tre_named / "plan.xlsx", read_only=True)
+    assert {"People commune", "People district", "By unit (print)"} <= set(book.sheetnames)
+    assert "Dương Ngọc Ngân" in (ben_tre_named / "plan.html").read_text("utf-8")
+
+
+def test_same_files_for_one_and_two_workers(ben_tre_named, tmp_path):
+    result = run("solve", BEN_TRE, "--staff", str(BEN_TRE_STAFF), "--out", str(tmp_path),
+                 "--xlsx", str(tmp_path / "plan.xlsx"), "--html", str(tmp_path / "plan.html"),
+                 "--workers", "1")
+    assert result.exit_code == 0, result.output
+    one, two = files_of(tmp_path), files_of(ben_tre_named)
+    assert one.pop("summary.json") and two.pop("summary.json")  # timings and settings differ
+    assert one == two
+
+
+def test_redact_writes_ids_but_no_names(tmp_path):
+    names = {line.split(",")[1] for line in BEN_TRE_STAFF.read_text("utf-8").splitlines()[2:]}
+    result = run("solve", BEN_TRE, "--staff", str(BEN_TRE_STAFF), "--redact", "--out",
+                 str(tmp_path), "--xlsx", str(tmp_path / "plan.xlsx"), "--html",
+                 str(tmp_path / "plan.html"), "--lang", "vi")
+    assert result.exit_code == 0, result.output
+    rows = (tmp_path / "roster_people.csv").read_text("utf-8").splitlines()[1:]
+    assert rows and all(r.split(",")[0].startswith("P") and r.split(",")[1] == "" for r in rows)
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "plan.xlsx", read_only=True)
+    cells = {str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None}
+    assert "In theo đơn vị" in book.sheetnames
+    page = (tmp_path / "plan.html").read_text("utf-8")
+    for name in names:
+        assert name not in cells and name not in page and name not in result.output
+
+
+def test_one_person_retired_early_changes_only_what_it_must(ben_tre_named, tmp_path):
+    before = read_people_csv(ben_tre_named / "roster_people.csv")
+    leaving = next(r for r in before if r.unit_type == "commune" and r.level == "intermediate")
+    lines = BEN_TRE_STAFF.read_text("utf-8").splitlines()
+    header = lines[1].split(",")
+    edited = [lines[0], lines[1] + ",retirement_year"]
+    for line in lines[2:]:
+        cells = line.split(",")
+        early = str(leaving.start_year) if cells[0] == leaving.person_id else ""
+        edited.append(line + "," + early)
+    staff = tmp_path / "staff.csv"
+    staff.write_text("\n".join(edited) + "\n", "utf-8")
+    assert header[0] == "person_id"
+    result = run("solve", BEN_TRE, "--staff", str(staff), "--previous",
+                 str(ben_tre_named / "roster_people.csv"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    after = read_people_csv(tmp_path / "out" / "roster_people.csv")
+    moved = set(before) ^ set(after)
+    assert {r.person_id for r in moved if r in before} == {leaving.person_id}
+    (taken,) = [r for r in after if r not in before]
+    assert (taken.unit, taken.level, taken.start_year) == (
+        leaving.unit, leaving.level, leaving.start_year)
+    assert "changed against the previous roster: 2 people" in result.output
+    changes = (tmp_path / "out" / "roster_people_changes.csv").read_text("utf-8")
+    assert f'{leaving.person_id},intermediate {leaving.start_year},-,"retires in' in changes
+    assert f"{taken.person_id},-,intermediate {leaving.start_year},takes a course" in changes
+
+
+def test_a_register_error_exits_2_and_an_unstaffable_unit_exits_4_naming_people(tmp_path):
+    import yaml
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(tiny(unit_types=[{
+        "id": "commune", "label_vi": "xã", "label_en": "commune", "units": 1,
+        "staff_per_unit": 1, "quotas": {"A": 1, "B": 0}}])), "utf-8")
+    staff = tmp_path / "staff.csv"
+    staff.write_text(register_text([person("p1", unit="commune-002")]), "utf-8")
+    result = run("solve", str(plan), "--staff", str(staff), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert f"{staff}:3: unit: unknown unit 'commune-002'" in result.output
+    assert not (tmp_path / "out").exists()
+    staff.write_text(register_text([person("p1", hired_year=2030)]), "utf-8")
+    result = run("solve", str(plan), "--staff", str(staff), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 4, result.output
+    assert "commune commune-001 (courses: A 2020 x1) cannot be staffed" in result.output
+    assert "person_available: p1 (Người p1) hired in 2030" in result.output
+    assert not (tmp_path / "out" / "roster_people.csv").exists()
