@@ -26,19 +26,29 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 import yaml
-from trainplan.models.checker import Verification, verify
+from trainplan.models.checker import Verification, verify, verify_people
 from trainplan.models.errors import Problem, ScenarioError
 from trainplan.models.files import as_bytes, write_all
 from trainplan.models.loader import (
     LoadedScenario,
     explained_changes,
     load_scenario,
+)
+from trainplan.models.register import (
+    PeopleOutput,
+    PeopleResult,
+    PeopleStatus,
+    PersonRow,
+    Register,
+    read_people_csv,
+    read_register,
 )
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import SolveResult, SolveSettings, Status
@@ -203,7 +213,9 @@ def _text_fits(sc: Scenario) -> dict[Path, str]:
 
 def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | None,
                       lang: Lang, paths: dict[str, str | None],
-                      next_step: str | None = None) -> list[Path]:
+                      next_step: str | None = None,
+                      people: Callable[[dict[Path, bytes]], tuple[dict[Path, bytes], list[Path]]]
+                      | None = None) -> list[Path]:
     """Write every file asked for (`paths`: out, xlsx, html, png) or none; the paths written.
 
     Old files that would contradict a run without a roster (roster.csv, chart PNGs)
@@ -230,6 +242,9 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
         renders.append((png, lambda: png_files(Path(png), sc, result, lang)))
         stale += png_paths(Path(png)) if result.roster is None else []
     files = _render(renders)
+    if people is not None:  # --staff: the named people's files and sheets
+        files, old = people(files)
+        stale += old
     with _writing(", ".join(str(p) for p in paths.values() if p is not None)):
         write_all(files, stale)
     return list(files)
@@ -286,6 +301,18 @@ def _options(options: list):  # noqa: ANN202 - click decorator plumbing
 
 
 settings_options = _options(_settings)
+people_options = _options([
+    click.option("--staff", type=click.Path(dir_okay=False), default=None,
+                 help="Staff register (CSV, or a workbook's 'staff' sheet): hand every "
+                      "planned course to a named person; writes roster_people.csv."),
+    click.option("--previous", type=click.Path(dir_okay=False), default=None,
+                 help="A roster_people.csv of an earlier run: keep what still fits, change "
+                      "the fewest people (with --staff)."),
+    click.option("--replan-from", "replan_from", type=int, default=None, metavar="YEAR",
+                 help="With --previous: courses it starts before YEAR are kept as they are."),
+    click.option("--redact", is_flag=True,
+                 help="Write and print person ids but no names (for sharing)."),
+])
 html_png_options = _options(_html_png)
 scenario_options = _options(_scenario)
 
@@ -355,10 +382,12 @@ def main() -> None:
               default=None, metavar="POINTS",
               help="Workforce: the cheapest plan whose targets hold with every attrition "
                    "raised by POINTS percentage points.")
+@people_options
 def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
               png_dir: str | None, time_limit: float, workers: int, seed: int,
-              robust: float | None) -> None:
+              robust: float | None, staff: str | None, previous: str | None,
+              replan_from: int | None, redact: bool) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
     from trainplan.optimizer.solve import solve_verified
     from trainplan.reports.explain import explain_command
@@ -369,23 +398,30 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     loaded = _load(scenario, variants, sets, lang=lang)
     _refuse_inputs(loaded, _output_targets(out_dir, xlsx_path, html_path, png_dir))
     sc = loaded.scenario if robust is None else _robust(loaded.scenario, scenario, robust)
+    named = _read_people_inputs(sc, staff, previous, replan_from, redact, lang)
     result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers,
                                                      seed=seed))
     _refused_by_solver(scenario, result)
+    people = _people(sc, result, check, named, time_limit)
     next_step = explain_command(loaded) if result.status == Status.infeasible else None
     # Files first, then the terminal: a reader who pipes into `head` loses no file.
-    written = _write_plan_files(sc, result, check, lang, {
-        "out": out_dir, "xlsx": xlsx_path, "html": html_path, "png": png_dir}, next_step)
+    paths = {"out": out_dir, "xlsx": xlsx_path, "html": html_path, "png": png_dir}
+    written = _write_plan_files(sc, result, check, lang, paths, next_step,
+                                _people_files(people, paths, lang) if named else None)
     click.echo(terminal_report(sc, result, check, lang, next_step))
     if robust is not None and result.roster is not None:
         from trainplan.reports.workforce import robust_lines
 
         expected = verify(loaded.scenario, result.roster)
         click.echo("\n".join(robust_lines(Decimal(str(robust)), expected, lang)))
+    if people is not None:
+        click.echo(people.report)
     for path in written:
         _wrote(path, lang)
-    if check is not None and not check.ok:
+    if (check is not None and not check.ok) or (people is not None and not people.verified):
         sys.exit(EXIT_UNVERIFIED)
+    if people is not None and not people.assigned:
+        sys.exit(EXIT_NO_ANSWER)
     sys.exit(_exit_code(result.status))
 
 
@@ -398,6 +434,103 @@ def _robust(sc: Scenario, path: str, points: float) -> Scenario:
                    "targets); this scenario has none", err=True)
         sys.exit(EXIT_INVALID)
     return with_attrition_margin(sc, Decimal(str(points)).quantize(Decimal("0.01")))
+
+
+# ----- named people: --staff, --previous, --replan-from, --redact (issue 11) --------------
+
+@dataclass
+class _NamedInputs:
+    """The register and the previous per-person roster, read and checked before solving."""
+
+    register: Register
+    previous: list[PersonRow] | None
+    replan_from: int | None
+    redact: bool
+
+
+@dataclass
+class _NamedRun:
+    """The per-person roster of a run: result, its check, and what to print."""
+
+    output: PeopleOutput
+    result: PeopleResult
+    report: str
+
+    @property
+    def assigned(self) -> bool:
+        """Every course went to a named person."""
+        return self.result.status in (PeopleStatus.optimal, PeopleStatus.feasible)
+
+    @property
+    def verified(self) -> bool:
+        """The checker found no person rule broken."""
+        return self.output.check is None or self.output.check.ok
+
+
+def _read_people_inputs(sc: Scenario, staff: str | None, previous: str | None,
+                        replan_from: int | None, redact: bool, lang: Lang
+                        ) -> _NamedInputs | None:
+    """The register (and previous roster) or exit 2; None without --staff."""
+    if staff is None:
+        if previous is not None or replan_from is not None or redact:
+            click.echo("error: --previous, --replan-from and --redact need --staff FILE",
+                       err=True)
+            sys.exit(EXIT_INVALID)
+        return None
+    try:
+        register = read_register(staff, sc)
+        before = read_people_csv(previous) if previous is not None else None
+    except ScenarioError as exc:
+        _invalid(exc)
+    for warning in register.warnings:
+        click.echo(words(CLI_TEXT, "warning", lang, text=warning), err=True)
+    return _NamedInputs(register, before, replan_from, redact)
+
+
+def _people(sc: Scenario, result: SolveResult, check: Verification | None,
+            named: _NamedInputs | None, time_limit: float) -> _NamedRun | None:
+    """Hand the verified unit roster to the register's people and re-check it."""
+    if named is None or result.roster is None or (check is not None and not check.ok):
+        return None
+    from trainplan.optimizer.people import assign_people
+    from trainplan.reports.people import changes_csv, people_report
+
+    rows = result.roster.rows
+    found = assign_people(sc, named.register, rows, named.previous, named.replan_from,
+                          time_limit)
+    people_check = (verify_people(sc, named.register, rows, found.rows, found.goals,
+                                  named.previous) if found.rows or not found.conflicts
+                    else None)
+    output = PeopleOutput(sc, named.register, found.rows, people_check, named.redact,
+                          changes_csv(found.changes) if named.previous is not None else None)
+    return _NamedRun(output, found, people_report(found, named.register, people_check,
+                                                  named.redact))
+
+
+def _people_files(people: _NamedRun | None, paths: dict[str, str | None], lang: Lang
+                  ) -> Callable[[dict[Path, bytes]], tuple[dict[Path, bytes], list[Path]]]:
+    """Adds the people's files and sheets to a run's files; old ones go when there are none."""
+    from trainplan.reports.people import (
+        CHANGES_FILE,
+        PEOPLE_FILE,
+        people_files,
+        with_people_section,
+        with_people_sheets,
+    )
+
+    def add(files: dict[Path, bytes]) -> tuple[dict[Path, bytes], list[Path]]:
+        out = paths.get("out")
+        if people is None or not people.assigned:
+            return files, ([Path(out) / PEOPLE_FILE, Path(out) / CHANGES_FILE] if out else [])
+        if out is not None:
+            files |= {p: as_bytes(t) for p, t in people_files(Path(out), people.output).items()}
+        if (xlsx := paths.get("xlsx")) is not None:
+            files[Path(xlsx)] = with_people_sheets(files[Path(xlsx)], people.output, lang)
+        if (page := paths.get("html")) is not None:
+            html = files[Path(page)].decode("utf-8")
+            files[Path(page)] = with_people_section(html, people.output, lang).encode("utf-8")
+        return files, []
+    return add
 
 
 @main.command("check", epilog=_epilog(

@@ -23,8 +23,19 @@ from trainplan.models.measures import (
     total_cost,
     workforce_targets,
 )
+from trainplan.models.register import (
+    Person,
+    PersonRow,
+    Register,
+    first_term,
+    pins,
+    priority_weight,
+    routes,
+    start_state,
+    unit_ranks,
+)
 from trainplan.models.scenario import MONEY_SCALE, NO_QUALIFICATION, Scenario
-from trainplan.models.solution import GoalResult, Roster
+from trainplan.models.solution import GoalResult, Roster, RosterRow
 from trainplan.models.workforce import recruit_cost, workforce_stock
 
 
@@ -355,4 +366,172 @@ def verify(sc: Scenario, roster: Roster, claimed: list[GoalResult] | None = None
             result.violations.append(Violation(
                 "objective", f"{goal.name}: roster gives {actual}, solver reported "
                              f"{goal.value}{' (proven optimal)' if goal.optimal else ''}"))
+    return result
+
+
+# ----- the per-person roster (`--staff`): every person rule from the outputs alone ---------
+
+
+class PersonTally:
+    """A per-person roster read against the register and the unit roster it hands out."""
+
+    def __init__(self, sc: Scenario, register: Register, unit_rows: list[RosterRow],
+                 rows: list[PersonRow]):
+        self.sc = sc
+        self.people = register.by_id()
+        self.unit_rows = unit_rows
+        self.rows = rows
+        self.courses: dict[str, list[PersonRow]] = defaultdict(list)
+        for r in rows:
+            self.courses[r.person_id].append(r)
+        for held in self.courses.values():
+            held.sort(key=lambda r: (r.start_year, r.graduation_year, r.level))
+
+    def of_known(self) -> list[tuple[Person, list[PersonRow]]]:
+        """Each person of the register who takes courses, with their courses in time order."""
+        return [(self.people[pid], held) for pid, held in sorted(self.courses.items())
+                if pid in self.people]
+
+
+def _person_courses(t: PersonTally) -> list[str]:
+    out = []
+    planned = Counter({(r.unit_type, r.unit, r.level, r.year): r.starts for r in t.unit_rows})
+    given: Counter[tuple[str, str, str, int]] = Counter()
+    for r in t.rows:
+        p = t.people.get(r.person_id)
+        if p is None:
+            out.append(f"{r.person_id}: not in the register")
+        elif (p.unit_type, p.unit) != (r.unit_type, r.unit):
+            out.append(f"{r.person_id}: works at {p.unit}, not {r.unit}")
+        given[r.unit_type, r.unit, r.level, r.start_year] += 1
+    for key in sorted(set(planned) | set(given)):
+        if planned[key] != given[key]:
+            out.append(f"{key[1]}, {key[2]}, {key[3]}: {planned[key]} planned, "
+                       f"{given[key]} named people")
+    return out
+
+
+def _person_one_at_a_time(t: PersonTally) -> list[str]:
+    # courses are sorted by start year: any overlap shows between neighbours
+    return [f"{p.id}: {a.level} {a.start_year}-{a.graduation_year} overlaps {b.level} "
+            f"{b.start_year}-{b.graduation_year}"
+            for p, held in t.of_known() for a, b in pairwise(held)
+            if b.start_year <= a.graduation_year]
+
+
+def _person_routes(t: PersonTally) -> list[str]:
+    out, paths = [], routes(t.sc)
+    for p, held in t.of_known():
+        now, _ = start_state(t.sc, p)
+        for r in held:
+            start, end = paths.get(r.level, ("?", "?"))
+            if start != now:
+                out.append(f"{p.id}: {r.level} in {r.start_year} starts from '{start}', "
+                           f"but the person holds '{now}'")
+            now = end
+    return out
+
+
+def _person_retirement(t: PersonTally) -> list[str]:
+    return [f"{p.id}: {r.level} ends in {r.graduation_year}, retires in {p.retirement_year} "
+            f"(courses must end by {p.last_graduation_year})"
+            for p, held in t.of_known() for r in held
+            if r.graduation_year > p.last_graduation_year]
+
+
+def _person_available(t: PersonTally) -> list[str]:
+    return [f"{p.id}: {r.level} starts in {r.start_year}, before hiring ({p.hired_year}) "
+            f"or 'not before' ({p.not_before})"
+            for p, held in t.of_known() for r in held
+            if r.start_year < p.hired_year or (p.not_before is not None
+                                               and r.start_year < p.not_before)]
+
+
+def _person_pins(t: PersonTally) -> list[str]:
+    return [f"{p.id}: must train at {level} in {year}, roster does not say so"
+            for p in t.people.values() for year, level in pins(t.sc, p)
+            if not any((r.level, r.start_year) == (level, year)
+                       for r in t.courses.get(p.id, []))]
+
+
+def _person_in_training(t: PersonTally) -> list[str]:
+    out = []
+    for p, held in t.of_known():
+        if p.in_training is None or p.in_training[1] >= t.sc.horizon.first_year:
+            continue
+        level, since = p.in_training
+        end = t.sc.graduation_year(level, since)
+        out += [f"{p.id}: {r.level} starts in {r.start_year}, while in training at {level} "
+                f"until {end}" for r in held if r.start_year <= end]
+    return out
+
+
+PERSON_CHECKS: dict[str, Callable[[PersonTally], list[str]]] = {
+    "person_courses": _person_courses,
+    "person_one_at_a_time": _person_one_at_a_time,
+    "person_routes": _person_routes,
+    "person_retirement": _person_retirement,
+    "person_available": _person_available,
+    "person_pins": _person_pins,
+    "person_in_training": _person_in_training,
+}
+
+
+def _people_well_formed(sc: Scenario, rows: list[PersonRow]) -> list[str]:
+    """Rows name known levels, graduation years and costs follow from the level."""
+    out = []
+    levels = {lv.id: lv for lv in sc.levels}
+    for r in rows:
+        lv = levels.get(r.level)
+        if lv is None:
+            out.append(f"{r.person_id}: unknown level {r.level}")
+            continue
+        if r.graduation_year != r.start_year + lv.duration_years - 1:
+            out.append(f"{r.person_id}: {r.level} from {r.start_year} cannot end in "
+                       f"{r.graduation_year}")
+        if r.cost_million_vnd != lv.duration_years * lv.cost_per_trainee_year:
+            out.append(f"{r.person_id}: cost {r.cost_million_vnd} does not match the level")
+    return out
+
+
+def person_goal_values(sc: Scenario, register: Register, rows: list[PersonRow],
+                       previous: list[PersonRow] | None = None) -> dict[str, int]:
+    """The per-person goals recomputed from the rows (`people_changed` only with `previous`).
+
+    `people_changed` counts the register's people whose (level, start year) courses
+    differ from the previous roster's; the priority goals sum `goal_term` over rows,
+    with each person's rank among the register's people of their unit.
+    """
+    ranks = unit_ranks(sc, register.people)
+    trained = {r.person_id for r in rows if r.person_id in ranks}
+    out = {"priority": -sum(priority_weight(ranks[pid][0]) for pid in trained),
+           "priority_first": sum(first_term(sc, *ranks[r.person_id], r.start_year)
+                                 for r in rows if r.person_id in ranks)}
+    if previous is not None:
+        def courses(rs: list[PersonRow], pid: str) -> set[tuple[str, int]]:
+            return {(r.level, r.start_year) for r in rs if r.person_id == pid}
+        touched = {r.person_id for r in [*rows, *previous]} & set(ranks)
+        out["people_changed"] = sum(courses(rows, pid) != courses(previous, pid)
+                                    for pid in touched)
+    return out
+
+
+def verify_people(sc: Scenario, register: Register, unit_rows: list[RosterRow],
+                  rows: list[PersonRow], claimed: list[GoalResult] | None = None,
+                  previous: list[PersonRow] | None = None) -> Verification:
+    """Recompute every person rule (and the claimed goals) from the register and the rosters."""
+    t = PersonTally(sc, register, unit_rows, rows)
+    result = Verification(rules_checked=list(PERSON_CHECKS))
+    for msg in _people_well_formed(sc, rows):
+        result.violations.append(Violation("roster_people", msg))
+    for rule, check in PERSON_CHECKS.items():
+        for msg in check(t):
+            result.violations.append(Violation(rule, msg))
+    result.goal_values = person_goal_values(sc, register, rows, previous)
+    for goal in claimed or []:
+        actual = result.goal_values.get(goal.name)
+        if actual is None or actual > goal.value or (goal.optimal and actual != goal.value):
+            result.violations.append(Violation(
+                "objective", f"{goal.name}: roster gives {actual}, solver reported "
+                             f"{goal.value}"))
     return result

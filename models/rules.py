@@ -123,6 +123,38 @@ RULES: dict[str, RuleInfo] = {
     ]
 }
 
+#: Rules of the per-person roster (`--staff`): model functions in
+#: `optimizer.people.PERSON_RULE_REGISTRY`, checks in `models.checker.PERSON_CHECKS`,
+#: rows in tests/test_rules.py's PERSON_CASES. `specific` orders a person conflict.
+PERSON_RULES: dict[str, RuleInfo] = {
+    r.id: r
+    for r in [
+        RuleInfo("person_courses", "every planned course to a person",
+                 "mọi khóa học trong kế hoạch đều có người học",
+                 "Each course the plan gives a unit goes to one person of that unit.", None, 10),
+        RuleInfo("person_one_at_a_time", "one course at a time", "mỗi lúc chỉ học một khóa",
+                 "A person takes at most one course at a time.", None, 60),
+        RuleInfo("person_routes", "upgrade routes from the qualification held",
+                 "học nâng cao từ trình độ đang có",
+                 "A person starts a course only from the qualification they hold then; "
+                 "courses in sequence follow the routes.", None, 50),
+        RuleInfo("person_retirement", "courses end before retirement",
+                 "khóa học kết thúc trước khi nghỉ hưu",
+                 "A course ends at least one full year before the person's retirement year.",
+                 None, 20),
+        RuleInfo("person_available", "hired and allowed to train",
+                 "đã được tuyển dụng và được phép đi học",
+                 "A person starts no course before their hiring year or their 'not before' "
+                 "year.", None, 30),
+        RuleInfo("person_pins", "pinned courses", "khóa học đã được ấn định",
+                 "A person pinned to a level and year takes exactly that course.", None, 15),
+        RuleInfo("person_in_training", "training already under way",
+                 "đang đi học",
+                 "A person already in training starts nothing else before that course ends.",
+                 None, 40),
+    ]
+}
+
 #: Rule ids from the most specific to the broadest: explain's preference among conflicts.
 SPECIFIC_FIRST: list[str] = sorted(RULES, key=lambda rule: RULES[rule].specific)
 

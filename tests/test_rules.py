@@ -254,3 +254,102 @@ def test_goal_reaches_its_optimum_and_the_checker_agrees(goal):
     assert result.status == Status.optimal
     assert result.goals[0].name == goal and result.goals[0].value == expected
     assert goal_values(sc, result.roster)[goal] == expected
+
+
+# ----- person rules (`--staff`): the tiny scenario's communes with named people -----------
+# Each case: (register rows, unit roster as (unit, level, year, starts), scenario changes).
+# Without a workforce section, A's course starts from 'none', B's from A.
+
+def _p(pid: str, **fields) -> dict:
+    from tests.test_people import person
+
+    return person(pid, **fields)
+
+
+A2 = {"levels": with_level("A", duration_years=2)}
+PERSON_CASES: dict[str, tuple[tuple, tuple, tuple]] = {
+    "person_courses": (
+        ([_p("p1")], [("commune-001", "A", 2020, 1)], {}),
+        ([_p("p1")], [("commune-002", "A", 2020, 1)], {}),  # no one works at commune-002
+        ([_p("p1"), _p("p2")], [("commune-001", "A", 2020, 2)], {}),
+    ),
+    "person_one_at_a_time": (
+        ([_p("p1")], [("commune-001", "A", 2020, 1), ("commune-001", "B", 2021, 1)], {}),
+        ([_p("p1")], [("commune-001", "A", 2020, 1), ("commune-001", "B", 2021, 1)], A2),
+        ([_p("p1")], [("commune-001", "A", 2020, 1), ("commune-001", "B", 2022, 1)], A2),
+    ),
+    "person_routes": (
+        ([_p("p1", qualification="A")], [("commune-001", "B", 2020, 1)], {}),
+        ([_p("p1")], [("commune-001", "B", 2020, 1)], {}),  # B needs A
+        ([_p("p1")], [("commune-001", "A", 2020, 1), ("commune-001", "B", 2021, 1)], {}),
+    ),
+    "person_retirement": (
+        ([_p("p1", retirement_year=2030)], [("commune-001", "A", 2020, 1)], {}),
+        ([_p("p1", retirement_year=2021)], [("commune-001", "A", 2020, 1)], {}),
+        ([_p("p1", retirement_year=2022)], [("commune-001", "A", 2020, 1)], {}),
+    ),
+    "person_available": (
+        ([_p("p1", hired_year=2015)], [("commune-001", "A", 2020, 1)], {}),
+        ([_p("p1", hired_year=2021)], [("commune-001", "A", 2020, 1)], {}),
+        ([_p("p1", hired_year=2021)], [("commune-001", "A", 2021, 1)], {}),
+    ),
+    "person_pins": (
+        ([_p("p1"), _p("p2", must_train_year=2020, must_train_level="A")],
+         [("commune-001", "A", 2020, 1)], {}),
+        ([_p("p1"), _p("p2", must_train_year=2021, must_train_level="A")],
+         [("commune-001", "A", 2020, 1)], {}),  # the plan has no A in 2021 at commune-001
+        ([_p("p1", last_trained_year=2019), _p("p2", must_train_year=2020, must_train_level="A")],
+         [("commune-001", "A", 2020, 1)], {}),  # p2 ranks first anyway
+    ),
+    "person_in_training": (
+        ([_p("p1", in_training_level="A", in_training_since=2019)],
+         [("commune-001", "B", 2020, 1)], {}),
+        ([_p("p1", in_training_level="A", in_training_since=2019)],
+         [("commune-001", "B", 2020, 1)], A2),  # A of 2 years runs to 2020
+        ([_p("p1", in_training_level="A", in_training_since=2019)],
+         [("commune-001", "B", 2021, 1)], A2),
+    ),
+}
+
+
+def _person_case(case: tuple, folder):
+    from tests.test_people import courses, register
+
+    people, spec, changes = case
+    sc = scenario(tiny(**changes))
+    return sc, register(sc, people, folder), courses(sc, spec)
+
+
+def test_every_person_rule_is_declared_modelled_checked_and_tabled():
+    from trainplan.models.checker import PERSON_CHECKS
+    from trainplan.models.rules import PERSON_RULES
+    from trainplan.optimizer.people import PERSON_RULE_REGISTRY
+
+    assert set(PERSON_RULES) == set(PERSON_RULE_REGISTRY) == set(PERSON_CHECKS) \
+        == set(PERSON_CASES)
+    assert all(r.label_vi != r.label for r in PERSON_RULES.values())
+
+
+@pytest.mark.parametrize("rule", sorted(PERSON_CASES))
+def test_person_rule_three_ways(rule, tmp_path):
+    from trainplan.models.checker import verify_people
+    from trainplan.optimizer.people import PERSON_RULE_REGISTRY, PeopleStatus, assign_people
+
+    from tests.test_people import solve_with_rules
+
+    feasible, broken, alternative = PERSON_CASES[rule]
+    for case in (feasible, alternative):
+        sc, reg, rows = _person_case(case, tmp_path)
+        got = assign_people(sc, reg, rows)
+        assert got.status == PeopleStatus.optimal, (rule, got.conflicts)
+        assert verify_people(sc, reg, rows, got.rows, got.goals).ok
+    sc, reg, rows = _person_case(broken, tmp_path)
+    got = assign_people(sc, reg, rows)
+    assert got.status == PeopleStatus.unassigned
+    named = {(i.rule, i.person_id) for c in got.conflicts for i in c.instances}
+    if rule != "person_courses":  # always on: the conflict is the unit's courses themselves
+        assert rule in {r for r, _ in named}, named
+    others = [r for r in PERSON_RULE_REGISTRY if r != rule]
+    relaxed = solve_with_rules(sc, reg, rows, others)
+    assert relaxed is not None, f"{rule}: still infeasible without it"
+    assert rule in {v.rule for v in verify_people(sc, reg, rows, relaxed).violations}
