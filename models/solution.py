@@ -48,11 +48,43 @@ class FundingRow(BaseModel):
     amount: Decimal
 
 
+#: Columns of classes.csv: short-course classes per year, course and place.
+CLASS_COLUMNS = ["year", "course", "place", "classes", "participants", "cost_million_vnd"]
+
+
+class ClassRow(BaseModel):
+    """Short-course classes of one course at one place in one year."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    course: str
+    place: str
+    classes: int = Field(ge=0)
+    participants: int = Field(ge=0, description="person-times of these classes")
+    cost_million_vnd: Decimal = Field(description="classes x cost per class + participants "
+                                                  "x cost per participant")
+
+
+class AttendanceRow(BaseModel):
+    """Person-times of one unit type on one course at one place in one year."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    course: str
+    place: str
+    unit_type: str
+    participants: int = Field(gt=0)
+
+
 class Roster(BaseModel):
-    """The plan: who starts which course when, and who pays."""
+    """The plan: who starts which course when, and who pays; short-course classes if any."""
 
     rows: list[RosterRow]
     funding: list[FundingRow] = Field(default_factory=list)
+    classes: list[ClassRow] = Field(default_factory=list)
+    attendance: list[AttendanceRow] = Field(default_factory=list)
 
 
 class GoalResult(BaseModel):

@@ -34,6 +34,28 @@ def with_level(level_id: str, **fields) -> list[dict]:
     return levels
 
 
+SHORT: dict = {
+    "places": [{"id": "town"}],
+    "courses": [{"id": "skills", "label_vi": "kỹ năng", "label_en": "skills", "days": 5,
+                 "min_class": 2, "max_class": 4, "cost_per_class": 3,
+                 "cost_per_participant": 1}],
+}
+
+
+def short(*targets: dict, **changes) -> dict:
+    """The tiny scenario with one short course, the given person-time targets and changes."""
+    section = copy.deepcopy(SHORT)
+    section["targets"] = [{"id": f"t{i}", **t} for i, t in enumerate(targets)]
+    section.update(copy.deepcopy(changes))
+    return tiny(short_courses=section)
+
+
+def with_course(**fields) -> list[dict]:
+    course = copy.deepcopy(SHORT["courses"][0])
+    course.update(fields)
+    return [course]
+
+
 # rule -> (trivially feasible, broken, allowed alternative); each a scenario dict
 CASES: dict[str, tuple[dict, dict, dict]] = {
     "quota_met": (
@@ -104,6 +126,53 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
         tiny(horizon={"first_year": 2020, "last_year": 2021},  # B fills 2020-21 alone
              unit_types=with_type(units=2, max_in_training_per_unit=1)),
         tiny(unit_types=with_type(units=2, max_in_training_per_unit=1)),
+    ),
+    "short_attendance": (  # 2020-2021: the 2 on the 2-year course B are away both years
+        short({"year": 2020, "at_least": 4}) | {"horizon": {"first_year": 2020,
+                                                            "last_year": 2021}},
+        short({"year": 2020, "at_least": 5}) | {"horizon": {"first_year": 2020,
+                                                            "last_year": 2021}},
+        short({"year": 2020, "at_least": 5}, long_course_trainees_attend=True)
+        | {"horizon": {"first_year": 2020, "last_year": 2021}},
+    ),
+    "short_class_size": (
+        short({"exactly": 3}),
+        short({"exactly": 3}, courses=with_course(min_class=4, max_class=4)),
+        short({"exactly": 3}, courses=with_course(min_class=3, max_class=4)),
+    ),
+    "short_qualification": (  # B graduates of 2021 may attend from 2022
+        short({"year": 2022, "at_least": 2}, courses=with_course(qualification="B")),
+        short({"year": 2020, "at_least": 2}, courses=with_course(qualification="B")),
+        short({"year": 2020, "at_least": 2}, courses=with_course(qualification="B", holders=2)),
+    ),
+    "short_classes_per_place": (
+        short({"at_least": 4}, places=[{"id": "town", "classes_per_year": 1}]),
+        short({"at_least": 1}, places=[{"id": "town", "classes_per_year": 0}]),
+        short({"at_least": 1}, places=[{"id": "town", "classes_per_year": 0},
+                                       {"id": "district"}]),
+    ),
+    "short_trainer_days": (  # a class uses 5 trainer-days
+        short({"at_least": 4}, trainer_days_per_year=5),
+        short({"at_least": 1}, trainer_days_per_year=4),
+        short({"at_least": 1}, trainer_days_per_year=4, trainer_days_by_year={2022: 5}),
+    ),
+    "short_targets": (
+        short({"year": 2020, "at_least": 3}),
+        short({"year": 2020, "at_least": 3}, {"year": 2020, "at_most": 2}),
+        short({"year": 2020, "at_least": 3}, {"year": 2021, "at_most": 2}),
+    ),
+    "short_unit_limit": (  # 3 communes
+        short({"each_year": True, "at_least": 3}, max_per_unit_per_year={"commune": 1}),
+        short({"year": 2020, "at_least": 4}, max_per_unit_per_year={"commune": 1}),
+        short({"year": 2020, "at_least": 4}, max_per_unit_per_year={"commune": 2}),
+    ),
+    "short_everyone": (  # 6 commune staff; one class of at most 4 a year
+        short(everyone_by=[{"id": "e", "courses": ["skills"], "unit_types": ["commune"],
+                            "by_year": 2024}], trainer_days_per_year=5),
+        short(everyone_by=[{"id": "e", "courses": ["skills"], "unit_types": ["commune"],
+                            "by_year": 2020}], trainer_days_per_year=5),
+        short(everyone_by=[{"id": "e", "courses": ["skills"], "unit_types": ["commune"],
+                            "by_year": 2021}], trainer_days_per_year=5),
     ),
 }
 
