@@ -138,6 +138,30 @@ TEXT: dict[str, dict[Lang, str]] = {
     "not_verified": {"en": "not verified (no roster)",
                      "vi": "chưa kiểm tra (không có danh sách)"},
 }
+#: Short courses (tập huấn): classes, person-times against targets, spending long / short.
+SHORT_TEXT: dict[str, dict[Lang, str]] = {
+    "short_classes": {"en": "Short courses: classes and person-times by year and place",
+                      "vi": "Tập huấn: số lớp và lượt người theo năm và địa điểm"},
+    "short_targets": {"en": "Short-course person-times against targets",
+                      "vi": "Lượt người tập huấn so với chỉ tiêu"},
+    "short_split": {"en": "Spending: long courses {long}, short courses {short}, total {total} "
+                          "million VND",
+                    "vi": "Kinh phí: đào tạo dài hạn {long}, tập huấn {short}, tổng {total} "
+                          "triệu đồng"},
+    "short_place": {"en": "place", "vi": "địa điểm"},
+    "short_course": {"en": "course", "vi": "khóa tập huấn"},
+    "short_class_count": {"en": "classes", "vi": "số lớp"},
+    "short_people": {"en": "person-times", "vi": "lượt người"},
+    "short_target": {"en": "target", "vi": "chỉ tiêu"},
+    "short_years": {"en": "years", "vi": "năm"},
+    "short_at_least": {"en": "at least", "vi": "tối thiểu"},
+    "short_at_most": {"en": "at most", "vi": "tối đa"},
+    "short_cost": {"en": "cost (million VND)", "vi": "kinh phí (triệu đồng)"},
+    "short_long": {"en": "long courses", "vi": "đào tạo dài hạn"},
+    "short_short": {"en": "short courses", "vi": "tập huấn"},
+    "short_roster": {"en": "Classes", "vi": "Lớp tập huấn"},
+}
+TEXT |= SHORT_TEXT
 #: The goals' short labels (`goal_<id>`), from their declarations in models.rules.
 TEXT |= {f"goal_{g.id}": {"en": g.label, "vi": g.label_vi} for g in GOALS.values()}
 
@@ -496,3 +520,17 @@ def duration(seconds: float, lang: Lang) -> str:
     if minutes:
         return f"{minutes} {minute} {secs:02d} {second}"
     return f"{secs} {second}"
+
+
+def place_label(sc: Scenario, place_id: str, lang: Lang) -> str:
+    """A short-course place's name in `lang` (its id when the name is not given)."""
+    assert sc.short_courses is not None
+    place = next(p for p in sc.short_courses.places if p.id == place_id)
+    return (place.label_vi if lang == "vi" else place.label_en) or place.id
+
+
+def course_label(sc: Scenario, course_id: str, lang: Lang) -> str:
+    """A short course's name in `lang`."""
+    assert sc.short_courses is not None
+    course = sc.short_courses.course(course_id)
+    return course.label_vi if lang == "vi" else course.label_en

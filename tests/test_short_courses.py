@@ -134,7 +134,7 @@ def _bad_data(case: str) -> dict:
     return data
 
 
-@pytest.mark.parametrize("case", sorted(BAD) + ["zero trainer-days", "unknown course"])
+@pytest.mark.parametrize("case", [*sorted(BAD), "zero trainer-days", "unknown course"])
 def test_bad_short_course_input_is_a_clear_error_with_exit_2(tmp_path, case):
     if case == "zero trainer-days":
         data, field, words = (short({"year": 2021, "at_least": 2}, trainer_days_per_year=0),
