@@ -33,15 +33,22 @@ from trainplan.models.files import write_atomic
 from trainplan.models.measures import (
     Spending,
     budget_spending,
+    classes_per_place,
+    long_total_cost,
+    short_target_results,
+    short_total_cost,
     spending_per_phase,
     spending_per_source,
+    total_cost,
 )
 from trainplan.models.scenario import Scenario, plain_number
 from trainplan.models.solution import Roster, SolveResult
 from trainplan.reports.i18n import (
     Lang,
+    course_label,
     level_label,
     milestone_label,
+    place_label,
     rule_label,
     status_text,
     t,
@@ -345,6 +352,37 @@ def _verification(wb: Workbook, sc: Scenario, result: SolveResult, check: Verifi
     _widths(ws, top=4, high=90)
 
 
+def _short_courses(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
+    """Short courses: classes roster, classes per place, targets, spending long / short."""
+    if sc.short_courses is None:
+        return
+    ws = wb.create_sheet(t("short_roster", lang))
+    rows = [[r.year, course_label(sc, r.course, lang), place_label(sc, r.place, lang),
+             r.classes, r.participants, r.cost_million_vnd] for r in roster.classes]
+    total = [t("total", lang), None, None, sum(r.classes for r in roster.classes),
+             sum(r.participants for r in roster.attendance), short_total_cost(roster)]
+    end = _table(ws, 1, [t("year", lang), t("short_course", lang), t("short_place", lang),
+                         t("short_class_count", lang), t("short_people", lang),
+                         t("short_cost", lang)], rows, years={1}, total=total)
+    rows = [[py.year, place_label(sc, py.place, lang), py.classes, py.participants]
+            for py in classes_per_place(sc, roster)]
+    end = _table(ws, end + 1, [t("year", lang), t("short_place", lang),
+                               t("short_class_count", lang), t("short_people", lang)],
+                 rows, years={1})
+    rows = [[r.label or r.id, r.span, r.at_least, r.at_most, r.achieved,
+             t("met", lang) if r.met else t("not_met", lang)]
+            for r in short_target_results(sc, roster)]
+    end = _table(ws, end + 1, [t("short_target", lang), t("short_years", lang),
+                               t("short_at_least", lang), t("short_at_most", lang),
+                               t("short_people", lang), t("status", lang)], rows)
+    _table(ws, end + 1, [t("short_kind", lang), t("short_cost", lang)],
+           [[t("short_long", lang), long_total_cost(sc, roster)],
+            [t("short_short", lang), short_total_cost(roster)]],
+           total=[t("total", lang), total_cost(sc, roster)])
+    ws.freeze_panes = "A2"
+    _widths(ws, high=40)
+
+
 def _goal_figures(name: str, value: int, bound: int) -> list[Any]:
     """Goal value and bound; total cost in million VND, the others as counted."""
     return [goal_figure(name, value), goal_figure(name, bound)]
@@ -377,6 +415,7 @@ def _plan_sheets(wb: Workbook, sc: Scenario, result: SolveResult, check: Verific
         _roster_sheets(wb, sc, roster, lang)
         _budget(wb, sc, roster, lang)
         _milestones(wb, sc, roster, lang)
+        _short_courses(wb, sc, roster, lang)
     _verification(wb, sc, result, check, lang)
 
 

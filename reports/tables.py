@@ -448,7 +448,7 @@ def participants_csv(roster: Roster) -> str:
 
 def _bounds(r: ShortTargetResult, lang: Lang) -> str:
     """A target's bounds in words: at least 100 and at most 120."""
-    return " / ".join(f"{t(word, lang)} {number(n, lang)}" for word, n in
+    return " / ".join(f"{t(word, lang).lower()} {number(n, lang)}" for word, n in
                       (("short_at_least", r.at_least), ("short_at_most", r.at_most))
                       if n is not None)
 

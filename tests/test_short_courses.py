@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -13,6 +15,7 @@ from trainplan.models.checker import verify
 from trainplan.models.measures import short_target_results, total_cost
 from trainplan.models.scenario import MONEY_SCALE, SHORT_COURSES
 from trainplan.models.solution import ClassRow, Status
+from trainplan.reports.i18n import t
 
 from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
 from tests.test_rules import SHORT, short, with_course
@@ -171,3 +174,41 @@ def test_kon_tum_short_course_targets_solve_and_verify(tmp_path):
     lines = (out / "classes.csv").read_text("utf-8").splitlines()
     assert lines[0] == "year,course,place,classes,participants,cost_million_vnd"
     assert len(lines) > 1
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_every_report_shows_classes_targets_and_the_long_short_split(tmp_path, lang):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(short({"each_year": True, "at_least": 2}),
+                                   allow_unicode=True), "utf-8")
+    out, xlsx, html = tmp_path / "out", tmp_path / "plan.xlsx", tmp_path / "plan.html"
+    result = CliRunner().invoke(main, ["solve", str(path), "--out", str(out), "--xlsx", str(xlsx),
+                                       "--html", str(html), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    for key in ("short_classes", "short_targets"):
+        assert t(key, lang) in result.output
+    assert t("short_split", lang, long="100", short="25", total="125") in result.output
+    assert (out / "classes.csv").read_text("utf-8").splitlines()[1] == "2020,skills,town,1,2,5"
+    assert (out / "participants.csv").read_text("utf-8").splitlines()[1] == \
+        "2020,skills,town,commune,2"
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["short_courses"]["spending_million_vnd"] == {
+        "long_courses": 100, "short_courses": 25, "total": 125}
+    assert summary["total_cost_million_vnd"] == 125
+    sheet = openpyxl.load_workbook(xlsx)[t("short_roster", lang)]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[6][:6] == (t("total", lang), None, None, 5, 10, 25)
+    page = html.read_text("utf-8")
+    for table in ("classes-table", "short-places-table", "short-targets-table",
+                  "short-split-table"):
+        assert f'id="{table}"' in page
+
+
+def test_a_plan_without_short_courses_writes_no_classes_file(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(tiny()), "utf-8")
+    result = CliRunner().invoke(main, ["solve", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["roster.csv",
+                                                                    "summary.json"]
+    assert "Short" not in result.output
