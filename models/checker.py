@@ -392,6 +392,8 @@ CHECKS: dict[str, Callable[[Tally], list[str]]] = {
     "short_unit_limit": _short_unit_limit,
     "short_everyone": _short_everyone,
 }
+#: The short-course rules: checked (and counted) only when a scenario has short courses.
+SHORT_CHECKS = frozenset(rule for rule in CHECKS if rule.startswith("short_"))
 
 
 def _well_formed(sc: Scenario, roster: Roster) -> list[str]:
@@ -454,10 +456,12 @@ def verify(sc: Scenario, roster: Roster, claimed: list[GoalResult] | None = None
            ) -> Verification:
     """Recompute every rule (and, if given, the claimed goal values) from the roster."""
     t = Tally(sc, roster)
-    result = Verification(rules_checked=list(CHECKS))
+    checks = {rule: check for rule, check in CHECKS.items()
+              if sc.short_courses is not None or rule not in SHORT_CHECKS}
+    result = Verification(rules_checked=list(checks))
     for msg in _well_formed(sc, roster):
         result.violations.append(Violation("roster", msg))
-    for rule, check in CHECKS.items():
+    for rule, check in checks.items():
         for msg in check(t):
             result.violations.append(Violation(rule, msg))
     result.goal_values = goal_values(sc, roster)

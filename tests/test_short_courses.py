@@ -212,3 +212,11 @@ def test_a_plan_without_short_courses_writes_no_classes_file(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["roster.csv",
                                                                     "summary.json"]
     assert "Short" not in result.output
+
+
+def test_without_the_section_no_short_rule_is_checked_or_counted():
+    sc = scenario(tiny())
+    check = verify(sc, solve_verified(sc).roster)
+    assert not [r for r in check.rules_checked if r.startswith("short_")]
+    with_short = scenario(short({"at_least": 2}))
+    assert "short_class_size" in verify(with_short, solve_verified(with_short).roster).rules_checked
