@@ -668,13 +668,17 @@ class ShortVariables:
         self._sc = sc
         self.classes: dict[tuple[str, str, int], cp_model.IntVar] = {}
         self.people: dict[tuple[str, str, str, int], cp_model.IntVar] = {}
+        #: Upper bound of every class variable.
+        self.class_bound = 0
         short = sc.short_courses
         if short is None:
             return
         staff = {ut.id: ut.units * ut.staff_per_unit for ut in sc.unit_types}
+        everyone = sum(staff.values())
         # With switchable rules a bound must not be a hidden rule: loosen it.
         wanted = sum(t.low or t.high or 0 for t in short.targets)
-        loose_bound = 2 * (sum(staff.values()) * len(sc.years) + wanted)
+        loose_bound = 2 * (everyone * len(sc.years) + wanted)
+        self.class_bound = loose_bound if loose else everyone
         for c in short.courses:
             types = short_attendees(sc, c)
             for p in short_places(sc, c):
@@ -683,9 +687,8 @@ class ShortVariables:
                         self.people[c.id, p, t, y] = model.new_int_var(
                             0, loose_bound if loose else staff[t],
                             f"short_people[{c.id},{p},{t},{y}]")
-                    most = loose_bound if loose else sum(staff[t] for t in types)
                     self.classes[c.id, p, y] = model.new_int_var(
-                        0, most, f"short_classes[{c.id},{p},{y}]")
+                        0, self.class_bound, f"short_classes[{c.id},{p},{y}]")
 
     @property
     def active(self) -> bool:
@@ -778,6 +781,27 @@ def short_class_size(m: PlanModel) -> None:
                        m.model.add(people <= c.max_class * classes)],
                       "short_class_size", f"{cid}/{place}/{year}",
                       f"{cid}, {place}, {year}: classes of {c.min_class} to {c.max_class}")
+    for c in sc.short_courses.courses:
+        for year in sc.years:
+            _all_places(m, c.id, c.max_class, year)
+
+
+def _all_places(m: PlanModel, course: str, most: int, year: int) -> None:
+    """A course's classes of a year over all places hold all its participants (implied).
+
+    Whole totals let the solver round the classes up (95 people in classes of 40
+    need 3), which the per-place rows alone only prove slowly across many places.
+    """
+    short = m.vars.short
+    held, people = short.held(course, year=year), short.participants(course, years=[year])
+    if len(held) < 2:
+        return
+    classes = m.model.new_int_var(0, sum(short.class_bound for _ in held),
+                                  f"short_classes_total[{course},{year}]")
+    m.model.add(classes == sum(held))
+    if m.switches:  # implied by the per-place rows: holds only while all of them hold
+        return
+    m.model.add(most * classes >= sum(people))
 
 
 def short_qualification(m: PlanModel) -> None:
