@@ -438,6 +438,8 @@ class ShortTarget(Strict):
                                         description="unit types; all if absent")
     each_year: bool = Field(default=False, description="the figure holds in every year")
     year: Year | None = Field(default=None, description="the figure holds in this year only")
+    by_year: Year | None = Field(default=None,
+                                 description="the figure counts the years up to this one")
     at_least: Count | None = None
     at_most: Count | None = None
     exactly: Count | None = None
@@ -448,8 +450,8 @@ class ShortTarget(Strict):
             raise ValueError("give at_least, at_most or exactly (person-times)")
         if self.exactly is not None and (self.at_least is not None or self.at_most is not None):
             raise ValueError("give either exactly or at_least/at_most, not both")
-        if self.each_year and self.year is not None:
-            raise ValueError("give either each_year or year, not both")
+        if self.each_year + (self.year is not None) + (self.by_year is not None) > 1:
+            raise ValueError("give at most one of each_year, year and by_year")
         return self
 
     @property
@@ -783,6 +785,8 @@ def short_target_years(sc: Scenario, target: ShortTarget) -> list[list[int]]:
     """The groups of years a target bounds: each year, one year, or the whole plan."""
     if target.each_year:
         return [[y] for y in sc.years]
+    if target.by_year is not None:
+        return [[y for y in sc.years if y <= target.by_year]]
     return [[target.year]] if target.year is not None else [sc.years]
 
 
@@ -832,9 +836,10 @@ def _short_target_refs(sc: Scenario, short: ShortCourses,
             loc = ("short_courses", key, i)
             out += _unknown("course", courses, _items((*loc, "courses"), target.courses))
             out += _unknown("unit type", types, _items((*loc, "unit_types"), target.unit_types))
-            year = target.year if isinstance(target, ShortTarget) else target.by_year
-            out += _outside(sc, [((*loc, "year" if isinstance(target, ShortTarget)
-                                   else "by_year"), year)])
+            years = [("by_year", target.by_year)]
+            if isinstance(target, ShortTarget):
+                years.append(("year", target.year))
+            out += _outside(sc, [((*loc, key), year) for key, year in years])
     out += _unknown("unit type", types,
                     _keys(("short_courses", "max_per_unit_per_year"), short.max_per_unit_per_year))
     out += _outside(sc, [(("short_courses", "trainer_days_by_year", y), y)

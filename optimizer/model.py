@@ -668,8 +668,8 @@ class ShortVariables:
         self._sc = sc
         self.classes: dict[tuple[str, str, int], cp_model.IntVar] = {}
         self.people: dict[tuple[str, str, str, int], cp_model.IntVar] = {}
-        #: Upper bound of every class variable.
-        self.class_bound = 0
+        #: Upper bound of every class variable, and of every participant variable.
+        self.class_bound = self.people_bound = 0
         short = sc.short_courses
         if short is None:
             return
@@ -679,6 +679,7 @@ class ShortVariables:
         wanted = sum(t.low or t.high or 0 for t in short.targets)
         loose_bound = 2 * (everyone * len(sc.years) + wanted)
         self.class_bound = loose_bound if loose else everyone
+        self.people_bound = loose_bound if loose else everyone
         for c in short.courses:
             types = short_attendees(sc, c)
             for p in short_places(sc, c):
@@ -783,25 +784,29 @@ def short_class_size(m: PlanModel) -> None:
                       f"{cid}, {place}, {year}: classes of {c.min_class} to {c.max_class}")
     for c in sc.short_courses.courses:
         for year in sc.years:
-            _all_places(m, c.id, c.max_class, year)
+            _all_places(m, c.id, c.max_class, [year])
+        _all_places(m, c.id, c.max_class, sc.years)
 
 
-def _all_places(m: PlanModel, course: str, most: int, year: int) -> None:
-    """A course's classes of a year over all places hold all its participants (implied).
+def _all_places(m: PlanModel, course: str, most: int, years: list[int]) -> None:
+    """A course's classes of some years over all places hold all its participants (implied).
 
     Whole totals let the solver round the classes up (95 people in classes of 40
-    need 3), which the per-place rows alone only prove slowly across many places.
+    need 3), which the per-place rows alone only prove slowly across many places
+    and years.
     """
     short = m.vars.short
-    held, people = short.held(course, year=year), short.participants(course, years=[year])
-    if len(held) < 2:
+    held = [v for y in years for v in short.held(course, year=y)]
+    if len(held) < 2 or m.switches:  # with switches it would hold while its rows are off
         return
-    classes = m.model.new_int_var(0, sum(short.class_bound for _ in held),
-                                  f"short_classes_total[{course},{year}]")
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    classes = m.model.new_int_var(0, short.class_bound * len(held),
+                                  f"short_classes_total[{course},{span}]")
+    people = m.model.new_int_var(0, m.vars.short.people_bound * len(held),
+                                 f"short_people_total[{course},{span}]")
     m.model.add(classes == sum(held))
-    if m.switches:  # implied by the per-place rows: holds only while all of them hold
-        return
-    m.model.add(most * classes >= sum(people))
+    m.model.add(people == sum(short.participants(course, years=years)))
+    m.model.add(most * classes >= people)
 
 
 def short_qualification(m: PlanModel) -> None:

@@ -12,7 +12,8 @@ import yaml
 from click.testing import CliRunner
 from trainplan.cli import main
 from trainplan.models.checker import verify
-from trainplan.models.measures import short_target_results, total_cost
+from trainplan.models.loader import load_scenario
+from trainplan.models.measures import long_total_cost, short_target_results, total_cost
 from trainplan.models.scenario import MONEY_SCALE, SHORT_COURSES
 from trainplan.models.solution import ClassRow, Status
 from trainplan.reports.i18n import t
@@ -220,3 +221,29 @@ def test_without_the_section_no_short_rule_is_checked_or_counted():
     assert not [r for r in check.rules_checked if r.startswith("short_")]
     with_short = scenario(short({"at_least": 2}))
     assert "short_class_size" in verify(with_short, solve_verified(with_short).roster).rules_checked
+
+
+def test_a_target_by_a_year_counts_the_years_up_to_it():
+    # 6 person-times by 2021 and at most 6 in all: none after 2021
+    sc = scenario(short({"by_year": 2021, "at_least": 6}, {"at_most": 6}))
+    result = solve_verified(sc)
+    assert result.status == Status.optimal
+    assert {r.year for r in result.roster.attendance} <= {2020, 2021}
+    rows = short_target_results(sc, result.roster)
+    assert (rows[0].span, rows[0].achieved) == ("2020-2021", 6)
+
+
+@pytest.mark.parametrize("file, targets", [
+    ("ben_tre_short_courses.yaml", {"skills-500": 500, "long-skills": 30}),
+    ("thua_thien_hue_short_courses.yaml", {"staff-5000": 5000, "in-depth-300": 300,
+                                           "half-by-2025": 2500}),
+])
+def test_shipped_short_course_plans_meet_their_seed_targets(file, targets):
+    sc = load_scenario(SCENARIOS / file).scenario
+    result = solve_verified(sc)
+    assert result.status == Status.optimal
+    got = {r.id: r for r in short_target_results(sc, result.roster)}
+    for target, figure in targets.items():
+        assert got[target].met and got[target].achieved >= figure, got[target]
+    if file.startswith("ben_tre"):  # the long courses are Bến Tre's, unchanged
+        assert long_total_cost(sc, result.roster) == 37640
