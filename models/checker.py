@@ -15,9 +15,12 @@ from decimal import Decimal
 from itertools import pairwise
 
 from trainplan.models.measures import (
+    classes_per_place,
     graduates,
     milestone_results,
     quota_results,
+    short_spent_in_year,
+    short_target_results,
     spending_per_year,
     spent_in_year,
     total_cost,
@@ -34,7 +37,16 @@ from trainplan.models.register import (
     start_state,
     unit_ranks,
 )
-from trainplan.models.scenario import MONEY_SCALE, NO_QUALIFICATION, Scenario
+from trainplan.models.scenario import (
+    MONEY_SCALE,
+    NO_QUALIFICATION,
+    SHORT_COURSES,
+    Scenario,
+    short_attendees,
+    short_places,
+    short_target_courses,
+    short_target_types,
+)
 from trainplan.models.solution import GoalResult, Roster, RosterRow
 from trainplan.models.workforce import recruit_cost, workforce_stock
 
@@ -198,7 +210,7 @@ def _funding_sources(t: Tally) -> list[str]:
             if paid[lv.id, y] != t.spending(y, lv.id):
                 out.append(f"{lv.id}, {y}: spending {t.spending(y, lv.id)} but sources pay "
                            f"{paid[lv.id, y]}")
-    return out
+    return out + _short_covered(t, paid)
 
 
 def _milestones(t: Tally) -> list[str]:
@@ -268,6 +280,158 @@ def _trained_share(t: Tally) -> list[str]:
 
 def _staffed_units(t: Tally) -> list[str]:
     return _targets(t, "staffed_units")
+# ----- short courses ----------------------------------------------------------------------
+
+
+def _short_covered(t: Tally, paid: dict[tuple[str, int], Decimal]) -> list[str]:
+    """Each year's short-course spending is paid in full by the sources."""
+    if t.sc.short_courses is None:
+        return []
+    return [f"short courses, {y}: spending {spent} but sources pay {paid[SHORT_COURSES, y]}"
+            for y in t.sc.years
+            if (spent := short_spent_in_year(t.roster, y)) != paid[SHORT_COURSES, y]]
+
+
+def _people(t: Tally, course: str | None = None, unit_type: str | None = None,
+            place: str | None = None, years: list[int] | None = None) -> int:
+    """Person-times of the roster's attendance rows matching what is given."""
+    return sum(r.participants for r in t.roster.attendance
+               if course in (None, r.course) and unit_type in (None, r.unit_type)
+               and place in (None, r.place) and (years is None or r.year in years))
+
+
+def _short_attendance(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    if sc.short_courses is None:
+        return out
+    allowed = sc.short_courses.long_course_trainees_attend
+    for c in sc.short_courses.courses:
+        for tid in short_attendees(sc, c):
+            ut = sc.unit_type(tid)
+            for y in sc.years:
+                away = 0 if allowed else sum(
+                    n for (typ, lv, start), n in t.starts.items()
+                    if typ == tid and start <= y <= sc.graduation_year(lv, start))
+                n = _people(t, c.id, tid, years=[y])
+                if n + away > ut.units * ut.staff_per_unit:
+                    out.append(f"{c.id}, {tid}, {y}: {n} person-times and {away} on long "
+                               f"courses, {ut.units * ut.staff_per_unit} staff")
+    return out
+
+
+def _short_class_size(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    if sc.short_courses is None:
+        return out
+    for r in t.roster.classes:
+        c = sc.short_courses.course(r.course)
+        if not c.min_class * r.classes <= r.participants <= c.max_class * r.classes:
+            out.append(f"{r.course}, {r.place}, {r.year}: {r.participants} participants in "
+                       f"{r.classes} classes of {c.min_class} to {c.max_class}")
+    return out
+
+
+def _short_qualification(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    if sc.short_courses is None:
+        return out
+    for c in sc.short_courses.courses:
+        if c.qualification is None:
+            continue
+        types = [x for x in short_attendees(sc, c) if c.qualification in sc.unit_type(x).quotas]
+        for y in sc.years:
+            holders = c.holders + sum(graduates(sc, t.roster, x, c.qualification, y - 1)
+                                      for x in types)
+            if (n := _people(t, c.id, years=[y])) > holders:
+                out.append(f"{c.id}, {y}: {n} participants, {holders} hold "
+                           f"{c.qualification}")
+    return out
+
+
+def _short_classes_per_place(t: Tally) -> list[str]:
+    sc = t.sc
+    if sc.short_courses is None:
+        return []
+    most = {p.id: p.classes_per_year for p in sc.short_courses.places}
+    return [f"{py.place}, {py.year}: {py.classes} classes, at most {most[py.place]}"
+            for py in classes_per_place(sc, t.roster)
+            if most[py.place] is not None and py.classes > most[py.place]]
+
+
+def _short_trainer_days(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    if sc.short_courses is None:
+        return out
+    for y in sc.years:
+        cap = sc.short_courses.trainer_days_cap(y)
+        used = sum(r.classes * sc.short_courses.course(r.course).trainer_days
+                   for r in t.roster.classes if r.year == y)
+        if cap is not None and used > cap:
+            out.append(f"{y}: {used} trainer-days used, {cap} available")
+    return out
+
+
+def _short_targets(t: Tally) -> list[str]:
+    return [f"target {r.id}, {r.span}: {r.achieved} person-times, wanted "
+            + " and ".join(f"{word} {n}" for word, n in (("at least", r.at_least),
+                                                        ("at most", r.at_most)) if n is not None)
+            for r in short_target_results(t.sc, t.roster) if not r.met]
+
+
+def _short_unit_limit(t: Tally) -> list[str]:
+    sc = t.sc
+    if sc.short_courses is None:
+        return []
+    return [f"{tid}, {y}: {n} person-times, at most {most} per unit x {sc.unit_type(tid).units}"
+            for tid, most in sc.short_courses.max_per_unit_per_year.items() for y in sc.years
+            if (n := _people(t, unit_type=tid, years=[y])) > most * sc.unit_type(tid).units]
+
+
+def _short_everyone(t: Tally) -> list[str]:
+    sc, out = t.sc, []
+    if sc.short_courses is None:
+        return out
+    for item in sc.short_courses.everyone_by:
+        years = [y for y in sc.years if y <= item.by_year]
+        for tid in short_target_types(sc, item):
+            ut = sc.unit_type(tid)
+            n = sum(_people(t, c, tid, years=years) for c in short_target_courses(sc, item))
+            if n < ut.units * ut.staff_per_unit:
+                out.append(f"{item.id}: {n} {tid} person-times by {item.by_year}, "
+                           f"{ut.units * ut.staff_per_unit} staff")
+    return out
+
+
+def _short_well_formed(sc: Scenario, roster: Roster) -> list[str]:
+    """Class rows name known courses and places, their people and costs add up."""
+    short = sc.short_courses
+    if short is None:
+        has_rows = bool(roster.classes or roster.attendance)
+        return ["short-course rows but the scenario has no short courses"] if has_rows else []
+    out = []
+    for r in roster.attendance:
+        c = next((x for x in short.courses if x.id == r.course), None)
+        if c is None or r.unit_type not in short_attendees(sc, c) \
+                or r.place not in short_places(sc, c) or r.year not in sc.years:
+            out.append(f"attendance {r.year},{r.course},{r.place},{r.unit_type}: "
+                       "course, place, unit type or year not allowed")
+    for r in roster.classes:
+        c = next((x for x in short.courses if x.id == r.course), None)
+        where = f"classes {r.year},{r.course},{r.place}"
+        if c is None or r.place not in short_places(sc, c) or r.year not in sc.years:
+            out.append(f"{where}: course, place or year not allowed")
+            continue
+        people = sum(a.participants for a in roster.attendance
+                     if (a.year, a.course, a.place) == (r.year, r.course, r.place))
+        if people != r.participants:
+            out.append(f"{where}: {r.participants} participants, attendance rows give {people}")
+        if r.cost_million_vnd != r.classes * c.cost_per_class \
+                + r.participants * c.cost_per_participant:
+            out.append(f"{where}: cost {r.cost_million_vnd} does not match the course's costs")
+    held = {(r.year, r.course, r.place) for r in roster.classes}
+    out += [f"attendance {a.year},{a.course},{a.place}: no class row" for a in roster.attendance
+            if (a.year, a.course, a.place) not in held]
+    return out
 
 
 CHECKS: dict[str, Callable[[Tally], list[str]]] = {
@@ -290,7 +454,17 @@ CHECKS: dict[str, Callable[[Tally], list[str]]] = {
     "coverage": _coverage,
     "trained_share": _trained_share,
     "staffed_units": _staffed_units,
+    "short_attendance": _short_attendance,
+    "short_class_size": _short_class_size,
+    "short_qualification": _short_qualification,
+    "short_classes_per_place": _short_classes_per_place,
+    "short_trainer_days": _short_trainer_days,
+    "short_targets": _short_targets,
+    "short_unit_limit": _short_unit_limit,
+    "short_everyone": _short_everyone,
 }
+#: The short-course rules: checked (and counted) only when a scenario has short courses.
+SHORT_CHECKS = frozenset(rule for rule in CHECKS if rule.startswith("short_"))
 
 
 def _well_formed(sc: Scenario, roster: Roster) -> list[str]:
@@ -317,7 +491,7 @@ def _well_formed(sc: Scenario, roster: Roster) -> list[str]:
         if (key := (r.year, r.unit_type, r.unit, r.level)) in seen:
             out.append(f"{where}: repeated row")
         seen.add(key)
-    return out
+    return out + _short_well_formed(sc, roster)
 
 
 def _min_cost(t: Tally) -> int:
@@ -353,10 +527,12 @@ def verify(sc: Scenario, roster: Roster, claimed: list[GoalResult] | None = None
            ) -> Verification:
     """Recompute every rule (and, if given, the claimed goal values) from the roster."""
     t = Tally(sc, roster)
-    result = Verification(rules_checked=list(CHECKS))
+    checks = {rule: check for rule, check in CHECKS.items()
+              if sc.short_courses is not None or rule not in SHORT_CHECKS}
+    result = Verification(rules_checked=list(checks))
     for msg in _well_formed(sc, roster):
         result.violations.append(Violation("roster", msg))
-    for rule, check in CHECKS.items():
+    for rule, check in checks.items():
         for msg in check(t):
             result.violations.append(Violation(rule, msg))
     result.goal_values = goal_values(sc, roster)

@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from trainplan.models.scenario import RATE_SCALE, FundingSource, Phase, Scenario
+from trainplan.models.scenario import (
+    RATE_SCALE,
+    FundingSource,
+    Phase,
+    Scenario,
+    short_target_courses,
+    short_target_types,
+    short_target_years,
+)
 from trainplan.models.solution import Roster
 from trainplan.models.workforce import (
     coverage_needed,
@@ -93,15 +101,23 @@ class MilestoneResult:
 
 
 def spent_in_year(sc: Scenario, roster: Roster, year: int, level: str | None = None) -> Decimal:
-    """Money spent in `year` on the trainees in training then (at one level, if given)."""
-    return sum((r.starts * sc.level(r.level).cost_per_trainee_year for r in roster.rows
+    """Money spent in `year` on the trainees in training then (at one level, if given).
+
+    Without a level, the year's short-course classes are included.
+    """
+    long = sum((r.starts * sc.level(r.level).cost_per_trainee_year for r in roster.rows
                 if r.year <= year <= sc.graduation_year(r.level, r.year)
                 and level in (None, r.level)), Decimal(0))
+    return long + short_spent_in_year(roster, year) if level is None and roster.classes else long
 
 
 def total_cost(sc: Scenario, roster: Roster) -> Decimal:
-    """Money the whole plan spends: each course's years times its level's yearly cost."""
-    return sum((r.starts * course_cost(sc, r.level) for r in roster.rows), Decimal(0))
+    """Money the whole plan spends: each course's years times its level's yearly cost.
+
+    Short-course classes are included.
+    """
+    long = sum((r.starts * course_cost(sc, r.level) for r in roster.rows), Decimal(0))
+    return long + short_total_cost(roster) if roster.classes else long
 
 
 def course_cost(sc: Scenario, level: str) -> Decimal:
@@ -227,6 +243,42 @@ class TargetResult:
     label: str
     when: str  # the year, or the phase id
     required: int
+# ----- short courses ----------------------------------------------------------------------
+
+
+def short_spent_in_year(roster: Roster, year: int) -> Decimal:
+    """Money short-course classes spend in a year (million VND)."""
+    return sum((r.cost_million_vnd for r in roster.classes if r.year == year), Decimal(0))
+
+
+def short_total_cost(roster: Roster) -> Decimal:
+    """Money short-course classes spend over the plan (million VND)."""
+    return sum((r.cost_million_vnd for r in roster.classes), Decimal(0))
+
+
+def long_total_cost(sc: Scenario, roster: Roster) -> Decimal:
+    """Money long courses spend over the plan (million VND)."""
+    return sum((r.starts * course_cost(sc, r.level) for r in roster.rows), Decimal(0))
+
+
+def person_times(roster: Roster, courses: list[str] | None = None,
+                 unit_types: list[str] | None = None, years: list[int] | None = None) -> int:
+    """Short-course person-times of the courses, unit types and years given (all if None)."""
+    return sum(r.participants for r in roster.attendance
+               if (courses is None or r.course in courses)
+               and (unit_types is None or r.unit_type in unit_types)
+               and (years is None or r.year in years))
+
+
+@dataclass(frozen=True)
+class ShortTargetResult:
+    """One short-course target over one span of years, against the person-times planned."""
+
+    id: str
+    label: str
+    span: str
+    at_least: int | None
+    at_most: int | None
     achieved: int
     met: bool
 
@@ -258,3 +310,38 @@ def workforce_targets(sc: Scenario, roster: Roster) -> list[TargetResult]:
         out.append(TargetResult("staffed_units", su.id, su.label, str(su.by_year), need, got,
                                 got >= need))
     return out
+def short_target_results(sc: Scenario, roster: Roster) -> list[ShortTargetResult]:
+    """Every person-time target (each year of a yearly one) against the roster."""
+    if sc.short_courses is None:
+        return []
+    out = []
+    for target in sc.short_courses.targets:
+        courses = short_target_courses(sc, target)
+        types = short_target_types(sc, target)
+        for years in short_target_years(sc, target):
+            got = person_times(roster, courses, types, years)
+            low, high = target.low, target.high
+            span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+            out.append(ShortTargetResult(target.id, target.label, span, low, high, got,
+                                         (low is None or got >= low)
+                                         and (high is None or got <= high)))
+    return out
+
+
+@dataclass(frozen=True)
+class PlaceYear:
+    """Short-course classes and person-times at one place in one year."""
+
+    year: int
+    place: str
+    classes: int
+    participants: int
+
+
+def classes_per_place(sc: Scenario, roster: Roster) -> list[PlaceYear]:
+    """Classes and person-times per year and place (places in scenario order)."""
+    if sc.short_courses is None:
+        return []
+    return [PlaceYear(y, p.id, sum(r.classes for r in rows), sum(r.participants for r in rows))
+            for y in sc.years for p in sc.short_courses.places
+            if (rows := [r for r in roster.classes if r.year == y and r.place == p.id])]

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from trainplan.models.actuals import Actuals
@@ -572,6 +573,134 @@ class Workforce(Strict):
             else raised(s.first_year_attrition_percent)}) for s in self.staff]
         return self.model_copy(update={"staff": staff})
 
+# ----- short courses (tập huấn, bồi dưỡng): classes and person-times ---------------------
+
+#: The pseudo level id under which funding rows record what a source pays for short courses.
+SHORT_COURSES = "short-courses"
+
+
+class ShortPlace(Strict):
+    """Where short-course classes are held (the province town, a district)."""
+
+    id: Id = Field(description="short id, e.g. province-town")
+    label_vi: Label = ""
+    label_en: Label = ""
+    classes_per_year: Count | None = Field(
+        default=None, description="most classes held here in a year, all courses together")
+
+
+class ShortCourse(Strict):
+    """A kind of short course: who may attend, class sizes, costs, trainer-days."""
+
+    id: Id = Field(description="short id, e.g. case-management")
+    label_vi: Label
+    label_en: Label
+    days: PositiveCount = Field(description="course length in days (2 weeks = 10 days)")
+    unit_types: list[Id] | None = Field(default=None, max_length=MAX_UNIT_TYPES,
+                                        description="unit types whose staff may attend; all "
+                                                    "if absent")
+    qualification: Id | None = Field(
+        default=None, description="level id an attendee must hold (e.g. university)")
+    holders: Count = Field(
+        default=0, description="staff of those unit types holding the qualification at plan "
+                               "start; long-course graduates of earlier years are added")
+    places: list[Id] | None = Field(default=None, max_length=MAX_ITEMS,
+                                    description="places holding its classes; all if absent")
+    min_class: PositiveCount = Field(description="fewest participants in one class")
+    max_class: PositiveCount = Field(description="most participants in one class")
+    cost_per_class: Money = Field(description="hall, trainers: million VND per class")
+    cost_per_participant: Money = Field(
+        description="per diem, materials: million VND per participant")
+    trainer_days_per_class: Count | None = Field(
+        default=None, description="trainer-days one class uses (its days if absent)")
+
+    @model_validator(mode="after")
+    def _sizes_ordered(self) -> ShortCourse:
+        if self.min_class > self.max_class:
+            raise ValueError(f"min_class {self.min_class} is above max_class {self.max_class}; "
+                             "a class needs min_class <= max_class")
+        return self
+
+    @property
+    def trainer_days(self) -> int:
+        """Trainer-days one class of this course uses."""
+        return self.days if self.trainer_days_per_class is None else self.trainer_days_per_class
+
+
+class ShortTarget(Strict):
+    """Person-times of some courses and unit types: at least, at most or exactly N."""
+
+    id: Id
+    label: Label = ""
+    courses: list[Id] | None = Field(default=None, max_length=MAX_ITEMS,
+                                     description="course ids; all if absent")
+    unit_types: list[Id] | None = Field(default=None, max_length=MAX_UNIT_TYPES,
+                                        description="unit types; all if absent")
+    each_year: bool = Field(default=False, description="the figure holds in every year")
+    year: Year | None = Field(default=None, description="the figure holds in this year only")
+    by_year: Year | None = Field(default=None,
+                                 description="the figure counts the years up to this one")
+    at_least: Count | None = None
+    at_most: Count | None = None
+    exactly: Count | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> ShortTarget:
+        if self.at_least is None and self.at_most is None and self.exactly is None:
+            raise ValueError("give at_least, at_most or exactly (person-times)")
+        if self.exactly is not None and (self.at_least is not None or self.at_most is not None):
+            raise ValueError("give either exactly or at_least/at_most, not both")
+        if self.each_year + (self.year is not None) + (self.by_year is not None) > 1:
+            raise ValueError("give at most one of each_year, year and by_year")
+        return self
+
+    @property
+    def low(self) -> int | None:
+        """Fewest person-times allowed."""
+        return self.exactly if self.exactly is not None else self.at_least
+
+    @property
+    def high(self) -> int | None:
+        """Most person-times allowed."""
+        return self.exactly if self.exactly is not None else self.at_most
+
+
+class EveryoneBy(Strict):
+    """Every staff member of the unit types attends one of the courses by a year."""
+
+    id: Id
+    label: Label = ""
+    courses: list[Id] = Field(min_length=1, max_length=MAX_ITEMS)
+    unit_types: list[Id] = Field(min_length=1, max_length=MAX_UNIT_TYPES)
+    by_year: Year
+
+
+class ShortCourses(Strict):
+    """Short courses: course kinds, places, trainers, targets and per-unit limits."""
+
+    courses: list[ShortCourse] = Field(min_length=1, max_length=MAX_ITEMS)
+    places: list[ShortPlace] = Field(min_length=1, max_length=MAX_ITEMS)
+    trainer_days_per_year: Count | None = Field(
+        default=None, description="trainer-days available each year; unlimited if absent")
+    trainer_days_by_year: dict[int, Count] = Field(default_factory=dict)
+    targets: list[ShortTarget] = Field(default_factory=list, max_length=MAX_ITEMS)
+    everyone_by: list[EveryoneBy] = Field(default_factory=list, max_length=MAX_ITEMS)
+    max_per_unit_per_year: dict[Id, Count] = Field(
+        default_factory=dict, description="most person-times of one unit of a type in a year")
+    long_course_trainees_attend: bool = Field(
+        default=False, description="staff on a long course that year may attend short ones")
+    sources: list[Id] | None = Field(
+        default=None, max_length=MAX_ITEMS,
+        description="funding sources that may pay for short courses; all if absent")
+
+    def course(self, course_id: str) -> ShortCourse:
+        """The course kind with this id."""
+        return next(c for c in self.courses if c.id == course_id)
+
+    def trainer_days_cap(self, year: int) -> int | None:
+        """Trainer-days available in a year (None: unlimited)."""
+        return self.trainer_days_by_year.get(year, self.trainer_days_per_year)
+
 
 #: A goal id, as declared in models.rules.
 Goal = Literal[tuple(GOALS)]
@@ -606,6 +735,16 @@ class Scenario(Strict):
     actuals: Actuals | None = Field(
         default=None, exclude_if=lambda value: value is None,
         description="what happened in past years (for `trainplan replan`)")
+    short_courses: ShortCourses | None = Field(
+        default=None, description="short courses (classes, person-times); none if absent")
+
+    @model_serializer(mode="wrap")
+    def _without_absent_sections(self, handler: Any) -> Any:
+        """Leave out an absent short-course section, so older scenarios dump as before."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("short_courses", 0) is None:
+            del data["short_courses"]
+        return data
 
     @field_validator("objective")
     @classmethod
@@ -679,7 +818,11 @@ class Scenario(Strict):
         return self.budget.by_year.get(year, self.budget.per_year)
 
     def source_pays(self, source: FundingSource, level_id: str, year: int) -> bool:
-        """Whether a funding source may pay for this level in this year."""
+        """Whether a funding source may pay for this level (or short courses) in this year."""
+        if level_id == SHORT_COURSES:
+            return short_source(self, source.id) and (
+                (source.first_year is None or year >= source.first_year)
+                and (source.last_year is None or year <= source.last_year))
         return (
             (source.levels is None or level_id in source.levels)
             and (source.first_year is None or year >= source.first_year)
@@ -914,4 +1057,137 @@ def reference_problems(sc: Scenario) -> list[tuple[Loc, str]]:
     out += _milestone_references(sc, levels, types)
     out += _unknown("level", levels, _keys(("stated_level_totals",), sc.stated_level_totals))
     out += _workforce_references(sc, levels, types)
+    out += short_course_problems(sc)
     return out
+
+
+# ----- short courses: views and load-time checks ------------------------------------------
+
+
+def short_source(sc: Scenario, source_id: str) -> bool:
+    """Whether a funding source may pay for short courses."""
+    short = sc.short_courses
+    return short is not None and (short.sources is None or source_id in short.sources)
+
+
+def short_attendees(sc: Scenario, course: ShortCourse) -> list[str]:
+    """Unit types whose staff may attend a course, in scenario order."""
+    return [ut.id for ut in sc.unit_types
+            if course.unit_types is None or ut.id in course.unit_types]
+
+
+def short_places(sc: Scenario, course: ShortCourse) -> list[str]:
+    """Places that may hold a course's classes, in scenario order."""
+    assert sc.short_courses is not None
+    return [p.id for p in sc.short_courses.places if course.places is None or p.id in course.places]
+
+
+def short_target_types(sc: Scenario, target: ShortTarget | EveryoneBy) -> list[str]:
+    """Unit types a target counts."""
+    return [ut.id for ut in sc.unit_types
+            if target.unit_types is None or ut.id in target.unit_types]
+
+
+def short_target_courses(sc: Scenario, target: ShortTarget | EveryoneBy) -> list[str]:
+    """Course kinds a target counts."""
+    assert sc.short_courses is not None
+    return [c.id for c in sc.short_courses.courses
+            if target.courses is None or c.id in target.courses]
+
+
+def short_target_years(sc: Scenario, target: ShortTarget) -> list[list[int]]:
+    """The groups of years a target bounds: each year, one year, or the whole plan."""
+    if target.each_year:
+        return [[y] for y in sc.years]
+    if target.by_year is not None:
+        return [[y for y in sc.years if y <= target.by_year]]
+    return [[target.year]] if target.year is not None else [sc.years]
+
+
+def _short_ids(short: ShortCourses, levels: list[str]) -> list[tuple[Loc, str]]:
+    """Repeated ids in the short-course section, and a level named like short courses."""
+    out: list[tuple[Loc, str]] = []
+    for key, items in (("courses", short.courses), ("places", short.places),
+                       ("targets", short.targets), ("everyone_by", short.everyone_by)):
+        ids = [item.id for item in items]
+        out += [(("short_courses", key, i, "id"), f"id '{ids[i]}' given twice")
+                for i in _repeated(ids)]
+    if SHORT_COURSES in levels:
+        out.append((("levels",), f"level id '{SHORT_COURSES}' is kept for short courses; "
+                                 "rename the level"))
+    return out
+
+
+def _short_course_refs(sc: Scenario, short: ShortCourses, levels: list[str],
+                       types: list[str]) -> list[tuple[Loc, str]]:
+    """Each course's unit types, places and qualification resolve; someone can hold it."""
+    places = [p.id for p in short.places]
+    out: list[tuple[Loc, str]] = []
+    for i, c in enumerate(short.courses):
+        loc = ("short_courses", "courses", i)
+        out += _unknown("unit type", types, _items((*loc, "unit_types"), c.unit_types))
+        out += _unknown("place", places, _items((*loc, "places"), c.places))
+        if c.qualification is None:
+            continue
+        if c.qualification not in levels:
+            out += _unknown("level", levels, [((*loc, "qualification"), c.qualification)])
+        elif c.holders == 0 and not any(c.qualification in sc.unit_type(t).quotas
+                                        for t in short_attendees(sc, c) if t in types):
+            out.append(((*loc, "qualification"), (
+                f"course '{c.id}' needs qualification '{c.qualification}', which no one may "
+                "attend with: holders is 0 and no attending unit type trains at that level; "
+                "give holders (staff holding it at plan start) or drop the qualification")))
+    return out
+
+
+def _short_target_refs(sc: Scenario, short: ShortCourses,
+                       types: list[str]) -> list[tuple[Loc, str]]:
+    """Targets and coverage rules name known courses, unit types and plan years."""
+    courses = [c.id for c in short.courses]
+    out: list[tuple[Loc, str]] = []
+    for key, items in (("targets", short.targets), ("everyone_by", short.everyone_by)):
+        for i, target in enumerate(items):
+            loc = ("short_courses", key, i)
+            out += _unknown("course", courses, _items((*loc, "courses"), target.courses))
+            out += _unknown("unit type", types, _items((*loc, "unit_types"), target.unit_types))
+            years = [("by_year", target.by_year)]
+            if isinstance(target, ShortTarget):
+                years.append(("year", target.year))
+            out += _outside(sc, [((*loc, key), year) for key, year in years])
+    out += _unknown("unit type", types,
+                    _keys(("short_courses", "max_per_unit_per_year"), short.max_per_unit_per_year))
+    out += _outside(sc, [(("short_courses", "trainer_days_by_year", y), y)
+                         for y in short.trainer_days_by_year])
+    out += _unknown("funding source", [s.id for s in sc.budget.sources],
+                    _items(("short_courses", "sources"), short.sources))
+    return out
+
+
+def _short_trainers(sc: Scenario, short: ShortCourses) -> list[tuple[Loc, str]]:
+    """A person-times target in a year with no trainer-days can never be met."""
+    out: list[tuple[Loc, str]] = []
+    for target in short.targets:
+        if not target.low:
+            continue
+        needs = [c for c in short_target_courses(sc, target)
+                 if short.course(c).trainer_days > 0]
+        for years in short_target_years(sc, target):
+            if needs and all(short.trainer_days_cap(y) == 0 for y in years):
+                where = "trainer_days_by_year" if years[0] in short.trainer_days_by_year \
+                    else "trainer_days_per_year"
+                out.append((("short_courses", where), (
+                    f"0 trainer-days in {years[0]}{'-' + str(years[-1]) if len(years) > 1 else ''}"
+                    f" but target '{target.id}' asks for at least {target.low} person-times "
+                    "then; give trainer-days or lower the target")))
+    return out
+
+
+def short_course_problems(sc: Scenario) -> list[tuple[Loc, str]]:
+    """Everything the short-course section names must exist and be possible to use."""
+    short = sc.short_courses
+    if short is None:
+        return []
+    levels = [lv.id for lv in sc.levels]
+    types = [ut.id for ut in sc.unit_types]
+    return (_short_ids(short, levels) + _short_course_refs(sc, short, levels, types)
+            + _short_target_refs(sc, short, types) + _short_trainers(sc, short))

@@ -60,12 +60,47 @@ class RecruitRow(BaseModel):
     cost_million_vnd: Decimal = Field(description="their hiring cost")
 
 
+#: Columns of classes.csv: short-course classes per year, course and place.
+CLASS_COLUMNS = ["year", "course", "place", "classes", "participants", "cost_million_vnd"]
+
+
+class ClassRow(BaseModel):
+    """Short-course classes of one course at one place in one year."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    course: str
+    place: str
+    classes: int = Field(ge=0)
+    participants: int = Field(ge=0, description="person-times of these classes")
+    cost_million_vnd: Decimal = Field(description="classes x cost per class + participants "
+                                                  "x cost per participant")
+
+
+class AttendanceRow(BaseModel):
+    """Person-times of one unit type on one course at one place in one year."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    course: str
+    place: str
+    unit_type: str
+    participants: int = Field(gt=0)
+
+
 class Roster(BaseModel):
-    """The plan: who starts which course when, who pays, and (with a workforce) who is hired."""
+    """The plan: who starts which course when, who pays, who is hired, which classes run.
+
+    Qualified recruits come with a workforce section, classes with short courses.
+    """
 
     rows: list[RosterRow]
     funding: list[FundingRow] = Field(default_factory=list)
     recruits: list[RecruitRow] = Field(default_factory=list, exclude_if=lambda rows: not rows)
+    classes: list[ClassRow] = Field(default_factory=list)
+    attendance: list[AttendanceRow] = Field(default_factory=list)
 
 
 class GoalResult(BaseModel):

@@ -24,10 +24,17 @@ from trainplan.models.scenario import (
     MONEY_SCALE,
     NO_QUALIFICATION,
     RATE_SCALE,
+    SHORT_COURSES,
     Scenario,
+    ShortTarget,
     course_routes,
     money_words,
     qualification_ids,
+    short_attendees,
+    short_places,
+    short_target_courses,
+    short_target_types,
+    short_target_years,
 )
 from trainplan.models.workforce import (
     SHARE_SCALE,
@@ -73,6 +80,8 @@ class PlanVariables:
         for t, lv, y in sc.cohorts():
             self._starts[t, lv, y] = model.new_int_var(0, self.bound[t], f"start[{t},{lv},{y}]")
         self.pay: dict[tuple[str, str, int], cp_model.IntVar] = {}
+        #: Short-course classes and participants (empty without a short-course section).
+        self.short = ShortVariables(model, sc, loose)
 
     def cohorts(self) -> list[tuple[str, str, int]]:
         """Every (unit type, level, start year) with a variable, in canonical order."""
@@ -104,16 +113,21 @@ class PlanVariables:
                 if t == unit_type and lv == level and sc.graduation_year(lv, y) <= year]
 
     def spending(self, year: int, level: str | None = None) -> LinearExpr:
-        """Money spent in `year` on trainees in training (scaled integers)."""
+        """Money spent in `year` on trainees in training (scaled integers).
+
+        Without a level, short-course classes of the year are included.
+        """
         sc = self._sc
-        return sum(sc.level(lv).cost_scaled * v for (t, lv, y), v in self._starts.items()
+        long = sum(sc.level(lv).cost_scaled * v for (t, lv, y), v in self._starts.items()
                    if (level is None or lv == level) and y <= year <= sc.graduation_year(lv, y))
+        return long + self.short.spending(year) if level is None and self.short.active else long
 
     def total_cost(self) -> LinearExpr:
-        """Money spent over the whole plan (scaled integers)."""
+        """Money spent over the whole plan (scaled integers), short courses included."""
         sc = self._sc
         return sum(sc.level(lv).cost_scaled * sc.level(lv).duration_years * v
-                   for (t, lv, y), v in self._starts.items())
+                   for (t, lv, y), v in self._starts.items()) + (
+                       self.short.total_cost() if self.short.active else 0)
 
 
 #: A unit's state at the start of a year: the remaining years (this one included) of
@@ -465,6 +479,7 @@ def funding_sources(m: PlanModel) -> None:
                     m.vars.pay[src.id, lv.id, year] = m.model.new_int_var(
                         0, amount + (SLACK_LIMIT if "source_amount" in m.elastic else 0),
                         f"pay[{src.id},{lv.id},{year}]")
+        short_pay(m, src.id, amount + (SLACK_LIMIT if "source_amount" in m.elastic else 0))
         lever = Lever("source_amount", f"budget.sources.{src.id}.amount", src.amount, +1,
                       MONEY_SCALE, "million VND", f"amount of source {src.id}")
         m.require(sum(v for (s, _, _), v in m.vars.pay.items() if s == src.id), "<=", amount,
@@ -476,6 +491,7 @@ def funding_sources(m: PlanModel) -> None:
             m.require(sum(paid) - m.vars.spending(year, lv.id), "==", 0, "funding_sources",
                       f"{lv.id}/{year}/covered",
                       f"{lv.id}, {year}: spending paid by the sources allowed to pay it")
+    short_covered(m)
 
 
 def milestones(m: PlanModel) -> None:
@@ -858,6 +874,287 @@ def recruitment_cost(m: PlanModel) -> LinearExpr:
         total += sum(int(st.recruits[q].cost_per_person * MONEY_SCALE) * v
                      for (q, _), v in ts.hired.items())
     return total
+# ----- short courses: classes and person-times ------------------------------------------
+
+
+class ShortVariables:
+    """Short-course classes per course, place and year, and participants per unit type.
+
+    Participants are person-times: one person on two courses counts twice.
+    """
+
+    def __init__(self, model: cp_model.CpModel, sc: Scenario, loose: bool = False):
+        self._sc = sc
+        self.classes: dict[tuple[str, str, int], cp_model.IntVar] = {}
+        self.people: dict[tuple[str, str, str, int], cp_model.IntVar] = {}
+        #: Upper bound of every class variable, and of every participant variable.
+        self.class_bound = self.people_bound = 0
+        short = sc.short_courses
+        if short is None:
+            return
+        staff = {ut.id: ut.units * ut.staff_per_unit for ut in sc.unit_types}
+        everyone = sum(staff.values())
+        # With switchable rules a bound must not be a hidden rule: loosen it.
+        wanted = sum(t.low or t.high or 0 for t in short.targets)
+        loose_bound = 2 * (everyone * len(sc.years) + wanted)
+        self.class_bound = loose_bound if loose else everyone
+        self.people_bound = loose_bound if loose else everyone
+        for c in short.courses:
+            types = short_attendees(sc, c)
+            for p in short_places(sc, c):
+                for y in sc.years:
+                    for t in types:
+                        self.people[c.id, p, t, y] = model.new_int_var(
+                            0, loose_bound if loose else staff[t],
+                            f"short_people[{c.id},{p},{t},{y}]")
+                    self.classes[c.id, p, y] = model.new_int_var(
+                        0, self.class_bound, f"short_classes[{c.id},{p},{y}]")
+
+    @property
+    def active(self) -> bool:
+        """Whether the scenario has short courses."""
+        return self._sc.short_courses is not None
+
+    def participants(self, course: str | None = None, place: str | None = None,
+                     unit_type: str | None = None, years: list[int] | None = None
+                     ) -> list[cp_model.IntVar]:
+        """Participant variables matching the course, place, unit type and years given."""
+        return [v for (c, p, t, y), v in self.people.items()
+                if course in (None, c) and place in (None, p) and unit_type in (None, t)
+                and (years is None or y in years)]
+
+    def held(self, course: str | None = None, place: str | None = None,
+             year: int | None = None) -> list[cp_model.IntVar]:
+        """Class variables matching the course, place and year given."""
+        return [v for (c, p, y), v in self.classes.items()
+                if course in (None, c) and place in (None, p) and year in (None, y)]
+
+    def spending(self, year: int) -> LinearExpr:
+        """Short-course money in `year` (scaled integers)."""
+        sc = self._sc
+        assert sc.short_courses is not None
+        out: LinearExpr = 0
+        for c in sc.short_courses.courses:
+            out += int(c.cost_per_class * MONEY_SCALE) * sum(self.held(c.id, year=year))
+            out += int(c.cost_per_participant * MONEY_SCALE) * sum(
+                self.participants(c.id, years=[year]))
+        return out
+
+    def total_cost(self) -> LinearExpr:
+        """Short-course money over the whole plan (scaled integers)."""
+        return sum(self.spending(year) for year in self._sc.years)
+
+
+def short_pay(m: PlanModel, source: str, most: int) -> None:
+    """Variables for what a source pays for short courses each year it may."""
+    sc = m.scenario
+    if sc.short_courses is None:
+        return
+    src = next(s for s in sc.budget.sources if s.id == source)
+    for year in sc.years:
+        if sc.source_pays(src, SHORT_COURSES, year):
+            m.vars.pay[source, SHORT_COURSES, year] = m.model.new_int_var(
+                0, most, f"pay[{source},{SHORT_COURSES},{year}]")
+
+
+def short_covered(m: PlanModel) -> None:
+    """Each year's short-course spending is paid by the sources allowed to pay it."""
+    if not m.vars.short.active:
+        return
+    for year in m.scenario.years:
+        paid = [v for (_, lid, y), v in m.vars.pay.items() if lid == SHORT_COURSES and y == year]
+        m.require(sum(paid) - m.vars.short.spending(year), "==", 0, "funding_sources",
+                  f"{SHORT_COURSES}/{year}/covered",
+                  f"short courses, {year}: spending paid by the sources allowed to pay it")
+
+
+def short_attendance(m: PlanModel) -> None:
+    """A person attends a short course at most once a year, not while on a long course.
+
+    Per unit type, course and year: participants <= units x staff, minus (unless the
+    scenario allows it) the type's people in long-course training that year.
+    """
+    sc, short = m.scenario, m.vars.short
+    if sc.short_courses is None:
+        return
+    allowed = sc.short_courses.long_course_trainees_attend
+    for c in sc.short_courses.courses:
+        for t in short_attendees(sc, c):
+            ut = sc.unit_type(t)
+            for year in sc.years:
+                away = 0 if allowed else sum(m.vars.in_training(year, unit_type=t))
+                m.require(sum(short.participants(c.id, unit_type=t, years=[year])) + away, "<=",
+                          ut.units * ut.staff_per_unit, "short_attendance", f"{c.id}/{t}/{year}",
+                          f"{c.id}, {t}, {year}: at most {ut.units * ut.staff_per_unit} staff"
+                          + ("" if allowed else ", less those on a long course"))
+
+
+def short_class_size(m: PlanModel) -> None:
+    """Each short-course class has between its least and its most participants."""
+    sc, short = m.scenario, m.vars.short
+    if sc.short_courses is None:
+        return
+    for (cid, place, year), classes in short.classes.items():
+        c = sc.short_courses.course(cid)
+        people = sum(short.participants(cid, place, years=[year]))
+        m.require_all([m.model.add(people >= c.min_class * classes),
+                       m.model.add(people <= c.max_class * classes)],
+                      "short_class_size", f"{cid}/{place}/{year}",
+                      f"{cid}, {place}, {year}: classes of {c.min_class} to {c.max_class}")
+    for c in sc.short_courses.courses:
+        for year in sc.years:
+            _all_places(m, c.id, c.max_class, [year])
+        _all_places(m, c.id, c.max_class, sc.years)
+
+
+def _all_places(m: PlanModel, course: str, most: int, years: list[int]) -> None:
+    """A course's classes of some years over all places hold all its participants (implied).
+
+    Whole totals let the solver round the classes up (95 people in classes of 40
+    need 3), which the per-place rows alone only prove slowly across many places
+    and years.
+    """
+    short = m.vars.short
+    held = [v for y in years for v in short.held(course, year=y)]
+    if len(held) < 2 or m.switches:  # with switches it would hold while its rows are off
+        return
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    classes = m.model.new_int_var(0, short.class_bound * len(held),
+                                  f"short_classes_total[{course},{span}]")
+    people = m.model.new_int_var(0, m.vars.short.people_bound * len(held),
+                                 f"short_people_total[{course},{span}]")
+    m.model.add(classes == sum(held))
+    m.model.add(people == sum(short.participants(course, years=years)))
+    m.model.add(most * classes >= people)
+
+
+def short_qualification(m: PlanModel) -> None:
+    """Only holders of a course's qualification attend: at plan start or graduated before."""
+    sc, short = m.scenario, m.vars.short
+    if sc.short_courses is None:
+        return
+    for c in sc.short_courses.courses:
+        if c.qualification is None:
+            continue
+        lv = c.qualification
+        types = [t for t in short_attendees(sc, c) if lv in sc.unit_type(t).quotas]
+        for year in sc.years:
+            grads = []
+            for t in types:
+                starters = m.vars.graduated_by(t, lv, year - 1)
+                if not starters:
+                    continue
+                g = m.model.new_int_var(0, m.vars.bound[t], f"short_holders[{c.id},{t},{year}]")
+                m.model.add(g * RATE_SCALE <= sc.level(lv).rate_scaled * sum(starters))
+                grads.append(g)
+            m.require(sum(short.participants(c.id, years=[year])) - sum(grads), "<=", c.holders,
+                      "short_qualification", f"{c.id}/{year}",
+                      f"{c.id}, {year}: only the {c.holders} holding {lv} at plan start and "
+                      "its graduates of earlier years")
+
+
+def short_classes_per_place(m: PlanModel) -> None:
+    """Classes held at a place in a year never exceed that place's limit."""
+    sc = m.scenario
+    if sc.short_courses is None:
+        return
+    for place in sc.short_courses.places:
+        if place.classes_per_year is None:
+            continue
+        for year in sc.years:
+            m.require(sum(m.vars.short.held(place=place.id, year=year)), "<=",
+                      place.classes_per_year, "short_classes_per_place", f"{place.id}/{year}",
+                      f"{place.id}, {year}: at most {place.classes_per_year} classes")
+
+
+def short_trainer_days(m: PlanModel) -> None:
+    """Short-course classes in a year use at most that year's trainer-days."""
+    sc = m.scenario
+    if sc.short_courses is None:
+        return
+    for year in sc.years:
+        cap = sc.short_courses.trainer_days_cap(year)
+        if cap is None:
+            continue
+        used = sum(sc.short_courses.course(c).trainer_days * v
+                   for (c, _, y), v in m.vars.short.classes.items() if y == year)
+        m.require(used, "<=", cap, "short_trainer_days", str(year),
+                  f"{year}: at most {cap} trainer-days")
+
+
+def _target_sum(m: PlanModel, target: ShortTarget, years: list[int]) -> LinearExpr:
+    """Person-times a target counts in the given years."""
+    sc = m.scenario
+    return sum(sum(m.vars.short.participants(c, unit_type=t, years=years))
+               for c in short_target_courses(sc, target) for t in short_target_types(sc, target))
+
+
+def short_targets(m: PlanModel) -> None:
+    """Person-times of the named courses and unit types meet each target."""
+    sc = m.scenario
+    if sc.short_courses is None:
+        return
+    for target in sc.short_courses.targets:
+        for years in short_target_years(sc, target):
+            span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+            done = _target_sum(m, target, years)
+            if target.exactly is not None:
+                m.require(done, "==", target.exactly, "short_targets", f"{target.id}/{span}",
+                          f"target {target.id}, {span}: exactly {target.exactly} person-times")
+                continue
+            if target.at_least is not None:
+                m.require(done, ">=", target.at_least, "short_targets",
+                          f"{target.id}/{span}/least",
+                          f"target {target.id}, {span}: at least {target.at_least} person-times")
+            if target.at_most is not None:
+                m.require(done, "<=", target.at_most, "short_targets", f"{target.id}/{span}/most",
+                          f"target {target.id}, {span}: at most {target.at_most} person-times")
+
+
+def short_unit_limit(m: PlanModel) -> None:
+    """A unit sends at most its limit of person-times to short courses in a year.
+
+    Per unit type: the type's person-times in a year <= limit x units (a round-robin
+    over the units then gives no unit more than the limit).
+    """
+    sc = m.scenario
+    if sc.short_courses is None:
+        return
+    for t, most in sc.short_courses.max_per_unit_per_year.items():
+        units = sc.unit_type(t).units
+        for year in sc.years:
+            m.require(sum(m.vars.short.participants(unit_type=t, years=[year])), "<=",
+                      most * units, "short_unit_limit", f"{t}/{year}",
+                      f"{t}, {year}: at most {most} person-times per unit ({most * units} over "
+                      f"{units} units)")
+
+
+def short_everyone(m: PlanModel) -> None:
+    """Every staff member of the named unit types attends one of the courses by the deadline.
+
+    Per unit type: person-times on those courses up to the deadline >= units x staff.
+    """
+    sc = m.scenario
+    if sc.short_courses is None:
+        return
+    for item in sc.short_courses.everyone_by:
+        years = [y for y in sc.years if y <= item.by_year]
+        for t in short_target_types(sc, item):
+            ut = sc.unit_type(t)
+            done = sum(sum(m.vars.short.participants(c, unit_type=t, years=years))
+                       for c in short_target_courses(sc, item))
+            m.require(done, ">=", ut.units * ut.staff_per_unit, "short_everyone",
+                      f"{item.id}/{t}", f"{item.id}: all {ut.units * ut.staff_per_unit} {t} "
+                      f"staff on {', '.join(item.courses)} by {item.by_year}")
+
+
+def short_order(m: PlanModel) -> LinearExpr:
+    """Tie-break among equal short-course plans: fewer classes and people in earlier rows."""
+    short = m.vars.short
+    if not short.active:
+        return 0
+    keys = list(short.classes.values()) + list(short.people.values())
+    return sum((i + 1) * v for i, v in enumerate(keys))
 
 
 Rule = Callable[[PlanModel], None]
@@ -883,6 +1180,14 @@ RULE_REGISTRY: dict[str, Rule] = {
     "coverage": coverage,
     "trained_share": trained_share,
     "staffed_units": staffed_units,
+    "short_attendance": short_attendance,
+    "short_class_size": short_class_size,
+    "short_qualification": short_qualification,
+    "short_classes_per_place": short_classes_per_place,
+    "short_trainer_days": short_trainer_days,
+    "short_targets": short_targets,
+    "short_unit_limit": short_unit_limit,
+    "short_everyone": short_everyone,
 }
 
 
@@ -920,7 +1225,8 @@ def earliest_completion(m: PlanModel) -> LinearExpr:
 def canonical_order(m: PlanModel) -> LinearExpr:
     """Tie-break: among equal plans, prefer starters in earlier-listed cohorts."""
     cohorts = m.vars.cohorts()
-    return sum((i + 1) * m.vars.start(*c) for i, c in enumerate(cohorts))
+    order = sum((i + 1) * m.vars.start(*c) for i, c in enumerate(cohorts))
+    return order + short_order(m) if m.vars.short.active else order
 
 
 GOAL_REGISTRY: dict[str, Callable[[PlanModel], LinearExpr]] = {

@@ -20,6 +20,8 @@ from ortools.sat.python import cp_model
 from trainplan.models.checker import Verification, verify
 from trainplan.models.scenario import MONEY_SCALE, Scenario
 from trainplan.models.solution import (
+    AttendanceRow,
+    ClassRow,
     FundingRow,
     GoalResult,
     RecruitRow,
@@ -34,6 +36,7 @@ from trainplan.optimizer.model import (
     GOAL_REGISTRY,
     LinearExpr,
     PlanModel,
+    ShortVariables,
     UnitStarts,
     build,
     canonical_order,
@@ -318,7 +321,8 @@ def _solved(m: PlanModel, staged: Staged, rows: list[RosterRow],
         goals=staged.goals, build_seconds=staged.build_seconds,
         solve_seconds=staged.solve_seconds,
         settings=settings, roster=Roster(rows=rows, funding=funding,
-                                         recruits=_recruit_rows(m, solver)),
+                                         recruits=_recruit_rows(m, solver),
+                                         **short_roster(m.scenario, m.vars.short, solver)),
     )
 
 
@@ -334,6 +338,31 @@ def _recruit_rows(m: PlanModel, solver: cp_model.CpSolver) -> list[RecruitRow]:
                 out.append(RecruitRow(year=year, unit_type=t, qualification=q, people=n,
                                       cost_million_vnd=n * st.recruits[q].cost_per_person))
     return out
+
+
+def short_roster(sc: Scenario, short: ShortVariables, solver: cp_model.CpSolver
+                 ) -> dict[str, list]:
+    """Short-course classes per course, place and year, and person-times per unit type."""
+    if sc.short_courses is None:
+        return {}
+    attendance = [AttendanceRow(year=y, course=c, place=p, unit_type=t,
+                                participants=solver.value(v))
+                  for (c, p, t, y), v in short.people.items() if solver.value(v)]
+    classes = []
+    for (c, p, y), v in short.classes.items():
+        held = solver.value(v)
+        course = sc.short_courses.course(c)
+        people = sum(solver.value(x) for x in short.participants(c, p, years=[y]))
+        if not held and not people:
+            continue
+        classes.append(ClassRow(year=y, course=c, place=p, classes=held, participants=people,
+                                cost_million_vnd=held * course.cost_per_class
+                                + people * course.cost_per_participant))
+    key = {c.id: i for i, c in enumerate(sc.short_courses.courses)}
+    place = {pl.id: i for i, pl in enumerate(sc.short_courses.places)}
+    classes.sort(key=lambda r: (r.year, key[r.course], place[r.place]))
+    attendance.sort(key=lambda r: (r.year, key[r.course], place[r.place]))
+    return {"classes": classes, "attendance": attendance}
 
 
 def _failed(code: int, settings: SolveSettings, build_s: float, solve_s: float,

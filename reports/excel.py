@@ -33,6 +33,10 @@ from trainplan.models.files import write_atomic
 from trainplan.models.measures import (
     Spending,
     budget_spending,
+    classes_per_place,
+    long_total_cost,
+    short_target_results,
+    short_total_cost,
     spending_per_phase,
     spending_per_source,
     workforce_targets,
@@ -42,14 +46,17 @@ from trainplan.models.scenario import (
     Scenario,
     plain_number,
     qualification_ids,
+    total_cost,
 )
 from trainplan.models.solution import Roster, SolveResult
 from trainplan.models.workforce import workforce_stock
 from trainplan.reports.i18n import (
     WORKFORCE_TEXT,
     Lang,
+    course_label,
     level_label,
     milestone_label,
+    place_label,
     rule_label,
     status_text,
     t,
@@ -392,6 +399,35 @@ def _workforce(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
                  words(WORKFORCE_TEXT, "met" if r.met else "not_met", lang)] for r in targets])
     ws.freeze_panes = None
     _widths(ws, high=18)
+def _short_courses(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
+    """Short courses: classes roster, classes per place, targets, spending long / short."""
+    if sc.short_courses is None:
+        return
+    ws = wb.create_sheet(t("short_roster", lang))
+    rows = [[r.year, course_label(sc, r.course, lang), place_label(sc, r.place, lang),
+             r.classes, r.participants, r.cost_million_vnd] for r in roster.classes]
+    total = [t("total", lang), None, None, sum(r.classes for r in roster.classes),
+             sum(r.participants for r in roster.attendance), short_total_cost(roster)]
+    end = _table(ws, 1, [t("year", lang), t("short_course", lang), t("short_place", lang),
+                         t("short_class_count", lang), t("short_people", lang),
+                         t("short_cost", lang)], rows, years={1}, total=total)
+    rows = [[py.year, place_label(sc, py.place, lang), py.classes, py.participants]
+            for py in classes_per_place(sc, roster)]
+    end = _table(ws, end + 1, [t("year", lang), t("short_place", lang),
+                               t("short_class_count", lang), t("short_people", lang)],
+                 rows, years={1})
+    rows = [[r.label or r.id, r.span, r.at_least, r.at_most, r.achieved,
+             t("met", lang) if r.met else t("not_met", lang)]
+            for r in short_target_results(sc, roster)]
+    end = _table(ws, end + 1, [t("short_target", lang), t("short_years", lang),
+                               t("short_at_least", lang), t("short_at_most", lang),
+                               t("short_people", lang), t("status", lang)], rows)
+    _table(ws, end + 1, [t("short_kind", lang), t("short_cost", lang)],
+           [[t("short_long", lang), long_total_cost(sc, roster)],
+            [t("short_short", lang), short_total_cost(roster)]],
+           total=[t("total", lang), total_cost(sc, roster)])
+    ws.freeze_panes = "A2"
+    _widths(ws, high=40)
 
 
 def _goal_figures(name: str, value: int, bound: int) -> list[Any]:
@@ -428,6 +464,7 @@ def _plan_sheets(wb: Workbook, sc: Scenario, result: SolveResult, check: Verific
         _milestones(wb, sc, roster, lang)
         if sc.workforce is not None:
             _workforce(wb, sc, roster, lang)
+        _short_courses(wb, sc, roster, lang)
     _verification(wb, sc, result, check, lang)
 
 

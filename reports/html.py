@@ -30,17 +30,26 @@ import pandas as pd
 from markupsafe import Markup, escape
 from trainplan.models.checker import Verification
 from trainplan.models.files import scenario_hash
+from trainplan.models.measures import (
+    classes_per_place,
+    long_total_cost,
+    short_target_results,
+    short_total_cost,
+    total_cost,
+)
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import Roster, SolveResult
 from trainplan.reports.charts import CHART_TITLES, chart_svgs
 from trainplan.reports.i18n import (
     Lang,
     amount,
+    course_label,
     level_label,
     milestone_label,
     money,
     number,
     percent,
+    place_label,
     rule_label,
     status_text,
     t,
@@ -241,6 +250,36 @@ def roster_table_html(sc: Scenario, roster: Roster, lang: Lang) -> Table:
     return _table("roster-table", t("roster", lang), headers, rows, lang)
 
 
+def short_tables_html(sc: Scenario, roster: Roster, lang: Lang) -> list[Table]:
+    """Short courses: the classes, classes per year and place, targets, spending long / short."""
+    if sc.short_courses is None:
+        return []
+    classes = _table("classes-table", t("short_roster", lang),
+                     [t("year", lang), t("short_course", lang), t("short_place", lang),
+                      t("short_class_count", lang), t("short_people", lang),
+                      t("short_cost", lang)],
+                     [[str(r.year), course_label(sc, r.course, lang),
+                       place_label(sc, r.place, lang), r.classes, r.participants,
+                       Decimal(r.cost_million_vnd)] for r in roster.classes], lang)
+    places = _table("short-places-table", t("short_classes", lang),
+                    [t("year", lang), t("short_place", lang), t("short_class_count", lang),
+                     t("short_people", lang)],
+                    [[str(py.year), place_label(sc, py.place, lang), py.classes, py.participants]
+                     for py in classes_per_place(sc, roster)], lang)
+    targets = _table("short-targets-table", t("short_targets", lang),
+                     [t("short_target", lang), t("short_years", lang), t("short_at_least", lang),
+                      t("short_at_most", lang), t("short_people", lang), t("status", lang)],
+                     [[r.label or r.id, r.span, r.at_least, r.at_most, r.achieved,
+                       t("met", lang) if r.met else t("not_met", lang)]
+                      for r in short_target_results(sc, roster)], lang)
+    split = _table("short-split-table", t("short_cost", lang),
+                   [t("short_kind", lang), t("short_cost", lang)],
+                   [[t("short_long", lang), long_total_cost(sc, roster)],
+                    [t("short_short", lang), short_total_cost(roster)],
+                    [t("total", lang), total_cost(sc, roster)]], lang, total_last=True)
+    return [classes, places, targets, split]
+
+
 def status_items(result: SolveResult, check: Verification | None, lang: Lang) -> dict[str, Any]:
     """Solver status, each goal's value (with bound and gap when not proven), verification."""
     goals = []
@@ -265,6 +304,8 @@ def key_figures(sc: Scenario, roster: Roster, lang: Lang) -> list[tuple[str, str
     """People trained, total cost and total budget at a glance, as (label, value)."""
     frame = roster_frame(roster)
     cost = sum(frame["cost_million_vnd"], Decimal(0))
+    if roster.classes:  # short courses count in the total cost
+        cost += short_total_cost(roster)
     figures = [(t("people_trained", lang), f"{number(int(frame['starts'].sum()), lang)} "
                 f"{t('people', lang)}"), (t("total_cost", lang), money(cost, lang))]
     if sc.budget.total is not None:
@@ -303,7 +344,7 @@ def html_report(sc: Scenario, result: SolveResult, check: Verification | None,
         tables = [graduates_table_html(sc, roster, lang), starts_table_html(sc, roster, lang),
                   in_training_table_html(sc, roster, lang),
                   spending_table_html(sc, roster, lang), sources_table_html(sc, roster, lang),
-                  milestones_table_html(sc, roster, lang)]
+                  milestones_table_html(sc, roster, lang), *short_tables_html(sc, roster, lang)]
         context |= {"figures": key_figures(sc, roster, lang),
                     "charts": charts(sc, result, lang),
                     "roster": roster_table_html(sc, roster, lang),

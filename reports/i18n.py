@@ -138,6 +138,31 @@ TEXT: dict[str, dict[Lang, str]] = {
     "not_verified": {"en": "not verified (no roster)",
                      "vi": "chưa kiểm tra (không có danh sách)"},
 }
+#: Short courses (tập huấn): classes, person-times against targets, spending long / short.
+SHORT_TEXT: dict[str, dict[Lang, str]] = {
+    "short_classes": {"en": "Short courses: classes and person-times by year and place",
+                      "vi": "Tập huấn: số lớp và lượt người theo năm và địa điểm"},
+    "short_targets": {"en": "Short-course person-times against targets",
+                      "vi": "Lượt người tập huấn so với chỉ tiêu"},
+    "short_split": {"en": "Spending: long courses {long}, short courses {short}, total {total} "
+                          "million VND",
+                    "vi": "Kinh phí: đào tạo dài hạn {long}, tập huấn {short}, tổng {total} "
+                          "triệu đồng"},
+    "short_place": {"en": "Place", "vi": "Địa điểm"},
+    "short_course": {"en": "Course", "vi": "Khóa tập huấn"},
+    "short_class_count": {"en": "Classes", "vi": "Số lớp"},
+    "short_people": {"en": "Person-times", "vi": "Lượt người"},
+    "short_target": {"en": "Target", "vi": "Chỉ tiêu"},
+    "short_years": {"en": "Years", "vi": "Năm"},
+    "short_at_least": {"en": "At least", "vi": "Tối thiểu"},
+    "short_at_most": {"en": "At most", "vi": "Tối đa"},
+    "short_cost": {"en": "Cost (million VND)", "vi": "Kinh phí (triệu đồng)"},
+    "short_long": {"en": "Long courses", "vi": "Đào tạo dài hạn"},
+    "short_kind": {"en": "Training", "vi": "Loại đào tạo"},
+    "short_short": {"en": "Short courses", "vi": "Tập huấn"},
+    "short_roster": {"en": "Classes", "vi": "Lớp tập huấn"},
+}
+TEXT |= SHORT_TEXT
 #: The goals' short labels (`goal_<id>`), from their declarations in models.rules.
 TEXT |= {f"goal_{g.id}": {"en": g.label, "vi": g.label_vi} for g in GOALS.values()}
 
@@ -613,3 +638,15 @@ def qualification_label(sc: Scenario, qualification: str, lang: Lang) -> str:
     if any(lv.id == qualification for lv in sc.levels):
         return level_label(sc, qualification, lang)
     return qualification
+def place_label(sc: Scenario, place_id: str, lang: Lang) -> str:
+    """A short-course place's name in `lang` (its id when the name is not given)."""
+    assert sc.short_courses is not None
+    place = next(p for p in sc.short_courses.places if p.id == place_id)
+    return (place.label_vi if lang == "vi" else place.label_en) or place.id
+
+
+def course_label(sc: Scenario, course_id: str, lang: Lang) -> str:
+    """A short course's name in `lang`."""
+    assert sc.short_courses is not None
+    course = sc.short_courses.course(course_id)
+    return course.label_vi if lang == "vi" else course.label_en

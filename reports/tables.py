@@ -17,10 +17,15 @@ from trainplan.models.checker import Tally, Verification
 from trainplan.models.files import scenario_hash
 from trainplan.models.loader import LoadedScenario
 from trainplan.models.measures import (
+    ShortTargetResult,
     Spending,
     budget_spending,
+    classes_per_place,
+    long_total_cost,
     milestone_results,
     quota_results,
+    short_target_results,
+    short_total_cost,
     spending_per_phase,
     spending_per_source,
     spending_per_year,
@@ -28,7 +33,7 @@ from trainplan.models.measures import (
 )
 from trainplan.models.rules import GOALS
 from trainplan.models.scenario import MONEY_SCALE, Scenario, unambiguous
-from trainplan.models.solution import ROSTER_COLUMNS, Roster, SolveResult
+from trainplan.models.solution import CLASS_COLUMNS, ROSTER_COLUMNS, Roster, SolveResult
 from trainplan.reports.i18n import (
     Lang,
     amount,
@@ -37,6 +42,7 @@ from trainplan.reports.i18n import (
     money,
     number,
     percent,
+    place_label,
     status_text,
     t,
     unit_type_label,
@@ -233,6 +239,7 @@ def terminal_report(sc: Scenario, result: SolveResult, check: Verification | Non
     lines += ["", f"{t('graduates_vs_table', lang)}:",
               _localised(quotas, sc, lang).to_string(index=False)]
     lines += workforce_lines(sc, roster, lang)
+    lines += short_terminal(sc, roster, lang)
     if check is not None:
         lines += ["", t("verified", lang, rules=len(check.rules_checked),
                         violations=len(check.violations))]
@@ -368,6 +375,8 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None,
         out["spending_million_vnd"] = _spending_summary(sc, roster)
         if sc.workforce is not None:
             out["workforce"] = workforce_summary(sc, roster)
+        if sc.short_courses is not None:
+            out["short_courses"] = short_summary(sc, roster)
     if check is not None:
         out["verification"] = {"rules_checked": len(check.rules_checked),
                                "violations": [{"rule": v.rule, "message": v.message}
@@ -406,10 +415,76 @@ def solve_files(out_dir: Path, sc: Scenario, result: SolveResult, check: Verific
     files = {}
     if result.roster is not None:
         files[out_dir / "roster.csv"] = roster_csv(sc, result.roster)
+        if sc.short_courses is not None:
+            files[out_dir / "classes.csv"] = classes_csv(result.roster)
+            files[out_dir / "participants.csv"] = participants_csv(result.roster)
     files[out_dir / "summary.json"] = summary_json(sc, result, check, next_step)
     return files
 
 
 def stale_files(out_dir: Path, result: SolveResult) -> list[Path]:
     """Files of an earlier run in `out_dir` that would contradict this one (an old roster)."""
-    return [out_dir / "roster.csv"] if result.roster is None else []
+    if result.roster is not None:
+        return []
+    return [out_dir / name for name in ("roster.csv", *SHORT_FILES)]
+
+
+# ----- short courses ----------------------------------------------------------------------
+
+#: The short-course rosters `solve --out` writes beside roster.csv.
+SHORT_FILES = ("classes.csv", "participants.csv")
+#: Columns of participants.csv: person-times per unit type.
+PARTICIPANT_COLUMNS = ["year", "course", "place", "unit_type", "participants"]
+
+
+def classes_csv(roster: Roster) -> str:
+    """classes.csv: classes and person-times per year, course and place, with their cost."""
+    frame = pd.DataFrame([r.model_dump() for r in roster.classes], columns=CLASS_COLUMNS)
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def participants_csv(roster: Roster) -> str:
+    """participants.csv: person-times per year, course, place and unit type."""
+    frame = pd.DataFrame([r.model_dump() for r in roster.attendance],
+                         columns=PARTICIPANT_COLUMNS)
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _bounds(r: ShortTargetResult, lang: Lang) -> str:
+    """A target's bounds in words: at least 100 and at most 120."""
+    return " / ".join(f"{t(word, lang).lower()} {number(n, lang)}" for word, n in
+                      (("short_at_least", r.at_least), ("short_at_most", r.at_most))
+                      if n is not None)
+
+
+def short_terminal(sc: Scenario, roster: Roster, lang: Lang) -> list[str]:
+    """Classes per year and place, person-times against targets, spending long / short."""
+    if sc.short_courses is None:
+        return []
+    rows = [[str(py.year), place_label(sc, py.place, lang), number(py.classes, lang),
+             number(py.participants, lang)] for py in classes_per_place(sc, roster)]
+    lines = ["", f"{t('short_classes', lang)}:", _text_table(
+        [t("year", lang), t("short_place", lang), t("short_class_count", lang),
+         t("short_people", lang)], rows)]
+    rows = [[r.label or r.id, r.span, _bounds(r, lang), number(r.achieved, lang),
+             t("yes" if r.met else "no", lang)] for r in short_target_results(sc, roster)]
+    if rows:
+        lines += ["", f"{t('short_targets', lang)}:", _text_table(
+            [t("short_target", lang), t("short_years", lang), "", t("short_people", lang),
+             t("met", lang)], rows)]
+    short = short_total_cost(roster)
+    lines += ["", t("short_split", lang, long=amount(long_total_cost(sc, roster), lang),
+                    short=amount(short, lang), total=amount(total_cost(sc, roster), lang))]
+    return lines
+
+
+def short_summary(sc: Scenario, roster: Roster) -> dict[str, Any]:
+    """summary.json's short courses: classes per year and place, targets, spending split."""
+    return {
+        "classes_per_place": [vars(py) for py in classes_per_place(sc, roster)],
+        "targets": [vars(r) for r in short_target_results(sc, roster)],
+        "person_times": sum(r.participants for r in roster.attendance),
+        "spending_million_vnd": {"long_courses": long_total_cost(sc, roster),
+                                 "short_courses": short_total_cost(roster),
+                                 "total": total_cost(sc, roster)},
+    }

@@ -61,6 +61,26 @@ def _quota_a(data: dict, people: int) -> dict:
 
 _TEN = {"at_start": 10, "held_at_start": {"none": 10}, "attrition_percent": 10}
 _FALLING = {2020: 10, 2021: 9, 2022: 9, 2023: 9, 2024: 9}
+SHORT: dict = {
+    "places": [{"id": "town"}],
+    "courses": [{"id": "skills", "label_vi": "kỹ năng", "label_en": "skills", "days": 5,
+                 "min_class": 2, "max_class": 4, "cost_per_class": 3,
+                 "cost_per_participant": 1}],
+}
+
+
+def short(*targets: dict, **changes) -> dict:
+    """The tiny scenario with one short course, the given person-time targets and changes."""
+    section = copy.deepcopy(SHORT)
+    section["targets"] = [{"id": f"t{i}", **t} for i, t in enumerate(targets)]
+    section.update(copy.deepcopy(changes))
+    return tiny(short_courses=section)
+
+
+def with_course(**fields) -> list[dict]:
+    course = copy.deepcopy(SHORT["courses"][0])
+    course.update(fields)
+    return [course]
 
 
 # rule -> (trivially feasible, broken, allowed alternative); each a scenario dict
@@ -176,6 +196,53 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
                                   "share_percent": 100}], capacity={"starts_per_year": 5}),
         workforce(staffed_units=[{"id": "u", "by_year": 2020, "at_least": "A", "staff": 2,
                                   "share_percent": 60}], capacity={"starts_per_year": 5}),
+    ),
+    "short_attendance": (  # 2020-2021: the 2 on the 2-year course B are away both years
+        short({"year": 2020, "at_least": 4}) | {"horizon": {"first_year": 2020,
+                                                            "last_year": 2021}},
+        short({"year": 2020, "at_least": 5}) | {"horizon": {"first_year": 2020,
+                                                            "last_year": 2021}},
+        short({"year": 2020, "at_least": 5}, long_course_trainees_attend=True)
+        | {"horizon": {"first_year": 2020, "last_year": 2021}},
+    ),
+    "short_class_size": (
+        short({"exactly": 3}),
+        short({"exactly": 3}, courses=with_course(min_class=4, max_class=4)),
+        short({"exactly": 3}, courses=with_course(min_class=3, max_class=4)),
+    ),
+    "short_qualification": (  # B graduates of 2021 may attend from 2022
+        short({"year": 2022, "at_least": 2}, courses=with_course(qualification="B")),
+        short({"year": 2020, "at_least": 2}, courses=with_course(qualification="B")),
+        short({"year": 2020, "at_least": 2}, courses=with_course(qualification="B", holders=2)),
+    ),
+    "short_classes_per_place": (
+        short({"at_least": 4}, places=[{"id": "town", "classes_per_year": 1}]),
+        short({"at_least": 1}, places=[{"id": "town", "classes_per_year": 0}]),
+        short({"at_least": 1}, places=[{"id": "town", "classes_per_year": 0},
+                                       {"id": "district"}]),
+    ),
+    "short_trainer_days": (  # a class uses 5 trainer-days
+        short({"at_least": 4}, trainer_days_per_year=5),
+        short({"at_least": 1}, trainer_days_per_year=4),
+        short({"at_least": 1}, trainer_days_per_year=4, trainer_days_by_year={2022: 5}),
+    ),
+    "short_targets": (
+        short({"year": 2020, "at_least": 3}),
+        short({"year": 2020, "at_least": 3}, {"year": 2020, "at_most": 2}),
+        short({"year": 2020, "at_least": 3}, {"year": 2021, "at_most": 2}),
+    ),
+    "short_unit_limit": (  # 3 communes
+        short({"each_year": True, "at_least": 3}, max_per_unit_per_year={"commune": 1}),
+        short({"year": 2020, "at_least": 4}, max_per_unit_per_year={"commune": 1}),
+        short({"year": 2020, "at_least": 4}, max_per_unit_per_year={"commune": 2}),
+    ),
+    "short_everyone": (  # 6 commune staff; one class of at most 4 a year
+        short(everyone_by=[{"id": "e", "courses": ["skills"], "unit_types": ["commune"],
+                            "by_year": 2024}], trainer_days_per_year=5),
+        short(everyone_by=[{"id": "e", "courses": ["skills"], "unit_types": ["commune"],
+                            "by_year": 2020}], trainer_days_per_year=5),
+        short(everyone_by=[{"id": "e", "courses": ["skills"], "unit_types": ["commune"],
+                            "by_year": 2021}], trainer_days_per_year=5),
     ),
 }
 

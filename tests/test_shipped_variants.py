@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from trainplan.models.checker import Tally
 from trainplan.models.loader import load_scenario
+from trainplan.models.measures import long_total_cost, short_target_results
 from trainplan.models.solution import Status
 from trainplan.optimizer.explain import (
     SLACK_LEVERS,
@@ -121,8 +122,13 @@ def test_kon_tum_reproduces_its_targets():
     assert all(tally.total(level="specialised", year=y) >= 3 for y in sc.years)  # "03/năm"
     assert sum(tally.graduates("health", lv) for lv in LONG[:3]) >= 5  # "05 cán bộ y tế"
     assert all(tally.total(year=y) <= 20 for y in sc.years)
-    assert tally.total_cost() <= 4000
-    assert result.goals[0].value == 3_155_000                      # thousand VND
+    assert long_total_cost(sc, result.roster) == 3155              # long courses as before
+    targets = {(r.id, r.span): r.achieved for r in short_target_results(sc, result.roster)}
+    assert targets["person-times", "2021-2025"] >= 500              # "tối thiểu 500 lượt"
+    assert all(targets["in-depth", str(y)] >= 3 for y in sc.years)  # "03 chỉ tiêu/năm"
+    assert tally.total_cost() <= 5000
+    # thousand VND: long courses 3,155 + short courses 1,187.5 (issue 12)
+    assert result.goals[0].value == 4_342_500
 
 
 def test_thua_thien_hue_reproduces_its_targets():
