@@ -243,6 +243,39 @@ class TargetResult:
     label: str
     when: str  # the year, or the phase id
     required: int
+    achieved: int
+    met: bool
+
+
+def workforce_targets(sc: Scenario, roster: Roster) -> list[TargetResult]:
+    """Every coverage, trained-share and staffed-units target against the roster's stock."""
+    if sc.workforce is None:
+        return []
+    wf, stock = sc.workforce, workforce_stock(sc, roster)
+    out = []
+
+    def qualified(types: list[str], year: int, qualification: str) -> int:
+        return sum(next(ys for ys in stock[t] if ys.year == year).at_least(sc, qualification)
+                   for t in types)
+
+    for c in wf.coverage:
+        got, need = qualified(target_types(sc, c), c.by_year, c.at_least), coverage_needed(sc, c)
+        out.append(TargetResult("coverage", c.id, c.label, str(c.by_year), need, got,
+                                got >= need))
+    for tr in wf.trained:
+        years = phase_years(sc, tr)
+        got = sum(sum(ys.graduated_in.values()) for t in target_types(sc, tr) for ys in stock[t]
+                  if ys.year in years)
+        need = trained_needed(sc, tr)
+        out.append(TargetResult("trained", tr.id, tr.label, tr.phase, need, got, got >= need))
+    for su in wf.staffed_units:
+        got = qualified(target_types(sc, su), su.by_year, su.at_least)
+        need = staffed_units_needed(sc, su)
+        out.append(TargetResult("staffed_units", su.id, su.label, str(su.by_year), need, got,
+                                got >= need))
+    return out
+
+
 # ----- short courses ----------------------------------------------------------------------
 
 
@@ -283,33 +316,6 @@ class ShortTargetResult:
     met: bool
 
 
-def workforce_targets(sc: Scenario, roster: Roster) -> list[TargetResult]:
-    """Every coverage, trained-share and staffed-units target against the roster's stock."""
-    if sc.workforce is None:
-        return []
-    wf, stock = sc.workforce, workforce_stock(sc, roster)
-    out = []
-
-    def qualified(types: list[str], year: int, qualification: str) -> int:
-        return sum(next(ys for ys in stock[t] if ys.year == year).at_least(sc, qualification)
-                   for t in types)
-
-    for c in wf.coverage:
-        got, need = qualified(target_types(sc, c), c.by_year, c.at_least), coverage_needed(sc, c)
-        out.append(TargetResult("coverage", c.id, c.label, str(c.by_year), need, got,
-                                got >= need))
-    for tr in wf.trained:
-        years = phase_years(sc, tr)
-        got = sum(sum(ys.graduated_in.values()) for t in target_types(sc, tr) for ys in stock[t]
-                  if ys.year in years)
-        need = trained_needed(sc, tr)
-        out.append(TargetResult("trained", tr.id, tr.label, tr.phase, need, got, got >= need))
-    for su in wf.staffed_units:
-        got = qualified(target_types(sc, su), su.by_year, su.at_least)
-        need = staffed_units_needed(sc, su)
-        out.append(TargetResult("staffed_units", su.id, su.label, str(su.by_year), need, got,
-                                got >= need))
-    return out
 def short_target_results(sc: Scenario, roster: Roster) -> list[ShortTargetResult]:
     """Every person-time target (each year of a yearly one) against the roster."""
     if sc.short_courses is None:
