@@ -120,6 +120,35 @@ RULES: dict[str, RuleInfo] = {
                  "đơn vị có cán bộ đạt trình độ",
                  "By each target year, there are qualified staff enough for the target share "
                  "of units to have the target number each.", None, 126),
+        # ----- short courses (tập huấn, bồi dưỡng) -------------------------------------
+        RuleInfo("short_attendance", "short-course attendance per person",
+                 "số lượt tập huấn trên mỗi người",
+                 "A person attends a short course at most once a year, and not while on a "
+                 "long course unless the plan allows it.", None, 15),
+        RuleInfo("short_class_size", "short-course class size", "sĩ số lớp tập huấn",
+                 "Each short-course class has between its least and its most participants.",
+                 None, 25),
+        RuleInfo("short_qualification", "qualification for a short course",
+                 "trình độ yêu cầu của khóa tập huấn",
+                 "Only staff holding a course's qualification attend it: holders at plan start "
+                 "and long-course graduates of earlier years.", None, 26),
+        RuleInfo("short_classes_per_place", "short-course classes per place and year",
+                 "số lớp tập huấn mỗi địa điểm mỗi năm",
+                 "Classes held at a place in a year never exceed that place's limit.", None, 36),
+        RuleInfo("short_trainer_days", "trainer-days per year", "số ngày giảng viên mỗi năm",
+                 "Short-course classes in a year use at most that year's trainer-days.",
+                 None, 37),
+        RuleInfo("short_targets", "short-course person-time targets",
+                 "chỉ tiêu lượt người tập huấn",
+                 "Person-times of the named courses and unit types meet each target.", None, 45),
+        RuleInfo("short_unit_limit", "short-course person-times per unit and year",
+                 "số lượt tập huấn của một đơn vị mỗi năm",
+                 "A unit sends at most its limit of person-times to short courses in a year.",
+                 None, 52),
+        RuleInfo("short_everyone", "every staff member trained by a year",
+                 "mọi cán bộ được tập huấn trước thời hạn",
+                 "Every staff member of the named unit types attends one of the courses by "
+                 "the deadline.", None, 55),
     ]
 }
 
@@ -152,35 +181,6 @@ PERSON_RULES: dict[str, RuleInfo] = {
                  "đang đi học",
                  "A person already in training starts nothing else before that course ends.",
                  None, 40),
-        # ----- short courses (tập huấn, bồi dưỡng) -------------------------------------
-        RuleInfo("short_attendance", "short-course attendance per person",
-                 "số lượt tập huấn trên mỗi người",
-                 "A person attends a short course at most once a year, and not while on a "
-                 "long course unless the plan allows it.", None, 15),
-        RuleInfo("short_class_size", "short-course class size", "sĩ số lớp tập huấn",
-                 "Each short-course class has between its least and its most participants.",
-                 None, 25),
-        RuleInfo("short_qualification", "qualification for a short course",
-                 "trình độ yêu cầu của khóa tập huấn",
-                 "Only staff holding a course's qualification attend it: holders at plan start "
-                 "and long-course graduates of earlier years.", None, 26),
-        RuleInfo("short_classes_per_place", "short-course classes per place and year",
-                 "số lớp tập huấn mỗi địa điểm mỗi năm",
-                 "Classes held at a place in a year never exceed that place's limit.", None, 36),
-        RuleInfo("short_trainer_days", "trainer-days per year", "số ngày giảng viên mỗi năm",
-                 "Short-course classes in a year use at most that year's trainer-days.",
-                 None, 37),
-        RuleInfo("short_targets", "short-course person-time targets",
-                 "chỉ tiêu lượt người tập huấn",
-                 "Person-times of the named courses and unit types meet each target.", None, 45),
-        RuleInfo("short_unit_limit", "short-course person-times per unit and year",
-                 "số lượt tập huấn của một đơn vị mỗi năm",
-                 "A unit sends at most its limit of person-times to short courses in a year.",
-                 None, 52),
-        RuleInfo("short_everyone", "every staff member trained by a year",
-                 "mọi cán bộ được tập huấn trước thời hạn",
-                 "Every staff member of the named unit types attends one of the courses by "
-                 "the deadline.", None, 55),
     ]
 }
 
