@@ -39,6 +39,7 @@ from trainplan.models.measures import (
     short_total_cost,
     spending_per_phase,
     spending_per_source,
+    total_cost,
     workforce_targets,
 )
 from trainplan.models.scenario import (
@@ -46,7 +47,6 @@ from trainplan.models.scenario import (
     Scenario,
     plain_number,
     qualification_ids,
-    total_cost,
 )
 from trainplan.models.solution import Roster, SolveResult
 from trainplan.models.workforce import workforce_stock
