@@ -124,7 +124,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("short_attendance", "short-course attendance per person",
                  "số lượt tập huấn trên mỗi người",
                  "A person attends a short course at most once a year, and not while on a "
-                 "long course unless the plan allows it.", None, 15),
+                 "long course unless the plan allows it.", None, 16),
         RuleInfo("short_class_size", "short-course class size", "sĩ số lớp tập huấn",
                  "Each short-course class has between its least and its most participants.",
                  None, 25),
@@ -140,7 +140,7 @@ RULES: dict[str, RuleInfo] = {
                  None, 37),
         RuleInfo("short_targets", "short-course person-time targets",
                  "chỉ tiêu lượt người tập huấn",
-                 "Person-times of the named courses and unit types meet each target.", None, 45),
+                 "Person-times of the named courses and unit types meet each target.", None, 46),
         RuleInfo("short_unit_limit", "short-course person-times per unit and year",
                  "số lượt tập huấn của một đơn vị mỗi năm",
                  "A unit sends at most its limit of person-times to short courses in a year.",
