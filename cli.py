@@ -792,5 +792,33 @@ def examples_cmd(copy_to: str | None, lang: Lang) -> None:
     sys.exit(EXIT_OK)
 
 
+# --------------------------------------------------------------------------- serve
+
+
+@main.command("serve", epilog=_epilog(
+    "trainplan serve scenarios/ben_tre_2010_2020.yaml --port 8000",
+    [(EXIT_OK, "the server was stopped (Ctrl-C)"),
+     (EXIT_INVALID, "invalid input: the scenario or folder does not exist, or the port is taken")]))
+@click.argument("target", required=False, type=click.Path(exists=True), metavar="[SCENARIO|DIR]")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but localhost exposes the page (see README).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@click.option("--processes", type=click.IntRange(1, 64), default=max((os.cpu_count() or 2) // 2, 1),
+              show_default="half the cores", help="Worker processes that solve.")
+def serve_cmd(target: str | None, port: int, host: str, no_browser: bool, processes: int) -> None:
+    """Start the planners' web page on this machine and print its address."""
+    from trainplan.web.app import serve
+
+    try:
+        serve(Path(target) if target else None, host, port, not no_browser, processes,
+              echo=click.echo)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    sys.exit(EXIT_OK)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,85 @@
+"""The page's own words in English and Vietnamese (plan words come from reports.i18n)."""
+
+from __future__ import annotations
+
+from trainplan.reports.i18n import Lang
+
+WORDS: dict[str, dict[Lang, str]] = {
+    "title": {"en": "trainplan: training plans", "vi": "trainplan: kế hoạch đào tạo"},
+    "open": {"en": "Open a plan", "vi": "Mở kế hoạch"},
+    "shipped": {"en": "Shipped plans", "vi": "Kế hoạch có sẵn"},
+    "folder": {"en": "Plans in the folder", "vi": "Kế hoạch trong thư mục"},
+    "upload": {"en": "Upload a scenario (.yaml or .xlsx workbook)",
+               "vi": "Tải lên kịch bản (.yaml hoặc sổ Excel .xlsx)"},
+    "upload_button": {"en": "Upload and open", "vi": "Tải lên và mở"},
+    "new_plan": {"en": "New plan: fill in the blank workbook, then upload it",
+                 "vi": "Kế hoạch mới: điền vào sổ Excel trống rồi tải lên"},
+    "blank_workbook": {"en": "Blank workbook", "vi": "Sổ Excel trống"},
+    "example_workbook": {"en": "Workbook with Bến Tre as the example",
+                         "vi": "Sổ Excel với ví dụ Bến Tre"},
+    "language": {"en": "Tiếng Việt", "vi": "English"},
+    "plan_table": {"en": "The plan's table", "vi": "Bảng của kế hoạch"},
+    "budget": {"en": "Training budget", "vi": "Kinh phí đào tạo"},
+    "edit": {"en": "Edit the plan", "vi": "Sửa kế hoạch"},
+    "edit_hint": {"en": "Each value is checked as you type, by the same rules as the command "
+                        "line; changed values are kept as overrides of the file.",
+                  "vi": "Mỗi giá trị được kiểm tra khi gõ, theo cùng quy tắc như dòng lệnh; "
+                        "các giá trị đã sửa được giữ như phần ghi đè của tệp."},
+    "any_key": {"en": "Any value by its key (as --set)", "vi": "Giá trị bất kỳ theo khóa "
+                                                              "(như --set)"},
+    "set": {"en": "Set", "vi": "Đặt"},
+    "edits": {"en": "changed values", "vi": "giá trị đã sửa"},
+    "undo_all": {"en": "Undo all changes", "vi": "Bỏ mọi thay đổi"},
+    "solve": {"en": "Solve", "vi": "Giải"},
+    "answer": {"en": "The answer", "vi": "Kết quả"},
+    "queued": {"en": "waiting for a worker", "vi": "đang chờ"},
+    "running": {"en": "solving", "vi": "đang giải"},
+    "failed": {"en": "failed", "vi": "thất bại"},
+    "seconds": {"en": "s", "vi": "giây"},
+    "why": {"en": "Why no plan exists", "vi": "Vì sao không có kế hoạch"},
+    "repairs": {"en": "Repairs (each checked by solving the repaired plan)",
+                "vi": "Cách sửa (mỗi cách đã được kiểm tra bằng cách giải lại)"},
+    "apply_repair": {"en": "Apply as a new variant", "vi": "Áp dụng thành phương án mới"},
+    "variants": {"en": "Variants", "vi": "Phương án"},
+    "editing": {"en": "Editing", "vi": "Đang sửa"},
+    "save_as": {"en": "Save the changes as variant", "vi": "Lưu thay đổi thành phương án"},
+    "save": {"en": "Save", "vi": "Lưu"},
+    "open_variant": {"en": "Open", "vi": "Mở"},
+    "compare": {"en": "Compare the ticked variants", "vi": "So sánh các phương án đã chọn"},
+    "compare_hint": {"en": "Rows marked * differ.", "vi": "Các dòng có dấu * khác nhau."},
+    "roster_differences": {"en": "Roster rows that differ", "vi": "Các dòng danh sách khác nhau"},
+    "sweep": {"en": "What if one figure changes", "vi": "Nếu một con số thay đổi"},
+    "sweep_key": {"en": "Figure", "vi": "Con số"},
+    "sweep_values": {"en": "Values (start:stop:step or a, b, c)",
+                     "vi": "Giá trị (đầu:cuối:bước hoặc a, b, c)"},
+    "run_sweep": {"en": "Run the sweep", "vi": "Chạy"},
+    "frontier": {"en": "Least feasible value on the grid", "vi": "Giá trị khả thi nhỏ nhất"},
+    "none_feasible": {"en": "none feasible", "vi": "không có giá trị khả thi"},
+    "cost": {"en": "total cost (million VND)", "vi": "tổng chi phí (triệu đồng)"},
+    "point": {"en": "Point", "vi": "Điểm"},
+    "downloads": {"en": "Download", "vi": "Tải về"},
+    "dl_yaml": {"en": "Scenario (YAML, changes as overrides)",
+                "vi": "Kịch bản (YAML, thay đổi dạng ghi đè)"},
+    "dl_xlsx": {"en": "Plan workbook (.xlsx)", "vi": "Sổ Excel kế hoạch (.xlsx)"},
+    "dl_html": {"en": "HTML report", "vi": "Báo cáo HTML"},
+    "dl_csv": {"en": "Roster (CSV)", "vi": "Danh sách (CSV)"},
+    "dl_after_solve": {"en": "(the last plan solved)", "vi": "(kế hoạch giải gần nhất)"},
+    "warnings": {"en": "Warnings", "vi": "Cảnh báo"},
+    "solve_first": {"en": "Solve the plan first: there is no answer to download yet.",
+                    "vi": "Hãy giải kế hoạch trước: chưa có kết quả để tải về."},
+    "not_found": {"en": "Not found.", "vi": "Không tìm thấy."},
+    "back": {"en": "Back to the plan", "vi": "Quay lại kế hoạch"},
+    "too_large": {"en": "The upload is larger than {mb} MB; a scenario is far smaller.",
+                  "vi": "Tệp tải lên lớn hơn {mb} MB; một kịch bản nhỏ hơn nhiều."},
+    "invalid": {"en": "The plan has errors; fix the fields marked in red first.",
+                "vi": "Kế hoạch có lỗi; hãy sửa các ô được đánh dấu đỏ trước."},
+    "variant_name": {"en": "A variant name is 1-60 letters, digits, '-', '_' or '.'.",
+                     "vi": "Tên phương án gồm 1-60 chữ, số, '-', '_' hoặc '.'."},
+    "pick_two": {"en": "Tick at least two variants to compare.",
+                 "vi": "Hãy chọn ít nhất hai phương án để so sánh."},
+}
+
+
+def w(key: str, lang: Lang, **values: object) -> str:
+    """One of the page's words in `lang`, with its values filled in."""
+    return WORDS[key][lang].format(**values)
