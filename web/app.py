@@ -547,6 +547,7 @@ def serve(target: Path | None, host: str, port: int, browser: bool, processes: i
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # reachable from the moment the address is printed
     shown_host = f"[{host}]" if ":" in host else host
     address = f"http://{shown_host}:{sock.getsockname()[1]}/"
     echo(f"trainplan: serving on {address} (Ctrl-C to stop)")
