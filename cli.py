@@ -805,15 +805,18 @@ def examples_cmd(copy_to: str | None, lang: Lang) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but localhost exposes the page (see README).")
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Language a new visitor's page starts in (switchable on the page).")
 @click.option("--processes", type=click.IntRange(1, 64), default=max((os.cpu_count() or 2) // 2, 1),
               show_default="half the cores", help="Worker processes that solve.")
-def serve_cmd(target: str | None, port: int, host: str, no_browser: bool, processes: int) -> None:
+def serve_cmd(target: str | None, port: int, host: str, no_browser: bool, lang: Lang,
+              processes: int) -> None:
     """Start the planners' web page on this machine and print its address."""
     from trainplan.web.app import serve
 
     try:
         serve(Path(target) if target else None, host, port, not no_browser, processes,
-              echo=click.echo)
+              lang=lang, echo=click.echo)
     except OSError as exc:
         click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INVALID)

@@ -253,3 +253,39 @@ def test_unknown_things_are_404_pages(client):
     assert client.get("/jobs/unknown").status_code == 404
     assert client.get("/jobs/unknown/report.html").status_code == 404
     assert client.get("/nowhere").status_code == 404
+
+
+def test_the_page_ships_inside_the_package_and_its_imports_are_dependencies():
+    import ast
+    import sys
+    import tomllib
+    from fnmatch import fnmatch
+
+    from tests.conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    tool = project["tool"]["setuptools"]
+    assert tool["package-dir"]["trainplan.web"] == "web"
+    data = tool["package-data"]
+    for sub in ("templates", "static"):
+        assert f"trainplan.web.{sub}" in tool["packages"]
+        files = [p.name for p in (ROOT / "web" / sub).iterdir()]
+        assert files and all(any(fnmatch(f, g) for g in data[f"trainplan.web.{sub}"])
+                             for f in files), files
+    required = {re.split(r"[<>=\[ ]", r)[0].lower() for r in project["project"]["dependencies"]}
+    imported = set()
+    for path in (ROOT / "web").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"trainplan", "__future__"}
+    assert third_party == {"jinja2", "starlette", "uvicorn", "yaml"}
+    assert {"starlette", "uvicorn", "jinja2", "pyyaml", "python-multipart"} <= required
+
+
+def test_serve_lang_sets_the_language_a_new_visitor_starts_in():
+    application = create_app(BEN_TRE, processes=1, lang="vi")
+    page = TestClient(application).get("/")
+    assert '<html lang="vi">' in page.text and "52.500 triệu đồng" in page.text

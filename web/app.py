@@ -88,6 +88,7 @@ class SessionMiddleware(BaseHTTPMiddleware):
         new = session is None
         if session is None:
             session = store.new()
+            session.lang = request.app.state.lang
             start = request.app.state.start
             if start is not None:
                 _open_file(session, start, start.name)
@@ -510,8 +511,12 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 def create_app(start: Path | None = None, folder: Path | None = None,
-               processes: int = 2, root: Path | None = None) -> Starlette:
-    """The application; `start` opens for every new session, `folder` is listed to open."""
+               processes: int = 2, root: Path | None = None, lang: Lang = "en") -> Starlette:
+    """The application; `start` opens for every new session, `folder` is listed to open.
+
+    `lang` is the language a new session starts in; `root` holds the sessions' uploads
+    (a temporary folder, removed when the server stops, by default).
+    """
     routes = [
         Route("/", index), Route("/open", open_file, methods=["POST"]),
         Route("/upload", upload, methods=["POST"]), Route("/template.xlsx", template),
@@ -528,7 +533,7 @@ def create_app(start: Path | None = None, folder: Path | None = None,
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SessionMiddleware)],
                     lifespan=_lifespan)
-    app.state.start, app.state.folder = start, folder
+    app.state.start, app.state.folder, app.state.lang = start, folder, lang
     app.state.runner = Runner(processes)
     app.state.tmp = tempfile.TemporaryDirectory(prefix="trainplan-web-")
     app.state.sessions = Sessions(root or Path(app.state.tmp.name))
@@ -536,13 +541,13 @@ def create_app(start: Path | None = None, folder: Path | None = None,
 
 
 def serve(target: Path | None, host: str, port: int, browser: bool, processes: int,
-          echo: Any = print) -> None:
+          lang: Lang = "en", echo: Any = print) -> None:
     """Run the page until Ctrl-C: prints its address (and opens the browser when asked)."""
     import uvicorn
 
     start = target if target is not None and target.is_file() else None
     folder = target if target is not None and target.is_dir() else None
-    app = create_app(start, folder, processes)
+    app = create_app(start, folder, processes, lang=lang)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
