@@ -289,3 +289,11 @@ def test_serve_lang_sets_the_language_a_new_visitor_starts_in():
     application = create_app(BEN_TRE, processes=1, lang="vi")
     page = TestClient(application).get("/")
     assert '<html lang="vi">' in page.text and "52.500 triệu đồng" in page.text
+
+
+def test_a_files_own_variant_shows_its_values_in_the_forms(client):
+    client.post("/open", data={"file": "ben_tre_variants.yaml", "where": "shipped"})
+    client.post("/variants/open", data={"name": "more-college-places"})
+    page = client.get("/").text
+    assert 'data-key="capacity.starts_by_year.2014" value="100"' in page
+    assert 'id="variant-name">more-college-places<' in page

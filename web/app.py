@@ -486,7 +486,8 @@ def _page(request: Request, problems: dict[str, list[str]] | None = None,
     context: dict[str, Any] = {
         "session": session, "problems": problems or {}, "sc": shown, "errors": errors,
         "shipped": _listed(SHIPPED), "folder": _listed(request.app.state.folder),
-        "sections": sections(opened.base, session.edits) if opened else [],
+        "sections": sections(sc.model_dump() if sc else opened.base, session.edits)
+        if opened else [],
         "sweep": _sweep_defaults(shown) if shown else {}, "base": BASE,
         "words_json": json.dumps({k: v[session.lang] for k, v in WORDS.items()},
                                  ensure_ascii=False)}

@@ -69,9 +69,11 @@ def swept_view(s: Swept, lang: Lang) -> dict[str, Any]:
     rows = [{"value": r[s.key], "status": r["status"], "cost": r.get("total_cost", ""),
              "people": r.get("people", ""), "verified": r.get("verified", "")} for r in s.rows]
     least = [f.least for f in s.frontier]
+    costs = [c for c in (_number(r["cost"]) for r in rows) if c is not None]
     return {"key": s.key, "rows": rows, "least": least[0] if least else None,
             "dots": _dots(rows, lang), "width": _PLOT_W + 2 * _PAD,
-            "height": _PLOT_H + 2 * _PAD}
+            "height": _PLOT_H + 2 * _PAD,
+            "cost_range": (amount(min(costs), lang), amount(max(costs), lang)) if costs else None}
 
 
 def _number(text: str) -> float | None:
@@ -93,7 +95,7 @@ def _dots(rows: list[dict[str, str]], lang: Lang) -> list[Dot]:
     for x, r in zip(xs, rows, strict=True):
         cost = _number(r["cost"])
         fx = 0.5 if x1 == x0 else (x - x0) / (x1 - x0)
-        fy = 0.0 if cost is None or y1 == y0 else (cost - y0) / (y1 - y0)
+        fy = 0.0 if cost is None else 0.5 if y1 == y0 else (cost - y0) / (y1 - y0)
         label = f"{r['value']}: {amount(cost, lang) if cost is not None else r['status']}"
         dots.append(Dot(round(_PAD + fx * _PLOT_W, 1), round(_PAD + (1 - fy) * _PLOT_H, 1),
                         cost is not None, label))
