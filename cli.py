@@ -797,8 +797,9 @@ def examples_cmd(copy_to: str | None, lang: Lang) -> None:
 
 @main.command("serve", epilog=_epilog(
     "trainplan serve scenarios/ben_tre_2010_2020.yaml --port 8000",
-    [(EXIT_OK, "the server was stopped (Ctrl-C)"),
-     (EXIT_INVALID, "invalid input: the scenario or folder does not exist, or the port is taken")]))
+    [(EXIT_OK, "the server was stopped (SIGTERM)"),
+     (EXIT_INVALID, "invalid input: the scenario or folder does not exist, or the port is taken"),
+     (EXIT_INTERRUPTED, "stopped with Ctrl-C")]))
 @click.argument("target", required=False, type=click.Path(exists=True), metavar="[SCENARIO|DIR]")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")

@@ -83,3 +83,11 @@ def test_the_address_printed_is_the_one_listened_on(host):
     with running_server("--host", host) as (address, _):
         assert address.startswith(f"http://{host}:")
         assert httpx.get(address, timeout=10).status_code == 200
+
+
+def test_a_page_on_localhost_answers_only_localhost_names():
+    with running_server() as (address, _):
+        port = address.rsplit(":", 1)[1].strip("/")
+        assert httpx.get(f"http://localhost:{port}/", timeout=10).status_code == 200
+        rebound = httpx.get(address, headers={"host": f"evil.example:{port}"}, timeout=10)
+        assert rebound.status_code == 400

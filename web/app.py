@@ -39,6 +39,7 @@ import yaml
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -512,11 +513,14 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 def create_app(start: Path | None = None, folder: Path | None = None,
-               processes: int = 2, root: Path | None = None, lang: Lang = "en") -> Starlette:
+               processes: int = 2, root: Path | None = None, lang: Lang = "en",
+               hosts: list[str] | None = None) -> Starlette:
     """The application; `start` opens for every new session, `folder` is listed to open.
 
     `lang` is the language a new session starts in; `root` holds the sessions' uploads
-    (a temporary folder, removed when the server stops, by default).
+    (a temporary folder, removed when the server stops, by default); `hosts`, when
+    given, are the only Host headers answered (a page on localhost refuses a web
+    site's DNS-rebinding requests).
     """
     routes = [
         Route("/", index), Route("/open", open_file, methods=["POST"]),
@@ -532,8 +536,10 @@ def create_app(start: Path | None = None, folder: Path | None = None,
         Route("/download/{name}", download),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SessionMiddleware)],
-                    lifespan=_lifespan)
+    middleware = [Middleware(SessionMiddleware)]
+    if hosts is not None:
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=hosts))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=_lifespan)
     app.state.start, app.state.folder, app.state.lang = start, folder, lang
     app.state.runner = Runner(processes)
     app.state.tmp = tempfile.TemporaryDirectory(prefix="trainplan-web-")
@@ -548,7 +554,9 @@ def serve(target: Path | None, host: str, port: int, browser: bool, processes: i
 
     start = target if target is not None and target.is_file() else None
     folder = target if target is not None and target.is_dir() else None
-    app = create_app(start, folder, processes, lang=lang)
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(start, folder, processes, lang=lang,
+                     hosts=["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -12,7 +12,6 @@ import re
 import secrets
 import shutil
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +55,6 @@ class Session:
     variants: dict[str, dict[str, str]] = field(default_factory=dict)
     jobs: OrderedDict[str, Job] = field(default_factory=OrderedDict)
     solved: str | None = None
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    used: float = field(default_factory=time.monotonic)
 
     def open(self, opened: Opened) -> None:
         """Start on a newly opened file: no edits; the file's own variants become variants."""
@@ -65,7 +62,6 @@ class Session:
         self.variants = {BASE: {}} | {
             name: {k: value_text(v) for k, v in variant.changes.items()}
             for name, variant in opened.loaded.variants.items()}
-        self.errors = {}
 
     def add_job(self, job: Job) -> Job:
         """Remember a job, forgetting the oldest finished ones beyond MAX_JOBS."""
@@ -111,7 +107,6 @@ class Sessions:
             session = self._all.get(sid or "")
             if session is not None:
                 self._all.move_to_end(session.id)
-                session.used = time.monotonic()
             return session
 
     def new(self) -> Session:
@@ -124,6 +119,3 @@ class Sessions:
                 _, old = self._all.popitem(last=False)
                 shutil.rmtree(old.folder, ignore_errors=True)
         return session
-
-    def __len__(self) -> int:
-        return len(self._all)
