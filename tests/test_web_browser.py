@@ -8,6 +8,7 @@ under CI (CI=true), where a missing browser fails (see tests/test_browser.py).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -42,7 +43,8 @@ def running_server(*args: str, processes: int = 2) -> Iterator[tuple[str, subpro
             line + server.stderr.read())
         yield line.split()[3], server
     finally:
-        os.killpg(server.pid, signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):  # a test may have killed it already
+            os.killpg(server.pid, signal.SIGINT)
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:

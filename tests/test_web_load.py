@@ -91,3 +91,19 @@ def test_a_page_on_localhost_answers_only_localhost_names():
         assert httpx.get(f"http://localhost:{port}/", timeout=10).status_code == 200
         rebound = httpx.get(address, headers={"host": f"evil.example:{port}"}, timeout=10)
         assert rebound.status_code == 400
+
+
+def test_the_workers_end_when_the_server_is_killed():
+    with running_server(str(SCENARIOS / "ben_tre_2010_2020.yaml"), processes=1) as (address,
+                                                                                    server):
+        with httpx.Client(base_url=address, timeout=30) as client:
+            client.get("/")
+            job = client.post("/solve").json()["job"]
+            while client.get(f"/jobs/{job}").json()["state"] not in ("done", "failed"):
+                time.sleep(0.2)
+        workers = psutil.Process(server.pid).children(recursive=True)
+        assert workers
+        server.kill()  # kill -9: no shutdown code runs in the server
+        server.wait()
+        _, alive = psutil.wait_procs(workers, timeout=5)
+        assert alive == []
