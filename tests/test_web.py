@@ -297,3 +297,17 @@ def test_a_files_own_variant_shows_its_values_in_the_forms(client):
     page = client.get("/").text
     assert 'data-key="capacity.starts_by_year.2014" value="100"' in page
     assert 'id="variant-name">more-college-places<' in page
+
+
+def test_a_filled_workbook_uploads_and_its_yaml_is_the_whole_scenario(client, tmp_path):
+    book = client.get("/template.xlsx").content  # Bến Tre as the example, as planners fill it
+    page = client.post("/upload", files={"scenario": ("ke-hoach.xlsx", book, "x")})
+    assert page.status_code == 200, page.text[:2000]
+    assert "ke-hoach.xlsx" in page.text
+    assert plan_totals(page.text)[-5:] == ["108", "144", "200", "48", "500"]
+    client.post("/edit", json={"key": "budget.total", "value": "50000"})
+    text = client.get("/download/scenario.yaml").text
+    assert "extends:" not in text
+    (tmp_path / "whole.yaml").write_text(text, encoding="utf-8")
+    whole = load_scenario(tmp_path / "whole.yaml").scenario
+    assert whole.budget.total == 50000 and len(whole.unit_types) == 5
