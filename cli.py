@@ -808,8 +808,9 @@ def examples_cmd(copy_to: str | None, lang: Lang) -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
 @click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
               help="Language a new visitor's page starts in (switchable on the page).")
-@click.option("--processes", type=click.IntRange(1, 64), default=max((os.cpu_count() or 2) // 2, 1),
-              show_default="half the cores", help="Worker processes that solve.")
+@click.option("--processes", type=click.IntRange(1, 64), default=max(os.cpu_count() or 2, 2),
+              show_default="the cores, at least 2",
+              help="Worker processes that solve (one solver thread each).")
 def serve_cmd(target: str | None, port: int, host: str, no_browser: bool, lang: Lang,
               processes: int) -> None:
     """Start the planners' web page on this machine and print its address."""

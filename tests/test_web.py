@@ -300,10 +300,14 @@ def test_a_files_own_variant_shows_its_values_in_the_forms(client):
 
 
 def test_a_filled_workbook_uploads_and_its_yaml_is_the_whole_scenario(client, tmp_path):
-    book = client.get("/template.xlsx").content  # Bến Tre as the example, as planners fill it
-    page = client.post("/upload", files={"scenario": ("ke-hoach.xlsx", book, "x")})
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/template.xlsx").content))
+    book.create_sheet("notes")  # a planner's own sheet: ignored, with a warning as in the CLI
+    filled = io.BytesIO()
+    book.save(filled)
+    page = client.post("/upload", files={"scenario": ("ke-hoach.xlsx", filled.getvalue(), "x")})
     assert page.status_code == 200, page.text[:2000]
     assert "ke-hoach.xlsx" in page.text
+    assert re.search(r"<li>warning: ke-hoach.xlsx[^<]*notes", page.text)
     assert plan_totals(page.text)[-5:] == ["108", "144", "200", "48", "500"]
     client.post("/edit", json={"key": "budget.total", "value": "50000"})
     text = client.get("/download/scenario.yaml").text

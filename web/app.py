@@ -124,6 +124,10 @@ def _open_file(session: Session, path: Path, shown: str) -> list[str]:
     except ScenarioError as exc:
         return _shown_problems(exc, path, shown)
     yaml_file = path.suffix.lower() in (".yaml", ".yml")
+    if not yaml_file:  # as `trainplan solve` warns about a workbook's own extra sheets
+        from trainplan.models.workbook import ignored_sheets
+
+        loaded.warnings += ignored_sheets(path)
     loaded.warnings = [dataclasses.replace(p, file=shown) if p.file == str(path) else p
                        for p in loaded.warnings]
     session.open(Opened(loaded, shown, loaded.scenario.model_dump(), yaml_file))
