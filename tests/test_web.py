@@ -233,6 +233,11 @@ def test_vietnamese_shows_the_budget_the_vietnamese_way(client):
     page = client.get("/").text
     assert '<html lang="vi">' in page and "52.500 triệu đồng" in page
     assert "Sửa kế hoạch" in page
+    client.post("/edit", json={"key": "budget.total", "value": "45000"})
+    client.post("/variants/save", data={"name": "it-tien"})
+    state = wait(client, client.post("/compare", data={"names": ["base", "it-tien"]}
+                                     ).json()["job"])
+    assert "<th>tổng kinh phí (triệu đồng)</th><td class=\"num\">37.640</td>" in state["html"]
 
 
 def _crash() -> None:

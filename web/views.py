@@ -18,7 +18,11 @@ from trainplan.reports.explain import explanation_text, repair_words
 from trainplan.reports.html import key_figures, status_items
 from trainplan.reports.i18n import Lang, amount
 from trainplan.reports.tables import scenario_dump
-from trainplan.reports.whatif import compare_frame, roster_differences
+from trainplan.reports.whatif import (  # the terminal's own words for each measure
+    _measure_name,
+    compare_frame,
+    roster_differences,
+)
 from trainplan.web.edits import apply_edits, override_data
 from trainplan.web.jobs import Solved, Swept
 from trainplan.web.sessions import Session
@@ -46,7 +50,8 @@ def compared_view(compared: list[Compared], lang: Lang) -> dict[str, Any]:
     """The compare table (rows that differ marked) and the roster rows that differ."""
     frame = compare_frame(compared, lang)
     labels = [c.label for c in compared]
-    rows = [(r["measure"], [r[label] for label in labels], bool(r["differs"]))
+    rows = [(_measure_name(r["measure"], lang), [r[label] for label in labels],
+             bool(r["differs"]))
             for _, r in frame.iterrows()]
     diff = roster_differences(compared)
     return {"labels": labels, "rows": rows, "diff_columns": list(diff.columns),

@@ -126,3 +126,11 @@ document.addEventListener("input", (event) => {
   document.getElementById("sweep-pick").textContent =
     picked ? [...picked.children].map((cell) => cell.textContent).join(" · ") : "";
 });
+
+// The report sits in a frame of the page's origin: make the frame as tall as the report.
+document.addEventListener("load", (event) => {
+  const frame = event.target;
+  if (frame.tagName === "IFRAME" && frame.contentDocument) {
+    frame.style.height = `${frame.contentDocument.documentElement.scrollHeight + 24}px`;
+  }
+}, true);
