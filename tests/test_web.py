@@ -110,6 +110,7 @@ def test_infeasible_shows_why_and_a_repair_applied_as_a_variant_is_verified(clie
     assert 'id="verdict">infeasible<' in state["html"]
     assert "total training budget 30,000 million VND" in state["html"]
     assert "raise the total training budget from 30,000 million VND to 37,640" in state["html"]
+    assert '<span class="lever">the total budget</span>' in state["html"]
     action = re.search(r'action="(/jobs/\w+/repairs/0)"', state["html"]).group(1)
     applied = client.post(action, follow_redirects=False)
     assert applied.status_code == 303

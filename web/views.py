@@ -16,7 +16,7 @@ from trainplan.models.results import Compared
 from trainplan.models.scenario import Scenario
 from trainplan.reports.explain import explanation_text, repair_words
 from trainplan.reports.html import key_figures, status_items
-from trainplan.reports.i18n import Lang, amount
+from trainplan.reports.i18n import LEVER_TEXT, Lang, amount, words
 from trainplan.reports.tables import scenario_dump
 from trainplan.reports.whatif import (  # the terminal's own words for each measure
     _measure_name,
@@ -26,6 +26,7 @@ from trainplan.reports.whatif import (  # the terminal's own words for each meas
 from trainplan.web.edits import apply_edits, override_data
 from trainplan.web.jobs import Solved, Swept
 from trainplan.web.sessions import Session
+from trainplan.web.words import w
 
 #: Roster differences shown on the page (as on the terminal).
 ROSTER_LINES = 30
@@ -42,8 +43,16 @@ def solved_view(s: Solved, lang: Lang) -> dict[str, Any]:
         view["explanation"] = explanation_text(s.scenario.name, s.explanation, s.repairs,
                                                s.combination, s.priority, lang)
         fixes = [*s.repairs, *([s.combination] if s.combination else [])]
-        view["repairs"] = [(i, r.lever, repair_words(r, lang)) for i, r in enumerate(fixes)]
+        view["repairs"] = [(i, _lever(r.lever, lang), repair_words(r, lang))
+                           for i, r in enumerate(fixes)]
     return view
+
+
+def _lever(lever: str, lang: Lang) -> str:
+    """A repair's lever as the planner calls it ('the total budget', 'tổng kinh phí')."""
+    if lever in LEVER_TEXT:
+        return words(LEVER_TEXT, lever, lang)
+    return w("cheapest", lang) if lever == "combination" else lever
 
 
 def compared_view(compared: list[Compared], lang: Lang) -> dict[str, Any]:

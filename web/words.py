@@ -39,6 +39,7 @@ WORDS: dict[str, dict[Lang, str]] = {
     "why": {"en": "Why no plan exists", "vi": "Vì sao không có kế hoạch"},
     "repairs": {"en": "Repairs (each checked by solving the repaired plan)",
                 "vi": "Cách sửa (mỗi cách đã được kiểm tra bằng cách giải lại)"},
+    "cheapest": {"en": "the cheapest combination", "vi": "cách kết hợp rẻ nhất"},
     "apply_repair": {"en": "Apply as a new variant", "vi": "Áp dụng thành phương án mới"},
     "variants": {"en": "Variants", "vi": "Phương án"},
     "editing": {"en": "Editing", "vi": "Đang sửa"},
