@@ -321,3 +321,25 @@ def test_a_filled_workbook_uploads_and_its_yaml_is_the_whole_scenario(client, tm
     (tmp_path / "whole.yaml").write_text(text, encoding="utf-8")
     whole = load_scenario(tmp_path / "whole.yaml").scenario
     assert whole.budget.total == 50000 and len(whole.unit_types) == 5
+
+
+def test_rows_are_added_and_removed_and_checked_like_any_edit(client, tmp_path):
+    added = client.post("/rows", json={"key": "milestones", "id": "university-2018",
+                                       "action": "add"})
+    assert added.status_code == 200 and added.json()["errors"] == {}
+    page = client.get("/").text
+    assert 'data-key="milestones.university-2018.by_year" value="2020"' in page
+    client.post("/edit", json={"key": "milestones.university-2018.by_year", "value": "2018"})
+    taken = client.post("/rows", json={"key": "milestones", "id": "university-2018",
+                                       "action": "add"})
+    assert taken.status_code == 400 and "not used yet" in taken.json()["error"]
+    gone = client.post("/rows", json={"key": "unit_types", "id": "school", "action": "remove"})
+    assert gone.status_code == 200
+    assert plan_totals(gone.json()["totals"])[-1] == "440"  # 500 less the schools' 60
+    (tmp_path / "ben_tre_2010_2020.yaml").write_bytes(BEN_TRE.read_bytes())
+    (tmp_path / "rows.yaml").write_text(client.get("/download/scenario.yaml").text, "utf-8")
+    sc = load_scenario(tmp_path / "rows.yaml").scenario
+    assert [m.by_year for m in sc.milestones] == [2015, 2020, 2018]
+    assert [u.id for u in sc.unit_types] == ["commune", "district", "facility", "province"]
+    assert client.post("/rows", json={"key": "budget.total", "id": "x",
+                                      "action": "add"}).status_code == 400

@@ -132,6 +132,19 @@ def test_5_two_variants_compared_side_by_side(page):
     assert page.locator("#compare-table tr.differs").count() >= 1
 
 
+def test_5b_a_table_row_is_added_and_removed(page):
+    form = page.locator('form.rows[data-key="milestones"]')
+    form.locator('input[name="id"]').fill("m-new")
+    with page.expect_navigation():
+        form.locator('button[value="add"]').click()
+    assert page.locator('input[data-key="milestones.m-new.by_year"]').count() == 1
+    form = page.locator('form.rows[data-key="milestones"]')
+    form.locator('input[name="id"]').fill("m-new")
+    with page.expect_navigation():
+        form.locator('button[value="remove"]').click()
+    assert page.locator('input[data-key="milestones.m-new.by_year"]').count() == 0
+
+
 def test_6_vietnamese_shows_52_500_trieu_dong(page):
     page.locator('button[form="open-variant"][value="base"]').click()
     page.wait_for_selector("#variant-name")

@@ -8,6 +8,7 @@ Routes (all per browser session, see `web.sessions`):
     POST /lang                 English / Vietnamese
     POST /edit                 one value typed (JSON): the problems and the plan's totals
     POST /reset                undo every change
+    POST /rows                 add a row to a table (a copy of the last) or remove one
     POST /solve, /compare, /sweep   start a job in a worker process (JSON: its id)
     GET  /jobs/ID              a job's state; when done, its answer as HTML
     GET  /jobs/ID/report.html  the HTML report of a solve (reports.html)
@@ -49,7 +50,14 @@ from trainplan.models.loader import MAX_FILE_BYTES, load_scenario
 from trainplan.models.scenario import Scenario
 from trainplan.reports.html import plan_table_html
 from trainplan.reports.i18n import Lang, money
-from trainplan.web.edits import apply_edits, problems_by_field, sections, value_at, value_text
+from trainplan.web.edits import (
+    apply_edits,
+    problems_by_field,
+    sections,
+    value_at,
+    value_text,
+    with_row,
+)
 from trainplan.web.jobs import Job, Runner, compare_job, solve_job, sweep_job
 from trainplan.web.sessions import BASE, Opened, Session, Sessions
 from trainplan.web.views import (
@@ -275,6 +283,27 @@ def _edited(session: Session) -> dict[str, Any]:
     shown = sc or apply_edits(session.opened.base, {}, session.opened.shown)
     return {"errors": errors, "edits": len(session.edits),
             "totals": _render("plan_table.html.j2", session.lang, sc=shown)}
+
+
+async def rows(request: Request) -> Response:
+    """Add a row to a table (a copy of its last row, with a new id) or remove one by id.
+
+    The table's whole list becomes one edit (`milestones: [...]`), checked like any other.
+    """
+    session = _session(request)
+    sc, errors = current(session)
+    if sc is None:
+        return _invalid(session, errors)
+    try:
+        body = json.loads(await request.body())
+        key, ident, action = (str(body[k]).strip() for k in ("key", "id", "action"))
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": "send {\"key\", \"id\", \"action\"}"}, 400)
+    changed = with_row(sc.model_dump(), key, ident, action == "add")
+    if isinstance(changed, str):
+        return JSONResponse({"error": changed, "errors": {key: [changed]}}, 400)
+    session.edits[key] = value_text(changed)
+    return JSONResponse(_edited(session))
 
 
 async def reset(request: Request) -> Response:
@@ -530,7 +559,8 @@ def create_app(start: Path | None = None, folder: Path | None = None,
         Route("/", index), Route("/open", open_file, methods=["POST"]),
         Route("/upload", upload, methods=["POST"]), Route("/template.xlsx", template),
         Route("/lang", language, methods=["POST"]), Route("/edit", edit, methods=["POST"]),
-        Route("/reset", reset, methods=["POST"]), Route("/solve", solve, methods=["POST"]),
+        Route("/reset", reset, methods=["POST"]), Route("/rows", rows, methods=["POST"]),
+        Route("/solve", solve, methods=["POST"]),
         Route("/compare", compare_variants, methods=["POST"]),
         Route("/sweep", sweep, methods=["POST"]), Route("/jobs/{job}", job_state),
         Route("/jobs/{job}/report.html", report),

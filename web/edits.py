@@ -213,3 +213,21 @@ def value_at(data: Any, parts: list[str]) -> Any:
     for part in parts:
         node = _child(node, part)
     return node
+
+
+def with_row(data: dict, key: str, ident: str, add: bool) -> list[dict] | str:
+    """A table's items with a row added (a copy of the last, named `ident`) or removed.
+
+    The reason in words when that cannot be done (no such table, the id taken or unknown).
+    """
+    items = value_at(data, key.split("."))
+    if not _is_items(items):
+        return f"{key}: not a table of items with ids"
+    ids = [str(item["id"]) for item in items]
+    if not add:
+        if ident not in ids:
+            return f"{key}: no row with id '{ident}' (known: {', '.join(ids)})"
+        return [item for item in items if str(item["id"]) != ident]
+    if not ident or ident in ids:
+        return f"{key}: give the new row an id not used yet (used: {', '.join(ids)})"
+    return [*items, {**copy.deepcopy(items[-1]), "id": ident}]

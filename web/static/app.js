@@ -55,6 +55,16 @@ document.addEventListener("input", (event) => {
   timers.set(input, setTimeout(() => sendEdit(input.dataset.key, input.value, input), 250));
 });
 
+async function changeRows(form, action) {
+  const key = form.dataset.key;
+  const [status, answer] = await postJSON("/rows", {key, id: form.elements.id.value, action});
+  if (status === 200) {
+    window.location.reload();  // the tables' shape changed: draw them again
+  } else {
+    showErrors(answer.errors || {[key]: [answer.error]});
+  }
+}
+
 function setStatus(target, text) {
   const status = document.getElementById(`${target}-status`);
   if (status) {
@@ -93,7 +103,10 @@ async function startJob(url, body, target) {
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (form.id === "any-key") {
+  if (form.classList.contains("rows")) {
+    event.preventDefault();
+    changeRows(form, event.submitter ? event.submitter.value : "add");
+  } else if (form.id === "any-key") {
     event.preventDefault();
     sendEdit(form.elements.key.value.trim(), form.elements.value.value.trim(), null);
   } else if (form.dataset.job) {
