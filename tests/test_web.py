@@ -152,6 +152,8 @@ def test_a_malformed_upload_gives_an_error_page_not_a_500(client):
     tag = client.post("/upload", files={"scenario": (
         "tag.yaml", b"name: !!python/object/apply:os.system [echo hi]\n", "text/yaml")})
     assert tag.status_code == 400 and "error: tag.yaml" in tag.text
+    deep = client.post("/upload", files={"scenario": ("deep.yaml", b"a: " + b"[" * 5000, "x")})
+    assert deep.status_code == 400 and "nested deeper than 20 levels" in deep.text
     escape = client.post("/upload", files={"scenario": (
         "up.yaml", b"extends: ../../../etc/x.yaml\nname: x\n", "text/yaml")})
     assert escape.status_code == 400 and "may extend only a shipped scenario" in escape.text

@@ -167,8 +167,8 @@ def _extends_problem(text: str, shown: str) -> Problem | None:
     """An uploaded YAML file may extend only a shipped scenario (no other file is read)."""
     try:
         raw = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None  # the loader says what is wrong, with the line
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None  # the (stricter) loader refuses it and says why, with the line
     base = raw.get("extends") if isinstance(raw, dict) else None
     if base is None or base in _listed(SHIPPED):
         return None
