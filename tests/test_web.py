@@ -345,3 +345,40 @@ def test_rows_are_added_and_removed_and_checked_like_any_edit(client, tmp_path):
     assert [u.id for u in sc.unit_types] == ["commune", "district", "facility", "province"]
     assert client.post("/rows", json={"key": "budget.total", "id": "x",
                                       "action": "add"}).status_code == 400
+
+
+def test_a_plan_with_errors_still_downloads_its_changes_as_typed(client):
+    for key, text in (("budget.total", "52.500"), ("budget.per_year", "!!python/name:os")):
+        client.post("/edit", json={"key": key, "value": text})
+    scenario = client.get("/download/scenario.yaml")
+    assert scenario.status_code == 200
+    assert "budget.total: '52.500'" in scenario.text
+    assert "budget.per_year: '!!python/name:os'" in scenario.text
+    assert client.get("/").status_code == 200
+
+
+KEYS = ["budget.total", "levels.college.duration_years", "unit_types.commune.quotas.college.people",
+        "milestones.intermediate-2015.by_year", "capacity.starts_by_year.2014", "capacity",
+        "levels", "unit_types.commune", "objective", "a..b", "", ".", "budget.by_year.x",
+        "unit_types.commune.unit_list"]
+VALUES = ["", "0", "-1", "abc", "[1,2]", "{a: 1}", "1e400", "52.500", "!!python/name:os",
+          "[[[[", "null", "true", "999999999999999999999999999", "{2014: -5}", "[]", "*a"]
+
+
+def test_no_sequence_of_odd_edits_gives_a_server_error(app):
+    import random
+
+    rng = random.Random(7)
+    browser = TestClient(app, raise_server_exceptions=False)
+    browser.get("/")
+    for i in range(150):
+        key, text = rng.choice(KEYS), rng.choice(VALUES)
+        assert browser.post("/edit", json={"key": key, "value": text}).status_code < 500
+        if i % 15 == 14:
+            for path in ("/", "/download/scenario.yaml"):
+                assert browser.get(path).status_code < 500, (path, key, text)
+            rows = browser.post("/rows", json={"key": rng.choice(KEYS), "id": "x",
+                                               "action": "add"})
+            assert rows.status_code < 500
+            assert browser.post("/solve").status_code < 500
+            browser.post("/reset")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from trainplan.models.errors import ScenarioError
 from trainplan.models.loader import parse_set
 from trainplan.models.results import Compared
@@ -133,12 +134,26 @@ def scenario_file(session: Session) -> str:
         data = override_data(opened.shown, opened.base, edited.model_dump(), session.edits)
     elif opened.yaml:
         data = {"extends": opened.shown,
-                "overrides": {k: parse_set(f"{k}={v}")[1] for k, v in session.edits.items()}}
+                "overrides": {k: _as_typed(k, v) for k, v in session.edits.items()}}
     else:  # a workbook cannot be extended: the effective scenario, whole
         data = (edited or apply_edits(opened.base, {}, opened.shown)).model_dump()
     head = (f"# {opened.shown} with the changes made on trainplan's page "
             f"(variant {session.variant})\n")
     return head + scenario_dump(data)
+
+
+def _as_typed(key: str, text: str) -> Any:
+    """An edit's value as `--set` reads it, or the text typed when unreadable.
+
+    Also the text when the value cannot be written back as it was (`52.500`, which
+    the loader refuses as ambiguous).
+    """
+    try:
+        value = parse_set(f"{key}={text}")[1]
+        scenario_dump(value)
+    except (ScenarioError, yaml.YAMLError):
+        return text
+    return value
 
 
 def download_body(session: Session, name: str, solved: Solved | None
