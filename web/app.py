@@ -245,7 +245,7 @@ def current(session: Session) -> tuple[Scenario | None, dict[str, list[str]]]:
     if opened is None:
         return None, {}
     try:
-        return apply_edits(opened.base, session.edits, opened.shown), {}
+        return apply_edits(opened.base, dict(session.edits), opened.shown), {}
     except ScenarioError as exc:
         return None, problems_by_field(exc)
 

@@ -142,14 +142,16 @@ class Job:
         return round((self.finished or time.monotonic()) - self.started, 1)
 
 
+def _exit_when_orphaned(parent: int) -> None:
+    """End this process once its parent, the server, is gone (checked twice a second)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
 def _watch_parent(parent: int) -> None:
     """In a worker: end when the server process is gone (even after kill -9)."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
 
 
 class Runner:
