@@ -338,6 +338,7 @@ def test_rows_are_added_and_removed_and_checked_like_any_edit(client, tmp_path):
     gone = client.post("/rows", json={"key": "unit_types", "id": "school", "action": "remove"})
     assert gone.status_code == 200
     assert plan_totals(gone.json()["totals"])[-1] == "440"  # 500 less the schools' 60
+    assert "the plan states 500 people but its table sums to 440" in client.get("/").text
     (tmp_path / "ben_tre_2010_2020.yaml").write_bytes(BEN_TRE.read_bytes())
     (tmp_path / "rows.yaml").write_text(client.get("/download/scenario.yaml").text, "utf-8")
     sc = load_scenario(tmp_path / "rows.yaml").scenario

@@ -46,7 +46,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from trainplan.models.errors import Problem, ScenarioError
-from trainplan.models.loader import MAX_FILE_BYTES, load_scenario
+from trainplan.models.loader import MAX_FILE_BYTES, consistency_warnings, load_scenario
 from trainplan.models.scenario import Scenario
 from trainplan.reports.html import plan_table_html
 from trainplan.reports.i18n import Lang, money
@@ -510,6 +510,16 @@ def _sweep_defaults(sc: Scenario) -> dict[str, str]:
     return out
 
 
+def _warnings(session: Session, sc: Scenario | None) -> list[Problem]:
+    """The plan's consistency warnings as the CLI prints them: the file's, or the edited plan's."""
+    opened = session.opened
+    if opened is None:
+        return []
+    if sc is None or not session.edits:
+        return opened.loaded.warnings
+    return consistency_warnings(sc, opened.shown, {})
+
+
 def _page(request: Request, problems: dict[str, list[str]] | None = None,
           status: int = 200) -> Response:
     """The page: the open view, and the plan's editor when one is open."""
@@ -522,6 +532,7 @@ def _page(request: Request, problems: dict[str, list[str]] | None = None,
         "shipped": _listed(SHIPPED), "folder": _listed(request.app.state.folder),
         "sections": sections(sc.model_dump() if sc else opened.base, session.edits)
         if opened else [],
+        "warnings": _warnings(session, sc),
         "sweep": _sweep_defaults(shown) if shown else {}, "base": BASE,
         "words_json": json.dumps({k: v[session.lang] for k, v in WORDS.items()},
                                  ensure_ascii=False)}
