@@ -383,3 +383,17 @@ def test_no_sequence_of_odd_edits_gives_a_server_error(app):
             assert rows.status_code < 500
             assert browser.post("/solve").status_code < 500
             browser.post("/reset")
+
+
+def test_a_waiting_solve_says_how_many_are_ahead(app):
+    runner = app.state.runner
+    slow = [runner.submit(Job("solve", time.sleep, (1.5,))) for _ in range(3)]
+    assert runner.ahead(slow[0]) == 0 and runner.ahead(slow[2]) == 2  # one worker process
+    browser = TestClient(app)
+    browser.get("/")
+    job = browser.post("/solve").json()["job"]
+    state = browser.get(f"/jobs/{job}").json()
+    assert state["state"] == "queued" and state["ahead"] == 3
+    assert "(3 ahead)" in state["words"]
+    assert wait(browser, job)["state"] == "done"
+    assert all(j.state == "done" for j in slow) and runner.ahead(slow[2]) == 0

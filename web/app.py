@@ -385,13 +385,16 @@ def job_state(request: Request) -> Response:
     job, lang = _job(request), _lang(request)
     if job is None:
         return JSONResponse({"error": w("not_found", lang)}, 404)
-    out: dict[str, Any] = {"job": job.id, "kind": job.kind, "state": job.state,
-                           "seconds": job.seconds,
-                           "words": f"{w(job.state, lang)} {job.seconds} {w('seconds', lang)}"
-                           if job.state in ("queued", "running", "failed") else ""}
-    if job.state == "failed":
+    state = job.state
+    ahead = request.app.state.runner.ahead(job) if state == "queued" else 0
+    words = "" if state == "done" else f"{w(state, lang)} {job.seconds} {w('seconds', lang)}"
+    if ahead:
+        words += f" ({w('ahead', lang, n=ahead)})"
+    out: dict[str, Any] = {"job": job.id, "kind": job.kind, "state": state,
+                           "seconds": job.seconds, "ahead": ahead, "words": words}
+    if state == "failed":
         out["html"] = _render("failed.html.j2", lang, job=job)
-    elif job.state == "done":
+    elif state == "done":
         out["html"] = _answer(job, _session(request))
     return JSONResponse(out)
 

@@ -161,6 +161,8 @@ class Runner:
         """Start (lazily) a pool of `processes` spawned workers."""
         self.processes = processes
         self._lock = threading.Lock()
+        #: Jobs not finished yet, in the order they were asked for.
+        self._waiting: dict[str, Job] = {}
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -172,6 +174,7 @@ class Runner:
         """Send a job to a worker; its `result` or `error` is set when it ends."""
         job.tries += 1
         with self._lock:
+            self._waiting[job.id] = job
             try:
                 job.future = self._pool.submit(job.function, *job.args)
             except BrokenProcessPool:
@@ -196,6 +199,16 @@ class Runner:
         else:
             job.error = f"{type(exc).__name__}: {exc}"
         job.finished = time.monotonic()
+        with self._lock:
+            self._waiting.pop(job.id, None)
+
+    def ahead(self, job: Job) -> int:
+        """How many jobs wait for a worker before this one (0 once it is being solved)."""
+        with self._lock:
+            order = list(self._waiting)
+        if job.id not in order:
+            return 0
+        return max(order.index(job.id) - self.processes + 1, 0)
 
     def shutdown(self) -> None:
         """Stop the workers (running jobs are abandoned)."""

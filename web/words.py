@@ -37,6 +37,7 @@ WORDS: dict[str, dict[Lang, str]] = {
     "answer": {"en": "The answer", "vi": "Kết quả"},
     "queued": {"en": "waiting for a worker", "vi": "đang chờ"},
     "running": {"en": "solving", "vi": "đang giải"},
+    "ahead": {"en": "{n} ahead", "vi": "còn {n} việc trước"},
     "failed": {"en": "failed", "vi": "thất bại"},
     "seconds": {"en": "s", "vi": "giây"},
     "why": {"en": "Why no plan exists", "vi": "Vì sao không có kế hoạch"},
