@@ -275,6 +275,8 @@ def test_the_page_ships_inside_the_package_and_its_imports_are_dependencies():
     tool = project["tool"]["setuptools"]
     assert tool["package-dir"]["trainplan.web"] == "web"
     data = tool["package-data"]
+    assert all(fnmatch(p.name, "*.yaml") for p in (ROOT / "web").glob("*.yaml"))
+    assert data["trainplan.web"] == ["*.yaml"]
     for sub in ("templates", "static"):
         assert f"trainplan.web.{sub}" in tool["packages"]
         files = [p.name for p in (ROOT / "web" / sub).iterdir()]
@@ -397,3 +399,23 @@ def test_a_waiting_solve_says_how_many_are_ahead(app):
     assert "(3 ahead)" in state["words"]
     assert wait(browser, job)["state"] == "done"
     assert all(j.state == "done" for j in slow) and runner.ahead(slow[2]) == 0
+
+
+def test_a_new_plan_is_started_on_the_page_filled_in_and_solved(client, tmp_path):
+    page = client.post("/new")
+    assert page.status_code == 200 and 'id="plan-name">New plan<' in page.text
+    assert plan_totals(page.text)[-1] == "1"
+    client.post("/rows", json={"key": "unit_types", "id": "district", "action": "add"})
+    for key, text in (("name", "Tỉnh X 2026-2030"), ("unit_types.commune.units", "100"),
+                      ("unit_types.commune.staff_per_unit", "2"),
+                      ("unit_types.commune.quotas.intermediate.people", "200"),
+                      ("unit_types.district.quotas.intermediate.people", "1"),
+                      ("capacity.starts_per_year", "60")):
+        assert client.post("/edit", json={"key": key, "value": text}).json()["errors"] == {}
+    assert plan_totals(client.get("/").text)[-1] == "201"
+    state = solve(client)
+    assert 'id="verdict">optimal<' in state["html"] and "0 violations" in state["html"]
+    text = client.get("/download/scenario.yaml").text
+    assert "extends:" not in text  # the planner has no placeholder file to extend
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    assert load_scenario(tmp_path / "x.yaml").scenario.name == "Tỉnh X 2026-2030"

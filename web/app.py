@@ -4,6 +4,7 @@ Routes (all per browser session, see `web.sessions`):
 
     GET  /                     the page: open a plan, or edit, solve, compare, download
     POST /open, /upload        open a shipped (or folder) scenario, or an uploaded file
+    POST /new                  start a new plan from placeholders
     GET  /template.xlsx        the scenario workbook to fill in (blank or with an example)
     POST /lang                 English / Vietnamese
     POST /edit                 one value typed (JSON): the problems and the plan's totals
@@ -73,6 +74,8 @@ from trainplan.web.words import WORDS, w
 HERE = Path(__file__).resolve().parent
 #: The scenario files shipped with trainplan (package data).
 SHIPPED = HERE.parent / "scenarios"
+#: The new plan's placeholders (package data).
+NEW_PLAN = HERE / "new_plan.yaml"
 COOKIE = "trainplan_session"
 #: Largest upload accepted (the loader's own limit on a scenario file).
 MAX_UPLOAD = MAX_FILE_BYTES
@@ -125,8 +128,12 @@ def _shown_problems(exc: ScenarioError, path: Path, shown: str) -> list[str]:
             for p in exc.problems]
 
 
-def _open_file(session: Session, path: Path, shown: str) -> list[str]:
-    """Open a scenario file for the session; the problems (CLI words) when it cannot load."""
+def _open_file(session: Session, path: Path, shown: str, extendable: bool = True) -> list[str]:
+    """Open a scenario file for the session; the problems (CLI words) when it cannot load.
+
+    A YAML file the planner has (`extendable`) is what a downloaded scenario extends;
+    otherwise the download holds the whole scenario.
+    """
     try:
         loaded = load_scenario(path)
     except ScenarioError as exc:
@@ -138,7 +145,7 @@ def _open_file(session: Session, path: Path, shown: str) -> list[str]:
         loaded.warnings += ignored_sheets(path)
     loaded.warnings = [dataclasses.replace(p, file=shown) if p.file == str(path) else p
                        for p in loaded.warnings]
-    session.open(Opened(loaded, shown, loaded.scenario.model_dump(), yaml_file))
+    session.open(Opened(loaded, shown, loaded.scenario.model_dump(), yaml_file and extendable))
     return []
 
 
@@ -160,6 +167,12 @@ async def open_file(request: Request) -> Response:
     problems = _open_file(_session(request), folder / name, name)
     if problems:
         return _page(request, {"upload": problems}, 400)
+    return RedirectResponse("/", 303)
+
+
+async def new_plan(request: Request) -> Response:
+    """Start a new plan on the page: the blank template's levels and placeholders to replace."""
+    _open_file(_session(request), NEW_PLAN, "new-plan.yaml", extendable=False)
     return RedirectResponse("/", 303)
 
 
@@ -571,7 +584,8 @@ def create_app(start: Path | None = None, folder: Path | None = None,
     """
     routes = [
         Route("/", index), Route("/open", open_file, methods=["POST"]),
-        Route("/upload", upload, methods=["POST"]), Route("/template.xlsx", template),
+        Route("/upload", upload, methods=["POST"]), Route("/new", new_plan, methods=["POST"]),
+        Route("/template.xlsx", template),
         Route("/lang", language, methods=["POST"]), Route("/edit", edit, methods=["POST"]),
         Route("/reset", reset, methods=["POST"]), Route("/rows", rows, methods=["POST"]),
         Route("/solve", solve, methods=["POST"]),

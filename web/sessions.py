@@ -38,7 +38,7 @@ class Opened:
     shown: str
     #: The effective scenario's data: what edits apply to.
     base: dict
-    #: Whether the file is YAML (a downloaded scenario can then extend it).
+    #: Whether a downloaded scenario can extend the file (a YAML file the planner has).
     yaml: bool
 
 
