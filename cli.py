@@ -1154,6 +1154,36 @@ def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]
     click.echo(report.terminal_text(sc.name, sim, lang))
     for path in files:
         _wrote(path, lang)
+# --------------------------------------------------------------------------- serve
+
+
+@main.command("serve", epilog=_epilog(
+    "trainplan serve scenarios/ben_tre_2010_2020.yaml --port 8000",
+    [(EXIT_OK, "the server was stopped (SIGTERM)"),
+     (EXIT_INVALID, "invalid input: the scenario or folder does not exist, or the port is taken"),
+     (EXIT_INTERRUPTED, "stopped with Ctrl-C")]))
+@click.argument("target", required=False, type=click.Path(exists=True), metavar="[SCENARIO|DIR]")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but localhost exposes the page (see README).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Language a new visitor's page starts in (switchable on the page).")
+@click.option("--processes", type=click.IntRange(1, 64), default=max(os.cpu_count() or 2, 2),
+              show_default="the cores, at least 2",
+              help="Worker processes that solve (one solver thread each).")
+def serve_cmd(target: str | None, port: int, host: str, no_browser: bool, lang: Lang,
+              processes: int) -> None:
+    """Start the planners' web page on this machine and print its address."""
+    from trainplan.web.app import serve
+
+    try:
+        serve(Path(target) if target else None, host, port, not no_browser, processes,
+              lang=lang, echo=click.echo)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_OK)
 
 

@@ -4,6 +4,8 @@ models/    the solver-free core: no optimizer, reports, cli, ortools or pandas;
            openpyxl only inside a function (the workbook reader), never at import.
 optimizer/ never imports reports/ or cli.
 reports/   never imports optimizer/.
+web/       the web page: models/ and reports/, optimizer/ (and so ortools) only inside a
+           function (what its worker processes run); never cli. Nothing but cli imports web/.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ ROOT = Path(os.environ.get("TRAINPLAN_ROOT", Path(__file__).resolve().parent.par
 
 #: Package -> top-level import names it must never import, anywhere in a module.
 FORBIDDEN = {
-    "models": {"optimizer", "reports", "cli", "ortools", "pandas"},
-    "optimizer": {"reports", "cli"},
-    "reports": {"optimizer"},
+    "models": {"optimizer", "reports", "cli", "ortools", "pandas", "web"},
+    "optimizer": {"reports", "cli", "web"},
+    "reports": {"optimizer", "web"},
+    "web": {"cli"},
 }
 #: Package -> top-level names it may import only inside a function body.
-ONLY_IN_FUNCTIONS = {"models": {"openpyxl"}}
+ONLY_IN_FUNCTIONS = {"models": {"openpyxl"}, "web": {"optimizer", "ortools"}}
 
 
 @dataclass(frozen=True)
@@ -125,3 +128,14 @@ def read():
         "o.py:1: optimizer/ imports cli", "o.py:2: optimizer/ imports reports"]
     assert violations("reports", "r.py", "def f():\n    import optimizer.model\n") == [
         "r.py:2: reports/ imports optimizer.model"]
+
+
+def test_the_web_rules_see_what_they_must_refuse():
+    source = ("from trainplan.optimizer.solve import solve\n"
+              "def f():\n    import trainplan.optimizer\n")
+    assert violations("web", "w.py", source) == [
+        "w.py:1: web/ imports trainplan.optimizer.solve at import time (only inside a function)"]
+    assert violations("web", "w.py", "from trainplan import cli\n") == ["w.py:1: web/ imports "
+                                                                       "trainplan.cli"]
+    assert violations("reports", "r.py", "from trainplan.web.app import serve\n") == [
+        "r.py:1: reports/ imports trainplan.web.app"]

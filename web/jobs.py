@@ -1,0 +1,216 @@
+"""Solves off the web server: worker processes running the CLI's own code path.
+
+Each job is one call of a module-level function below in a process of a
+`ProcessPoolExecutor` (spawned, not forked, so no lock of the server's threads is
+copied into it). A worker receives the validated scenario as data and returns
+plain results (the roster re-checked by `models.checker`, explanations,
+comparisons), never solver objects. The solver is imported only inside the
+workers' functions, so the server itself never loads OR-Tools.
+
+A worker that dies (a crash in native code, the memory killer) breaks the pool:
+the runner starts a new one and tries each job caught in it once more, so a
+crashed solve ends as a failed job and the server goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainplan.models.checker import Verification
+from trainplan.models.loader import LoadedScenario
+from trainplan.models.results import Compared, Explanation, FrontierPoint, Repair
+from trainplan.models.scenario import Scenario
+from trainplan.models.solution import SolveResult, SolveSettings, Status
+
+#: Seconds each solve stage may take on the page (the CLI's --time-limit).
+TIME_LIMIT_S = 30.0
+#: A worker process is replaced after this many jobs, so memory cannot creep up.
+JOBS_PER_WORKER = 25
+#: Tries of a job whose worker process died (the second one fails it for good).
+TRIES = 2
+
+
+def settings() -> SolveSettings:
+    """The solver settings of every solve on the page: one thread per worker process."""
+    return SolveSettings(time_limit_s=TIME_LIMIT_S, workers=1, seed=0)
+
+
+@dataclass
+class Solved:
+    """A solve's answer: the verified plan, or why there is none and the priced repairs."""
+
+    scenario: Scenario
+    result: SolveResult
+    check: Verification | None
+    explanation: Explanation | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    combination: Repair | None = None
+    priority: list[str] = field(default_factory=list)
+    unexplained: str = ""
+
+
+def solve_job(sc: Scenario) -> Solved:
+    """`trainplan solve`, and when no plan exists `trainplan explain`: the same calls."""
+    from trainplan.optimizer.explain import (
+        SLACK_LEVERS,
+        NoAnswer,
+        cheapest_combination,
+        explain,
+        repairs,
+    )
+    from trainplan.optimizer.solve import solve_verified
+
+    result, check = solve_verified(sc, settings())
+    solved = Solved(sc, result, check)
+    if result.status != Status.infeasible:
+        return solved
+    priority = list(SLACK_LEVERS)
+    try:
+        solved.explanation = explain(sc, settings(), TIME_LIMIT_S)
+        solved.repairs = repairs(sc, settings())
+        solved.combination = cheapest_combination(sc, priority, settings())
+        solved.priority = priority
+    except NoAnswer as exc:
+        solved.unexplained = str(exc)
+    return solved
+
+
+def compare_job(scenarios: list[tuple[str, Scenario]]) -> list[Compared]:
+    """`trainplan compare`: each labelled scenario solved and verified."""
+    from trainplan.optimizer.whatif import compare
+
+    loaded = [(label, LoadedScenario(sc, Path(label))) for label, sc in scenarios]
+    return compare(loaded, settings())
+
+
+@dataclass
+class Swept:
+    """A one-key sweep: its rows (as the sweep's results file holds them) and the frontier."""
+
+    key: str
+    rows: list[dict[str, str]]
+    frontier: list[FrontierPoint]
+
+
+def sweep_job(sc: Scenario, grid: str) -> Swept:
+    """`trainplan sweep --grid KEY=VALUES --first-goal` on one key, point after point."""
+    from trainplan.optimizer.whatif import frontier, plan_sweep, run_point
+
+    sweep = plan_sweep(LoadedScenario(sc, Path(sc.name)), [grid], settings(), first_goal=True)
+    rows = [run_point(sweep.base, p, settings(), sweep.name) for p in sweep.points]
+    key = sweep.axes[0].key
+    return Swept(key, rows, frontier(sweep, rows, key))
+
+
+@dataclass
+class Job:
+    """One piece of work for a worker process, and what became of it."""
+
+    kind: str
+    function: Callable[..., Any]
+    args: tuple
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+    tries: int = 0
+    future: Future | None = None
+    result: Any = None
+    error: str = ""
+    #: The changes (dotted key -> text) of the plan the job was asked for.
+    edits: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        """queued, running, done or failed."""
+        if self.finished is not None:
+            return "failed" if self.error else "done"
+        return "running" if self.future is not None and self.future.running() else "queued"
+
+    @property
+    def seconds(self) -> float:
+        """Seconds since the job was asked for (until it finished)."""
+        return round((self.finished or time.monotonic()) - self.started, 1)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """End this process once its parent, the server, is gone (checked twice a second)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: end when the server process is gone (even after kill -9)."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+class Runner:
+    """A pool of worker processes that survives the death of any of them."""
+
+    def __init__(self, processes: int):
+        """Start (lazily) a pool of `processes` spawned workers."""
+        self.processes = processes
+        self._lock = threading.Lock()
+        #: Jobs not finished yet, in the order they were asked for.
+        self._waiting: dict[str, Job] = {}
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_watch_parent, initargs=(os.getpid(),),
+                                   max_tasks_per_child=JOBS_PER_WORKER)
+
+    def submit(self, job: Job) -> Job:
+        """Send a job to a worker; its `result` or `error` is set when it ends."""
+        job.tries += 1
+        with self._lock:
+            self._waiting[job.id] = job
+            try:
+                job.future = self._pool.submit(job.function, *job.args)
+            except BrokenProcessPool:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+                job.future = self._pool.submit(job.function, *job.args)
+        job.future.add_done_callback(lambda fut: self._done(job, fut))
+        return job
+
+    def _done(self, job: Job, fut: Future) -> None:
+        """Record a job's end; a job whose worker died is tried again once."""
+        exc = fut.exception()
+        if isinstance(exc, BrokenProcessPool) and job.tries < TRIES:
+            self.submit(job)
+            return
+        if exc is None:
+            job.result = fut.result()
+        elif isinstance(exc, BrokenProcessPool):
+            job.error = "the solve stopped: its worker process ended unexpectedly"
+        elif type(exc).__name__ == "ScenarioError":
+            job.error = "\n".join(f"error: {line}" for line in str(exc).splitlines())
+        else:
+            job.error = f"{type(exc).__name__}: {exc}"
+        job.finished = time.monotonic()
+        with self._lock:
+            self._waiting.pop(job.id, None)
+
+    def ahead(self, job: Job) -> int:
+        """How many jobs wait for a worker before this one (0 once it is being solved)."""
+        with self._lock:
+            order = list(self._waiting)
+        if job.id not in order:
+            return 0
+        return max(order.index(job.id) - self.processes + 1, 0)
+
+    def shutdown(self) -> None:
+        """Stop the workers (running jobs are abandoned)."""
+        with self._lock:
+            self._pool.shutdown(wait=False, cancel_futures=True)
