@@ -1,0 +1,68 @@
+"""Speed work (issue 13) keeps every answer: the same rosters and sweep rows as before.
+
+The digests below were taken from the code before the speed changes (commit d6a666f,
+OR-Tools 9.15): a faster path that changed any roster byte or any sweep figure fails
+here. Nothing is timed (benchmarks/ print the times).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from trainplan.cli import main
+from trainplan.models.loader import load_scenario
+from trainplan.models.solution import SolveSettings
+from trainplan.optimizer.whatif import plan_sweep, run_point
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+#: sha256 of roster.csv written by `trainplan solve` before the speed changes.
+ROSTERS = [
+    ("ben_tre_2010_2020.yaml", None,
+     "9aede45166d2a382e01fa45357c916001c345645d5372409c7fcb98bb5697548"),
+    ("ben_tre_variants.yaml", "less-money",
+     "9aede45166d2a382e01fa45357c916001c345645d5372409c7fcb98bb5697548"),
+    ("ben_tre_variants.yaml", "more-college-places",
+     "41c06f1fde2ab8a7c84edb39697a91c0dfb40dbe04d363077e9d26ce01b21c83"),
+    ("ben_tre_variants.yaml", "late-deadline",
+     "1990d88c910909871ba12ccccd1d53a9d0444720d84fa9f83d7b67e0a4f6be83"),
+    ("ben_tre_variants.yaml", "tight-years",
+     "3cf94dffd8585ef7510b746ac39209671d6e18a1465c22422c0e170c21d5ae1f"),
+    ("ben_tre_options.yaml", "lean-years",
+     "a91ab91e13edee7993d2588af30dd27d0d2b66b1ff657b3921ca6900ddc4bcb6"),
+    ("ben_tre_options.yaml", "early-university",
+     "6a37999faf36209c96b9feebe5af6e8ce6c6531862969744e3e90bd8df73bf94"),
+    ("ben_tre_options.yaml", "slow-start",
+     "a76ece0c28bdd7d722b8beac6c50c210ad1744967c03b04ce52e1623e4911b5e"),
+]
+
+#: The README's sweep grid (benchmarks/sweep.py); every 50th point from the 4th.
+GRID = ["budget.total=40000:58000:2000", "capacity.starts_per_year=55:100:5",
+        "levels.university.cost_per_trainee_year=16:34:2"]
+#: sha256 of those 20 rows (timing column left out) before the speed changes.
+SWEEP_ROWS = "a3988ae3582a646116eb417615dfa1f903224a633cabe77baa20ab220ce287ac"
+
+
+@pytest.mark.parametrize(("name", "variant", "digest"), ROSTERS)
+def test_roster_bytes_unchanged(tmp_path, name, variant, digest):
+    args = ["solve", str(SCENARIOS / name), "--out", str(tmp_path), "--time-limit", "120"]
+    result = CliRunner().invoke(main, args + (["--variant", variant] if variant else []),
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256((tmp_path / "roster.csv").read_bytes()).hexdigest() == digest
+
+
+def test_sweep_rows_unchanged():
+    settings = SolveSettings(time_limit_s=120, workers=1)
+    sweep = plan_sweep(load_scenario(SCENARIOS / "ben_tre_2010_2020.yaml"), GRID, settings)
+    rows = []
+    for point in sweep.points[3::50]:
+        row = run_point(sweep.base, point, settings, sweep.name)
+        row.pop("seconds")
+        rows.append(row)
+    assert {r["status"] for r in rows} == {"optimal"}
+    assert hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest() == SWEEP_ROWS
