@@ -41,6 +41,12 @@ from trainplan.optimizer.model import (
 
 #: The tie-break stage's seed: fixed, so `--seed` cannot change the roster.
 TIE_BREAK_SEED = 0
+#: Goal stages of models with at most this many variables run without CP-SAT's
+#: presolve. Measured (benchmarks/profile_point.py, Bến Tre sweep points): the goal
+#: stages take about half the time without it, on the per-type model (138 variables)
+#: and on the exact unit-state model (1,035); larger models keep it, where presolve
+#: pays for itself.
+NO_PRESOLVE_VARS = 5_000
 
 
 def new_solver(settings: SolveSettings, workers: int | None = None,
@@ -52,6 +58,23 @@ def new_solver(settings: SolveSettings, workers: int | None = None,
     p.num_workers = workers or settings.workers
     p.random_seed = settings.seed if seed is None else seed
     p.log_search_progress = settings.log
+    return solver
+
+
+def goal_solver(m: PlanModel, settings: SolveSettings) -> cp_model.CpSolver:
+    """The solver of one goal stage: the settings' solver, without presolve on a small model.
+
+    Why the roster cannot change: a goal stage hands on only its goal's value (read as
+    an exact integer and held as `goal <= value` for the later stages) and a hint. A
+    proven optimal value is the minimum over the model's plans, the same whatever
+    search finds it, so the constraints the tie-break stage sees are the same; the
+    hints are cleared before it, and the tie-break keeps its own fixed solver (one
+    worker, seed 0, default presolve). Its model and parameters are then identical,
+    and so is its plan. (A stage stopped by the time limit was never deterministic.)
+    """
+    solver = new_solver(settings)
+    if len(m.model.proto.variables) <= NO_PRESOLVE_VARS:
+        solver.parameters.cp_model_presolve = False
     return solver
 
 
@@ -257,7 +280,7 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> S
     last: cp_model.CpSolver | None = None  # the solver holding the latest plan
     for name, expr in stages:
         m.model.minimize(expr)
-        solver = new_solver(settings)
+        solver = goal_solver(m, settings)
         code = solver.solve(m.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if last is None or code != cp_model.UNKNOWN:

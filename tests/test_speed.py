@@ -66,3 +66,17 @@ def test_sweep_rows_unchanged():
         rows.append(row)
     assert {r["status"] for r in rows} == {"optimal"}
     assert hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest() == SWEEP_ROWS
+
+
+def test_goal_stages_of_a_small_model_skip_presolve(monkeypatch):
+    from trainplan.optimizer import solve as solve_module
+    from trainplan.optimizer.model import build
+
+    sc = load_scenario(SCENARIOS / "ben_tre_2010_2020.yaml").scenario
+    m = build(sc, exact=frozenset())
+    settings = SolveSettings(time_limit_s=5, workers=1)
+    assert solve_module.goal_solver(m, settings).parameters.cp_model_presolve is False
+    monkeypatch.setattr(solve_module, "NO_PRESOLVE_VARS", len(m.model.proto.variables) - 1)
+    assert solve_module.goal_solver(m, settings).parameters.cp_model_presolve is True
+    # the tie-break keeps CP-SAT's defaults, so its plan (the roster) is as before
+    assert solve_module.new_solver(settings, workers=1, seed=0).parameters.cp_model_presolve
