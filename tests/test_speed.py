@@ -80,3 +80,28 @@ def test_goal_stages_of_a_small_model_skip_presolve(monkeypatch):
     assert solve_module.goal_solver(m, settings).parameters.cp_model_presolve is True
     # the tie-break keeps CP-SAT's defaults, so its plan (the roster) is as before
     assert solve_module.new_solver(settings, workers=1, seed=0).parameters.cp_model_presolve
+
+
+def test_points_go_out_in_chunks_each_once_in_order():
+    from trainplan.models.sweep import Axis, grid_points
+    from trainplan.optimizer.backends import CHUNK_POINTS, chunks
+
+    points = grid_points([Axis("budget.total", tuple(range(1000)))])
+    got = chunks(points, 2)
+    assert [p for c in got for p in c] == points
+    assert max(map(len, got)) == CHUNK_POINTS
+    small = chunks(points[:6], 2)  # a small sweep: one point a job, rows keep coming
+    assert [len(c) for c in small] == [1] * 6
+
+
+def test_a_failed_chunk_gives_each_of_its_points_an_error_row():
+    from concurrent.futures import Future
+
+    from trainplan.models.sweep import Axis, grid_points
+    from trainplan.optimizer.backends import _chunk_rows
+
+    points = grid_points([Axis("budget.total", (1, 2, 3))])
+    fut: Future = Future()
+    fut.set_exception(RuntimeError("worker died"))
+    rows = _chunk_rows(fut, points, lambda p, exc: {"point": p.id, "error": str(exc)})
+    assert rows == [{"point": p.id, "error": "worker died"} for p in points]
