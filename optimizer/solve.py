@@ -158,8 +158,17 @@ def _too_large(m: PlanModel, exc: AssignmentError) -> str:
             "to model exactly (see README, 'Exact per-unit limits')")
 
 
-def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None) -> SolveResult:
+#: Starters per cohort (unit type, level, start year) of a known plan.
+StartsHint = dict[tuple[str, str, int], int]
+
+
+def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None,
+          hint: StartsHint | None = None) -> SolveResult:
     """Solve the scenario's goals in order (under all, or the named, rules) as a unit roster.
+
+    `hint`: the starters of a plan known to hold (e.g. the least flat ceiling's), for
+    the first goal stage to start from; like every goal-stage hint it is cleared
+    before the tie-break, so it changes no proven result and no roster.
 
     First pass: the per-type model with the per-unit rules as per-type totals only
     (a relaxation), split by `assign_to_units`. If a type's split fails, the plan
@@ -177,7 +186,7 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
         t0 = time.perf_counter()
         m = build(sc, rules=rules, exact=frozenset(exact))
         try:
-            staged = _stages(m, sc, settings, t0)
+            staged = _stages(m, sc, settings, t0, hint)
         except NoPlan as none:
             none.result.build_seconds += build_seconds
             none.result.solve_seconds += solve_seconds
@@ -261,7 +270,8 @@ class NoPlan(Exception):
         self.result = result
 
 
-def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> Staged:
+def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float,
+            hint: StartsHint | None = None) -> Staged:
     """The lexicographic stages and the tie-break: the last plan's values (NoPlan: none).
 
     Goal values are read as exact integers (never through the float objective).
@@ -272,6 +282,8 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> S
     """
     stages = [(name, GOAL_REGISTRY[name](m)) for name in sc.objective]
     tie_break = canonical_order(m)
+    for cohort, value in (hint or {}).items():
+        m.model.add_hint(m.vars.start(*cohort), value)
     build_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
 

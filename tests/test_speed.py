@@ -105,3 +105,28 @@ def test_a_failed_chunk_gives_each_of_its_points_an_error_row():
     fut.set_exception(RuntimeError("worker died"))
     rows = _chunk_rows(fut, points, lambda p, exc: {"point": p.id, "error": str(exc)})
     assert rows == [{"point": p.id, "error": "worker died"} for p in points]
+
+
+def test_spending_comes_in_whole_steps_of_the_level_costs():
+    from trainplan.optimizer.explain import _spending_step
+    from trainplan.optimizer.model import build
+
+    sc = load_scenario(SCENARIOS / "ben_tre_2010_2020.yaml").scenario  # 15, 20, 25, 60
+    assert _spending_step(build(sc, exact=frozenset())) == 5000  # 5 million VND, scaled
+
+
+@pytest.mark.parametrize("name", ["kon_tum_2021_2025.yaml", "tay_ninh_2016_2020.yaml"])
+def test_least_flat_ceiling_is_proven_and_tight(name):
+    from decimal import Decimal
+
+    from trainplan.optimizer.explain import is_feasible, min_budget, without_budget
+
+    sc = load_scenario(SCENARIOS / name).scenario
+    settings = SolveSettings(time_limit_s=60, workers=1)
+    answer = min_budget(sc, settings, per_year=True, shares=())
+    ceiling = answer.least_flat_ceiling
+    assert answer.proven and ceiling is not None and answer.flat_ceiling_bound == ceiling
+    assert answer.plan is not None and answer.plan.roster is not None
+    assert is_feasible(without_budget(sc, ceiling), settings) is True
+    # one model money unit (1,000 VND) less: no plan, though it is no whole step of spending
+    assert is_feasible(without_budget(sc, ceiling - Decimal("0.001")), settings) is False
