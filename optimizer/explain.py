@@ -35,6 +35,7 @@ from trainplan.optimizer.model import (
     build,
 )
 from trainplan.optimizer.solve import (
+    NO_PRESOLVE_VARS,
     StartsHint,
     _hold_next,
     check_feasible,
@@ -312,6 +313,20 @@ def _repair_solver(settings: SolveSettings) -> cp_model.CpSolver:
     return solver
 
 
+def _repair_goal_solver(m: PlanModel, settings: SolveSettings) -> cp_model.CpSolver:
+    """`_repair_solver` for a goal stage of `_elastic`: without presolve on a small model.
+
+    As in `optimizer.solve.goal_solver`: a stage hands on only its proven optimal value
+    (`goal <= value`), the same whatever the search, and the last solve, which reads
+    the slacks (the repair), keeps `_repair_solver` on the same model; so the repair is
+    the same.
+    """
+    solver = _repair_solver(settings)
+    if len(m.model.proto.variables) <= NO_PRESOLVE_VARS:
+        solver.parameters.cp_model_presolve = False
+    return solver
+
+
 def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
              ) -> list[tuple[RuleInstance, int]] | None:
     """Least slack on the given lever kinds (lexicographic: last kind first)."""
@@ -330,7 +345,7 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
         m.model.add_max_equality(peak, slacks)
         for goal in (sum(slacks), peak):
             m.model.minimize(goal)
-            solver = _repair_solver(settings)
+            solver = _repair_goal_solver(m, settings)
             code = solver.solve(m.model)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None

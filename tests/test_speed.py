@@ -130,3 +130,15 @@ def test_least_flat_ceiling_is_proven_and_tight(name):
     assert is_feasible(without_budget(sc, ceiling), settings) is True
     # one model money unit (1,000 VND) less: no plan, though it is no whole step of spending
     assert is_feasible(without_budget(sc, ceiling - Decimal("0.001")), settings) is False
+
+
+def test_repair_goal_stages_of_a_small_model_skip_presolve():
+    from trainplan.optimizer.explain import _repair_goal_solver, _repair_solver
+    from trainplan.optimizer.model import build
+
+    sc = load_scenario(SCENARIOS / "ben_tre_2010_2020.yaml").scenario
+    settings = SolveSettings(time_limit_s=5, workers=2)
+    solver = _repair_goal_solver(build(sc, exact=frozenset()), settings)
+    assert solver.parameters.cp_model_presolve is False
+    assert (solver.parameters.num_workers, solver.parameters.random_seed) == (1, 0)
+    assert _repair_solver(settings).parameters.cp_model_presolve  # the repair's own solve
