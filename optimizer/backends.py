@@ -1,10 +1,13 @@
 """Where a sweep's points are solved: a pool of local processes, or a Dask cluster.
 
 A backend calls `task(shared, point, *args)` for every point, in worker
-processes, and yields the rows as they complete. `shared` (the scenario as
-plain data) is sent once per worker where the backend allows it; a point whose
-worker fails gets the row `on_error(point, exception)` instead, so one failure
-never ends the sweep. Dask is an optional extra, imported only when used.
+processes, and yields the rows in batches as they complete (one batch per chunk
+of points). `shared` (the scenario as plain data), the task and its arguments are
+sent once per worker (local processes: when the worker starts, and it imports the
+solver then, once; Dask: scattered once), and each job carries only its chunk of
+points: a point costs one solve, not one round trip. A point whose worker fails
+gets the row `on_error(point, exception)` instead, so one failure never ends the
+sweep. Dask is an optional extra, imported only when used.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ OnError = Callable[[Point, BaseException], Row]
 
 #: Seconds between a worker's checks that the sweep that started it still runs.
 PARENT_POLL_S = 0.5
+#: Most points in one job. Chunks are smaller for a small sweep (at least
+#: CHUNKS_PER_JOB chunks per worker), so the work stays balanced between workers
+#: and rows keep arriving.
+CHUNK_POINTS = 8
+CHUNKS_PER_JOB = 4
 #: What to do when `--backend dask` is asked for without the extra installed.
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'trainplan[dask]'"
 
@@ -54,35 +62,72 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(1)
 
 
-def _start_worker(parent: int) -> None:
-    """Set up a pool worker: Ctrl-C is left to the sweep, and the worker dies with it.
+#: A local worker's task, shared data and arguments, set once when it starts.
+_WORK: tuple[Task, Any, tuple] | None = None
 
-    The main process stops its workers cleanly on Ctrl-C; if it is killed outright,
-    a watchdog thread ends the worker within PARENT_POLL_S seconds instead of leaving
-    it running (and holding the caller's terminal) with no one to report to.
+
+def _start_worker(parent: int, task: Task, shared: Any, args: tuple) -> None:
+    """Set up a pool worker: its work, Ctrl-C left to the sweep, and it dies with the sweep.
+
+    Receiving `task` imports its module (the solver) here, once per worker. The main
+    process stops its workers cleanly on Ctrl-C; if it is killed outright, a watchdog
+    thread ends the worker within PARENT_POLL_S seconds instead of leaving it running
+    (and holding the caller's terminal) with no one to report to.
     """
+    global _WORK
+    _WORK = (task, shared, args)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True,
                      name="exit-when-orphaned").start()
 
 
-def local_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: int,
-               on_error: OnError) -> Iterator[Row]:
-    """Rows from a pool of `jobs` local processes, as they complete."""
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(os.getpid(),))
+def _local_chunk(points: list[Point]) -> list[Row]:
+    """In a local worker: the rows of a chunk of points, with the work set at start."""
+    assert _WORK is not None, "worker not started by _start_worker"
+    task, shared, args = _WORK
+    return [task(shared, p, *args) for p in points]
+
+
+def _chunk(task: Task, shared: Any, points: list[Point], args: tuple) -> list[Row]:
+    """In a Dask worker: the rows of a chunk of points."""
+    return [task(shared, p, *args) for p in points]
+
+
+def chunks(todo: list[Point], jobs: int) -> list[list[Point]]:
+    """The points in consecutive chunks of at most CHUNK_POINTS, CHUNKS_PER_JOB a job at least."""
+    size = max(1, min(CHUNK_POINTS, len(todo) // (jobs * CHUNKS_PER_JOB)))
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
+
+
+def _chunk_rows(fut: Any, points: list[Point], on_error: OnError) -> list[Row]:
+    """A finished chunk's rows, or each of its points' error row if its worker failed."""
     try:
-        futures: dict[Future, Point] = {pool.submit(task, shared, p, *args): p for p in todo}
+        return fut.result()
+    except Exception as exc:  # a lost worker fails its points, not the sweep
+        return [on_error(p, exc) for p in points]
+
+
+def local_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: int,
+               on_error: OnError) -> Iterator[list[Row]]:
+    """Rows from a pool of `jobs` local processes, a chunk's rows at a time, as they complete."""
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker,
+                               initargs=(os.getpid(), task, shared, args))
+    try:
+        futures: dict[Future, list[Point]] = {pool.submit(_local_chunk, c): c
+                                              for c in chunks(todo, jobs)}
         for fut in as_completed(futures):
-            exc = fut.exception()
-            yield fut.result() if exc is None else on_error(futures[fut], exc)
+            yield _chunk_rows(fut, futures[fut], on_error)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def dask_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: int,
-              scheduler: str | None, on_error: OnError) -> Iterator[Row]:
-    """Rows from a Dask cluster (a local one with `jobs` workers when no scheduler is named)."""
+              scheduler: str | None, on_error: OnError) -> Iterator[list[Row]]:
+    """Rows from a Dask cluster, a chunk's rows at a time, as they complete.
+
+    With no scheduler named, a local cluster of `jobs` workers (one thread each).
+    """
     require_dask()
     from distributed import Client, LocalCluster
     from distributed import as_completed as dask_completed
@@ -99,12 +144,10 @@ def dask_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: int
                                      f"scheduler at {scheduler}: {exc}")]) from None
     try:
         [data] = client.scatter([shared], broadcast=True)
-        futures = {client.submit(task, data, p, *args, pure=False): p for p in todo}
+        futures = {client.submit(_chunk, task, data, c, args, pure=False): c
+                   for c in chunks(todo, jobs)}
         for fut in dask_completed(futures):
-            try:
-                yield fut.result()
-            except Exception as exc:  # a lost worker fails its point, not the sweep
-                yield on_error(futures[fut], exc)
+            yield _chunk_rows(fut, futures[fut], on_error)
     finally:
         client.close()
         if cluster is not None:

@@ -1,8 +1,8 @@
 """A sweep's results file: one CSV row per point, written so that no finished point is lost.
 
 The file is rewritten whole (temporary file, then rename) when a run starts and
-when it finishes; in between, each row is appended as it arrives, flushed and
-synced. Reading it back gives the rows a resumed run need not solve again.
+when it finishes; in between, each batch of rows is appended as it arrives,
+flushed and synced. Reading it back gives the rows a resumed run need not solve again.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ class ResultsFile:
         writer.writerows(rows)
         write_atomic(self.path, buf.getvalue())
 
-    def append(self, fh: TextIO, row: Row) -> None:
-        """Append one row to the open file `fh` and sync it to disk."""
-        csv.DictWriter(fh, self.columns, lineterminator="\n").writerow(row)
+    def append(self, fh: TextIO, rows: list[Row]) -> None:
+        """Append rows to the open file `fh` and sync them to disk (once)."""
+        csv.DictWriter(fh, self.columns, lineterminator="\n").writerows(rows)
         fh.flush()
         os.fsync(fh.fileno())

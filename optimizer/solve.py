@@ -45,6 +45,12 @@ from trainplan.optimizer.model import (
 
 #: The tie-break stage's seed: fixed, so `--seed` cannot change the roster.
 TIE_BREAK_SEED = 0
+#: Goal stages of models with at most this many variables run without CP-SAT's
+#: presolve. Measured (benchmarks/profile_point.py, Bến Tre sweep points): the goal
+#: stages take about half the time without it, on the per-type model (138 variables)
+#: and on the exact unit-state model (1,035); larger models keep it, where presolve
+#: pays for itself.
+NO_PRESOLVE_VARS = 5_000
 
 
 def new_solver(settings: SolveSettings, workers: int | None = None,
@@ -56,6 +62,23 @@ def new_solver(settings: SolveSettings, workers: int | None = None,
     p.num_workers = workers or settings.workers
     p.random_seed = settings.seed if seed is None else seed
     p.log_search_progress = settings.log
+    return solver
+
+
+def goal_solver(m: PlanModel, settings: SolveSettings) -> cp_model.CpSolver:
+    """The solver of one goal stage: the settings' solver, without presolve on a small model.
+
+    Why the roster cannot change: a goal stage hands on only its goal's value (read as
+    an exact integer and held as `goal <= value` for the later stages) and a hint. A
+    proven optimal value is the minimum over the model's plans, the same whatever
+    search finds it, so the constraints the tie-break stage sees are the same; the
+    hints are cleared before it, and the tie-break keeps its own fixed solver (one
+    worker, seed 0, default presolve). Its model and parameters are then identical,
+    and so is its plan. (A stage stopped by the time limit was never deterministic.)
+    """
+    solver = new_solver(settings)
+    if len(m.model.proto.variables) <= NO_PRESOLVE_VARS:
+        solver.parameters.cp_model_presolve = False
     return solver
 
 
@@ -139,8 +162,17 @@ def _too_large(m: PlanModel, exc: AssignmentError) -> str:
             "to model exactly (see README, 'Exact per-unit limits')")
 
 
-def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None) -> SolveResult:
+#: Starters per cohort (unit type, level, start year) of a known plan.
+StartsHint = dict[tuple[str, str, int], int]
+
+
+def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None,
+          hint: StartsHint | None = None) -> SolveResult:
     """Solve the scenario's goals in order (under all, or the named, rules) as a unit roster.
+
+    `hint`: the starters of a plan known to hold (e.g. the least flat ceiling's), for
+    the first goal stage to start from; like every goal-stage hint it is cleared
+    before the tie-break, so it changes no proven result and no roster.
 
     First pass: the per-type model with the per-unit rules as per-type totals only
     (a relaxation), split by `assign_to_units`. If a type's split fails, the plan
@@ -158,7 +190,7 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None)
         t0 = time.perf_counter()
         m = build(sc, rules=rules, exact=frozenset(exact))
         try:
-            staged = _stages(m, sc, settings, t0)
+            staged = _stages(m, sc, settings, t0, hint)
         except NoPlan as none:
             none.result.build_seconds += build_seconds
             none.result.solve_seconds += solve_seconds
@@ -242,7 +274,8 @@ class NoPlan(Exception):
         self.result = result
 
 
-def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> Staged:
+def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float,
+            hint: StartsHint | None = None) -> Staged:
     """The lexicographic stages and the tie-break: the last plan's values (NoPlan: none).
 
     Goal values are read as exact integers (never through the float objective).
@@ -253,6 +286,8 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> S
     """
     stages = [(name, GOAL_REGISTRY[name](m)) for name in sc.objective]
     tie_break = canonical_order(m)
+    for cohort, value in (hint or {}).items():
+        m.model.add_hint(m.vars.start(*cohort), value)
     build_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
 
@@ -261,7 +296,7 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float) -> S
     last: cp_model.CpSolver | None = None  # the solver holding the latest plan
     for name, expr in stages:
         m.model.minimize(expr)
-        solver = new_solver(settings)
+        solver = goal_solver(m, settings)
         code = solver.solve(m.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if last is None or code != cp_model.UNKNOWN:

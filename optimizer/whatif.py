@@ -217,8 +217,8 @@ class SweepRun:
     def _error_row(self, point: Point, exc: BaseException) -> Row:
         return error_row(point, self.sweep.settings, exc)
 
-    def _solved(self, backend: str, jobs: int, scheduler: str | None) -> Iterator[Row]:
-        """Rows of the points still to do, from the chosen backend, as they complete."""
+    def _solved(self, backend: str, jobs: int, scheduler: str | None) -> Iterator[list[Row]]:
+        """Rows of the points still to do, from the chosen backend, a chunk at a time."""
         sweep = self.sweep
         args = (sweep.settings, sweep.name)
         if backend == "dask":
@@ -228,20 +228,24 @@ class SweepRun:
 
     def results(self, backend: str = "local", jobs: int = 1,
                 scheduler: str | None = None) -> Iterator[Row]:
-        """Solve the points still to do; yield each row once it is safely written."""
+        """Solve the points still to do; yield each row once it is safely written.
+
+        A chunk's rows are written together and synced once, then yielded.
+        """
         if not self.todo:
             return
-        rows = self._solved(backend, jobs, scheduler)
+        batches = self._solved(backend, jobs, scheduler)
         fh = self.file.path.open("a", encoding="utf-8", newline="") if self.file else None
         try:
-            for got in rows:
-                row = {c: got.get(c, "") for c in self.sweep.columns}
+            for got in batches:
+                rows = [{c: row.get(c, "") for c in self.sweep.columns} for row in got]
                 if self.file is not None and fh is not None:
-                    self.file.append(fh, row)
-                self.rows[row["point"]] = row
-                yield row
+                    self.file.append(fh, rows)
+                for row in rows:
+                    self.rows[row["point"]] = row
+                    yield row
         finally:
-            rows.close()
+            batches.close()
             if fh is not None:
                 fh.close()
 
