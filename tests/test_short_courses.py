@@ -247,3 +247,18 @@ def test_shipped_short_course_plans_meet_their_seed_targets(file, targets):
         assert got[target].met and got[target].achieved >= figure, got[target]
     if file.startswith("ben_tre"):  # the long courses are Bến Tre's, unchanged
         assert long_total_cost(sc, result.roster) == 37640
+
+
+def test_classes_are_byte_identical_whatever_the_worker_count(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(short({"each_year": True, "at_least": 3},
+                                         places=[{"id": "town"}, {"id": "district"}]),
+                                   allow_unicode=True), "utf-8")
+    files = []
+    for workers in ("1", "2"):
+        out = tmp_path / workers
+        result = CliRunner().invoke(main, ["solve", str(path), "--out", str(out),
+                                           "--workers", workers])
+        assert result.exit_code == 0, result.output
+        files.append([(out / name).read_bytes() for name in ("classes.csv", "participants.csv")])
+    assert files[0] == files[1]
