@@ -41,7 +41,7 @@ from trainplan.models.loader import (
 )
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import SolveResult, SolveSettings, Status
-from trainplan.reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
+from trainplan.reports.i18n import CLI_TEXT, EXPLAIN_TEXT, SHORT_TEXT, Lang, status_text, words
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_ANSWER, EXIT_UNVERIFIED = 0, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
@@ -754,6 +754,9 @@ def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) ->
         sc = load_scenario(from_scenario).scenario
     except ScenarioError as exc:
         _invalid(exc)
+    if sc.short_courses is not None and not blank:  # the workbook has no sheet for them
+        click.echo(words(CLI_TEXT, "warning", lang, text=words(
+            SHORT_TEXT, "short_not_in_workbook", lang, file=from_scenario)), err=True)
     with _writing(xlsx_path):
         write_template(Path(xlsx_path), sc, lang, blank)
     _wrote(xlsx_path, lang)

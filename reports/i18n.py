@@ -161,6 +161,11 @@ SHORT_TEXT: dict[str, dict[Lang, str]] = {
     "short_kind": {"en": "Training", "vi": "Loại đào tạo"},
     "short_short": {"en": "Short courses", "vi": "Tập huấn"},
     "short_roster": {"en": "Classes", "vi": "Lớp tập huấn"},
+    "short_not_in_workbook": {
+        "en": "{file}: the short_courses section is not in the workbook (it is YAML-only); "
+              "keep the YAML file for it",
+        "vi": "{file}: phần short_courses (tập huấn) không có trong tệp Excel (chỉ có trong "
+              "YAML); hãy giữ tệp YAML cho phần này"},
 }
 TEXT |= SHORT_TEXT
 #: The goals' short labels (`goal_<id>`), from their declarations in models.rules.

@@ -262,3 +262,14 @@ def test_classes_are_byte_identical_whatever_the_worker_count(tmp_path):
         assert result.exit_code == 0, result.output
         files.append([(out / name).read_bytes() for name in ("classes.csv", "participants.csv")])
     assert files[0] == files[1]
+
+
+def test_a_template_from_a_plan_with_short_courses_warns_they_are_left_out(tmp_path):
+    kon_tum = str(SCENARIOS / "kon_tum_2021_2025.yaml")
+    result = CliRunner().invoke(main, ["template", "--xlsx", str(tmp_path / "t.xlsx"),
+                                       "--from", kon_tum])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {kon_tum}: the short_courses section is not in the workbook" \
+        in result.output
+    plain = CliRunner().invoke(main, ["template", "--xlsx", str(tmp_path / "b.xlsx")])
+    assert "short_courses" not in plain.output
