@@ -850,21 +850,23 @@ def _short_target_refs(sc: Scenario, short: ShortCourses,
 
 
 def _short_trainers(sc: Scenario, short: ShortCourses) -> list[tuple[Loc, str]]:
-    """A person-times target in a year with no trainer-days can never be met."""
+    """A person-times target in years with no trainer-days at all can never be met."""
     out: list[tuple[Loc, str]] = []
     for target in short.targets:
-        if not target.low:
+        if not target.low or not any(short.course(c).trainer_days > 0
+                                     for c in short_target_courses(sc, target)):
             continue
-        needs = [c for c in short_target_courses(sc, target)
-                 if short.course(c).trainer_days > 0]
-        for years in short_target_years(sc, target):
-            if needs and all(short.trainer_days_cap(y) == 0 for y in years):
-                where = "trainer_days_by_year" if years[0] in short.trainer_days_by_year \
-                    else "trainer_days_per_year"
-                out.append((("short_courses", where), (
-                    f"0 trainer-days in {years[0]}{'-' + str(years[-1]) if len(years) > 1 else ''}"
-                    f" but target '{target.id}' asks for at least {target.low} person-times "
-                    "then; give trainer-days or lower the target")))
+        empty = [years for years in short_target_years(sc, target)
+                 if all(short.trainer_days_cap(y) == 0 for y in years)]
+        if not empty:
+            continue
+        where = "trainer_days_by_year" if empty[0][0] in short.trainer_days_by_year \
+            else "trainer_days_per_year"
+        spans = ", ".join(str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}" for ys in empty)
+        out.append((("short_courses", where), (
+            f"0 trainer-days in {spans} but target '{target.id}' asks for at least "
+            f"{target.low} person-times {'each year' if target.each_year else 'then'}; "
+            "give trainer-days or lower the target")))
     return out
 
 
