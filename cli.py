@@ -210,7 +210,7 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
     stale: list[Path] = []
     if (out := paths.get("out")) is not None:
         renders.append((out, lambda: solve_files(Path(out), sc, result, check, next_step)))
-        stale += stale_files(Path(out), result)
+        stale += stale_files(Path(out), result, sc)
     if (xlsx := paths.get("xlsx")) is not None:
         from trainplan.reports.excel import workbook_bytes
 

@@ -273,3 +273,14 @@ def test_a_template_from_a_plan_with_short_courses_warns_they_are_left_out(tmp_p
         in result.output
     plain = CliRunner().invoke(main, ["template", "--xlsx", str(tmp_path / "b.xlsx")])
     assert "short_courses" not in plain.output
+
+
+def test_old_short_course_rosters_go_when_a_run_has_none(tmp_path):
+    out = tmp_path / "out"
+    with_short, without = tmp_path / "short.yaml", tmp_path / "plain.yaml"
+    with_short.write_text(yaml.safe_dump(short({"at_least": 2}), allow_unicode=True), "utf-8")
+    without.write_text(yaml.safe_dump(tiny(), allow_unicode=True), "utf-8")
+    assert CliRunner().invoke(main, ["solve", str(with_short), "--out", str(out)]).exit_code == 0
+    assert (out / "classes.csv").exists() and (out / "participants.csv").exists()
+    assert CliRunner().invoke(main, ["solve", str(without), "--out", str(out)]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["roster.csv", "summary.json"]
