@@ -870,6 +870,22 @@ def _short_trainers(sc: Scenario, short: ShortCourses) -> list[tuple[Loc, str]]:
     return out
 
 
+def _short_overflow(sc: Scenario, short: ShortCourses) -> list[tuple[Loc, str]]:
+    """Short-course costs so large that the plan's sums could overflow exact integers."""
+    everyone = sum(ut.units * ut.staff_per_unit for ut in sc.unit_types)
+    out: list[tuple[Loc, str]] = []
+    for i, c in enumerate(short.courses):
+        worst = int((c.cost_per_class + c.cost_per_participant) * MONEY_SCALE) * everyone \
+            * len(sc.years) * len(short_places(sc, c))
+        if worst >= INT_LIMIT // 4:
+            out.append((("short_courses", "courses", i, "cost_per_class"), (
+                f"course '{c.id}': costs of {money_words(c.cost_per_class)} a class and "
+                f"{money_words(c.cost_per_participant)} a participant are too large to keep "
+                f"the plan's sums exact for {everyone:,} staff over {len(sc.years)} years; "
+                "lower them")))
+    return out
+
+
 def short_course_problems(sc: Scenario) -> list[tuple[Loc, str]]:
     """Everything the short-course section names must exist and be possible to use."""
     short = sc.short_courses
@@ -877,5 +893,6 @@ def short_course_problems(sc: Scenario) -> list[tuple[Loc, str]]:
         return []
     levels = [lv.id for lv in sc.levels]
     types = [ut.id for ut in sc.unit_types]
-    return (_short_ids(short, levels) + _short_course_refs(sc, short, levels, types)
-            + _short_target_refs(sc, short, types) + _short_trainers(sc, short))
+    problems = (_short_ids(short, levels) + _short_course_refs(sc, short, levels, types)
+                + _short_target_refs(sc, short, types) + _short_trainers(sc, short))
+    return problems or _short_overflow(sc, short)

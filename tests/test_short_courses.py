@@ -284,3 +284,15 @@ def test_old_short_course_rosters_go_when_a_run_has_none(tmp_path):
     assert (out / "classes.csv").exists() and (out / "participants.csv").exists()
     assert CliRunner().invoke(main, ["solve", str(without), "--out", str(out)]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["roster.csv", "summary.json"]
+
+
+def test_short_course_costs_too_large_for_exact_sums_are_refused(tmp_path):
+    data = short({"at_least": 2}, courses=with_course(cost_per_class=10**15))
+    data["unit_types"][0]["units"] = 100_000
+    data["unit_types"][0]["staff_per_unit"] = 1000
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "short_courses.courses[skills].cost_per_class" in result.output
+    assert "too large to keep the plan's sums exact" in result.output
