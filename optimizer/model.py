@@ -7,7 +7,8 @@ alone do not make the per-unit rules exact (a plan can fit the totals yet no spl
 over units): where it fits, a unit-state flow per type (`UnitFlow`) makes them exact,
 and the flow itself is the split. Money is in
 1/MONEY_SCALE million VND and completion rates in 1/RATE_SCALE, so every
-coefficient is an integer.
+coefficient is an integer. Short courses (`ShortVariables`) are integer classes per
+course, place and year and participants per unit type, in their own block of rules.
 """
 
 from __future__ import annotations
