@@ -382,6 +382,21 @@ LEVER_TEXT: dict[str, dict[Lang, str]] = {
 #: The scenario value a repair changes, by the pattern of its dotted key:
 #: (key pattern, what it is in English, in Vietnamese, the unit counted: people, places,
 #: seats, money, percent or years).
+#: Short-course values a repair may change: key pattern, en / vi words, counted unit.
+SHORT_CHANGES: list[tuple[str, str, str, str]] = [
+    (r"short_courses\.places\.(?P<p>[^.]+)\.classes_per_year", "classes a year at {p}",
+     "số lớp mỗi năm tại {p}", "classes"),
+    (r"short_courses\.trainer_days_by_year\.(?P<y>\d+)", "trainer-days of {y}",
+     "số ngày giảng viên năm {y}", "trainer-days"),
+    (r"short_courses\.targets\.(?P<t>[^.]+)\.at_least", "least person-times of target {t}",
+     "số lượt tối thiểu của chỉ tiêu {t}", "person-times"),
+    (r"short_courses\.targets\.(?P<t>[^.]+)\.at_most", "most person-times of target {t}",
+     "số lượt tối đa của chỉ tiêu {t}", "person-times"),
+    (r"short_courses\.max_per_unit_per_year\.(?P<u>[^.]+)", "short-course person-times per "
+     "{u} unit a year", "số lượt tập huấn mỗi đơn vị {u} mỗi năm", "person-times"),
+    (r"short_courses\.courses\.(?P<c>[^.]+)\.holders", "staff holding the qualification "
+     "for {c}", "số cán bộ có trình độ yêu cầu cho {c}", "staff"),
+]
 CHANGE_TEXT: list[tuple[str, str, str, str]] = [
     (r"capacity\.starts_by_year\.(?P<y>\d+)", "training places in {y}",
      "chỉ tiêu tuyển mới năm {y}", "places"),
@@ -408,10 +423,14 @@ CHANGE_TEXT: list[tuple[str, str, str, str]] = [
      "tỷ lệ tốt nghiệp {l}", "percent"),
     (r"unit_types\.(?P<u>[^.]+)\.staff_per_unit", "staff per {u} unit",
      "số cán bộ mỗi đơn vị {u}", "staff"),
+    *SHORT_CHANGES,
 ]
 
 #: Counted things, singular and plural (Vietnamese has one form).
 UNIT_NOUNS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "classes": {"en": ("class", "classes"), "vi": ("lớp", "lớp")},
+    "trainer-days": {"en": ("trainer-day", "trainer-days"), "vi": ("ngày giảng", "ngày giảng")},
+    "person-times": {"en": ("person-time", "person-times"), "vi": ("lượt người", "lượt người")},
     "people": {"en": ("person", "people"), "vi": ("người", "người")},
     "places": {"en": ("place", "places"), "vi": ("chỗ tuyển", "chỗ tuyển")},
     "seats": {"en": ("seat", "seats"), "vi": ("chỗ học", "chỗ học")},

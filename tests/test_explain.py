@@ -39,13 +39,7 @@ def test_each_rule_family_is_named_in_an_irreducible_conflict(rule):
         assert board.infeasible([c for c in exp.conflict if c != member]) is False, member.label
 
 
-#: Short-course rules have no repair lever yet (issue 12): explain names them in the
-#: conflict (test above) but prices no change to their figures.
-REPAIRABLE = sorted(rule for rule in CASES if not rule.startswith("short_")
-                    or rule == "short_attendance")  # repaired by more staff
-
-
-@pytest.mark.parametrize("rule", REPAIRABLE)
+@pytest.mark.parametrize("rule", sorted(CASES))
 def test_repairs_are_feasible_and_minimal(rule):
     sc = scenario(CASES[rule][1])
     found = repairs(sc, FAST)
