@@ -52,7 +52,7 @@ from trainplan.models.register import (
 )
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import SolveResult, SolveSettings, Status
-from trainplan.reports.i18n import CLI_TEXT, EXPLAIN_TEXT, Lang, status_text, words
+from trainplan.reports.i18n import CLI_TEXT, EXPLAIN_TEXT, SHORT_TEXT, Lang, status_text, words
 
 if TYPE_CHECKING:  # replan's types, imported when the command runs
     from trainplan.optimizer.replan import Replanned
@@ -227,7 +227,7 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
     stale: list[Path] = []
     if (out := paths.get("out")) is not None:
         renders.append((out, lambda: solve_files(Path(out), sc, result, check, next_step)))
-        stale += stale_files(Path(out), result)
+        stale += stale_files(Path(out), result, sc)
     if (xlsx := paths.get("xlsx")) is not None:
         from trainplan.reports.excel import workbook_bytes
 
@@ -913,6 +913,9 @@ def template_cmd(xlsx_path: str, from_scenario: str, lang: Lang, blank: bool) ->
         sc = load_scenario(from_scenario).scenario
     except ScenarioError as exc:
         _invalid(exc)
+    if sc.short_courses is not None and not blank:  # the workbook has no sheet for them
+        click.echo(words(CLI_TEXT, "warning", lang, text=words(
+            SHORT_TEXT, "short_not_in_workbook", lang, file=from_scenario)), err=True)
     with _writing(xlsx_path):
         write_template(Path(xlsx_path), sc, lang, blank)
     _wrote(xlsx_path, lang)

@@ -1164,21 +1164,39 @@ def _short_target_refs(sc: Scenario, short: ShortCourses,
 
 
 def _short_trainers(sc: Scenario, short: ShortCourses) -> list[tuple[Loc, str]]:
-    """A person-times target in a year with no trainer-days can never be met."""
+    """A person-times target in years with no trainer-days at all can never be met."""
     out: list[tuple[Loc, str]] = []
     for target in short.targets:
-        if not target.low:
+        if not target.low or not any(short.course(c).trainer_days > 0
+                                     for c in short_target_courses(sc, target)):
             continue
-        needs = [c for c in short_target_courses(sc, target)
-                 if short.course(c).trainer_days > 0]
-        for years in short_target_years(sc, target):
-            if needs and all(short.trainer_days_cap(y) == 0 for y in years):
-                where = "trainer_days_by_year" if years[0] in short.trainer_days_by_year \
-                    else "trainer_days_per_year"
-                out.append((("short_courses", where), (
-                    f"0 trainer-days in {years[0]}{'-' + str(years[-1]) if len(years) > 1 else ''}"
-                    f" but target '{target.id}' asks for at least {target.low} person-times "
-                    "then; give trainer-days or lower the target")))
+        empty = [years for years in short_target_years(sc, target)
+                 if all(short.trainer_days_cap(y) == 0 for y in years)]
+        if not empty:
+            continue
+        where = "trainer_days_by_year" if empty[0][0] in short.trainer_days_by_year \
+            else "trainer_days_per_year"
+        spans = ", ".join(str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}" for ys in empty)
+        out.append((("short_courses", where), (
+            f"0 trainer-days in {spans} but target '{target.id}' asks for at least "
+            f"{target.low} person-times {'each year' if target.each_year else 'then'}; "
+            "give trainer-days or lower the target")))
+    return out
+
+
+def _short_overflow(sc: Scenario, short: ShortCourses) -> list[tuple[Loc, str]]:
+    """Short-course costs so large that the plan's sums could overflow exact integers."""
+    everyone = sum(ut.units * ut.staff_per_unit for ut in sc.unit_types)
+    out: list[tuple[Loc, str]] = []
+    for i, c in enumerate(short.courses):
+        worst = int((c.cost_per_class + c.cost_per_participant) * MONEY_SCALE) * everyone \
+            * len(sc.years) * len(short_places(sc, c))
+        if worst >= INT_LIMIT // 4:
+            out.append((("short_courses", "courses", i, "cost_per_class"), (
+                f"course '{c.id}': costs of {money_words(c.cost_per_class)} a class and "
+                f"{money_words(c.cost_per_participant)} a participant are too large to keep "
+                f"the plan's sums exact for {everyone:,} staff over {len(sc.years)} years; "
+                "lower them")))
     return out
 
 
@@ -1189,5 +1207,6 @@ def short_course_problems(sc: Scenario) -> list[tuple[Loc, str]]:
         return []
     levels = [lv.id for lv in sc.levels]
     types = [ut.id for ut in sc.unit_types]
-    return (_short_ids(short, levels) + _short_course_refs(sc, short, levels, types)
-            + _short_target_refs(sc, short, types) + _short_trainers(sc, short))
+    problems = (_short_ids(short, levels) + _short_course_refs(sc, short, levels, types)
+                + _short_target_refs(sc, short, types) + _short_trainers(sc, short))
+    return problems or _short_overflow(sc, short)

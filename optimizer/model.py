@@ -7,7 +7,8 @@ alone do not make the per-unit rules exact (a plan can fit the totals yet no spl
 over units): where it fits, a unit-state flow per type (`UnitFlow`) makes them exact,
 and the flow itself is the split. Money is in
 1/MONEY_SCALE million VND and completion rates in 1/RATE_SCALE, so every
-coefficient is an integer.
+coefficient is an integer. Short courses (`ShortVariables`) are integer classes per
+course, place and year and participants per unit type, in their own block of rules.
 """
 
 from __future__ import annotations
@@ -1047,10 +1048,12 @@ def short_qualification(m: PlanModel) -> None:
                 g = m.model.new_int_var(0, m.vars.bound[t], f"short_holders[{c.id},{t},{year}]")
                 m.model.add(g * RATE_SCALE <= sc.level(lv).rate_scaled * sum(starters))
                 grads.append(g)
+            lever = Lever("staff", f"short_courses.courses.{c.id}.holders", c.holders, +1, 1,
+                          "staff", f"holders of {lv} for {c.id}")
             m.require(sum(short.participants(c.id, years=[year])) - sum(grads), "<=", c.holders,
                       "short_qualification", f"{c.id}/{year}",
                       f"{c.id}, {year}: only the {c.holders} holding {lv} at plan start and "
-                      "its graduates of earlier years")
+                      "its graduates of earlier years", lever)
 
 
 def short_classes_per_place(m: PlanModel) -> None:
@@ -1062,9 +1065,12 @@ def short_classes_per_place(m: PlanModel) -> None:
         if place.classes_per_year is None:
             continue
         for year in sc.years:
+            lever = Lever("places", f"short_courses.places.{place.id}.classes_per_year",
+                          place.classes_per_year, +1, 1, "classes",
+                          f"classes a year at {place.id}")
             m.require(sum(m.vars.short.held(place=place.id, year=year)), "<=",
                       place.classes_per_year, "short_classes_per_place", f"{place.id}/{year}",
-                      f"{place.id}, {year}: at most {place.classes_per_year} classes")
+                      f"{place.id}, {year}: at most {place.classes_per_year} classes", lever)
 
 
 def short_trainer_days(m: PlanModel) -> None:
@@ -1078,8 +1084,10 @@ def short_trainer_days(m: PlanModel) -> None:
             continue
         used = sum(sc.short_courses.course(c).trainer_days * v
                    for (c, _, y), v in m.vars.short.classes.items() if y == year)
+        lever = Lever("places", f"short_courses.trainer_days_by_year.{year}", cap, +1, 1,
+                      "trainer-days", f"trainer-days of {year}")
         m.require(used, "<=", cap, "short_trainer_days", str(year),
-                  f"{year}: at most {cap} trainer-days")
+                  f"{year}: at most {cap} trainer-days", lever)
 
 
 def _target_sum(m: PlanModel, target: ShortTarget, years: list[int]) -> LinearExpr:
@@ -1102,13 +1110,20 @@ def short_targets(m: PlanModel) -> None:
                 m.require(done, "==", target.exactly, "short_targets", f"{target.id}/{span}",
                           f"target {target.id}, {span}: exactly {target.exactly} person-times")
                 continue
+            key = f"short_courses.targets.{target.id}"
             if target.at_least is not None:
+                lever = Lever("milestone_size", f"{key}.at_least", target.at_least, -1, 1,
+                              "person-times", f"target {target.id} (at least)")
                 m.require(done, ">=", target.at_least, "short_targets",
                           f"{target.id}/{span}/least",
-                          f"target {target.id}, {span}: at least {target.at_least} person-times")
+                          f"target {target.id}, {span}: at least {target.at_least} person-times",
+                          lever)
             if target.at_most is not None:
+                lever = Lever("milestone_size", f"{key}.at_most", target.at_most, +1, 1,
+                              "person-times", f"target {target.id} (at most)")
                 m.require(done, "<=", target.at_most, "short_targets", f"{target.id}/{span}/most",
-                          f"target {target.id}, {span}: at most {target.at_most} person-times")
+                          f"target {target.id}, {span}: at most {target.at_most} person-times",
+                          lever)
 
 
 def short_unit_limit(m: PlanModel) -> None:
@@ -1122,11 +1137,13 @@ def short_unit_limit(m: PlanModel) -> None:
         return
     for t, most in sc.short_courses.max_per_unit_per_year.items():
         units = sc.unit_type(t).units
+        lever = Lever("staff", f"short_courses.max_per_unit_per_year.{t}", most, +1, units,
+                      "person-times", f"{t} short-course person-times per unit")
         for year in sc.years:
             m.require(sum(m.vars.short.participants(unit_type=t, years=[year])), "<=",
                       most * units, "short_unit_limit", f"{t}/{year}",
                       f"{t}, {year}: at most {most} person-times per unit ({most * units} over "
-                      f"{units} units)")
+                      f"{units} units)", lever)
 
 
 def short_everyone(m: PlanModel) -> None:

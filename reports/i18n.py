@@ -161,6 +161,11 @@ SHORT_TEXT: dict[str, dict[Lang, str]] = {
     "short_kind": {"en": "Training", "vi": "Loại đào tạo"},
     "short_short": {"en": "Short courses", "vi": "Tập huấn"},
     "short_roster": {"en": "Classes", "vi": "Lớp tập huấn"},
+    "short_not_in_workbook": {
+        "en": "{file}: the short_courses section is not in the workbook (it is YAML-only); "
+              "keep the YAML file for it",
+        "vi": "{file}: phần short_courses (tập huấn) không có trong tệp Excel (chỉ có trong "
+              "YAML); hãy giữ tệp YAML cho phần này"},
 }
 TEXT |= SHORT_TEXT
 #: The goals' short labels (`goal_<id>`), from their declarations in models.rules.
@@ -378,6 +383,21 @@ LEVER_TEXT: dict[str, dict[Lang, str]] = {
 #: The scenario value a repair changes, by the pattern of its dotted key:
 #: (key pattern, what it is in English, in Vietnamese, the unit counted: people, places,
 #: seats, money, percent or years).
+#: Short-course values a repair may change: key pattern, en / vi words, counted unit.
+SHORT_CHANGES: list[tuple[str, str, str, str]] = [
+    (r"short_courses\.places\.(?P<p>[^.]+)\.classes_per_year", "classes a year at {p}",
+     "số lớp mỗi năm tại {p}", "classes"),
+    (r"short_courses\.trainer_days_by_year\.(?P<y>\d+)", "trainer-days of {y}",
+     "số ngày giảng viên năm {y}", "trainer-days"),
+    (r"short_courses\.targets\.(?P<t>[^.]+)\.at_least", "least person-times of target {t}",
+     "số lượt tối thiểu của chỉ tiêu {t}", "person-times"),
+    (r"short_courses\.targets\.(?P<t>[^.]+)\.at_most", "most person-times of target {t}",
+     "số lượt tối đa của chỉ tiêu {t}", "person-times"),
+    (r"short_courses\.max_per_unit_per_year\.(?P<u>[^.]+)", "short-course person-times per "
+     "{u} unit a year", "số lượt tập huấn mỗi đơn vị {u} mỗi năm", "person-times"),
+    (r"short_courses\.courses\.(?P<c>[^.]+)\.holders", "staff holding the qualification "
+     "for {c}", "số cán bộ có trình độ yêu cầu cho {c}", "staff"),
+]
 CHANGE_TEXT: list[tuple[str, str, str, str]] = [
     (r"capacity\.starts_by_year\.(?P<y>\d+)", "training places in {y}",
      "chỉ tiêu tuyển mới năm {y}", "places"),
@@ -407,10 +427,14 @@ CHANGE_TEXT: list[tuple[str, str, str, str]] = [
     (r"workforce\.staff\.(?P<u>[^.]+)\.recruits\.(?P<q>[^.]+)\.per_year",
      "{u} recruits arriving with {q} a year", "số người {u} tuyển dụng đã có {q} mỗi năm",
      "people"),
+    *SHORT_CHANGES,
 ]
 
 #: Counted things, singular and plural (Vietnamese has one form).
 UNIT_NOUNS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "classes": {"en": ("class", "classes"), "vi": ("lớp", "lớp")},
+    "trainer-days": {"en": ("trainer-day", "trainer-days"), "vi": ("ngày giảng", "ngày giảng")},
+    "person-times": {"en": ("person-time", "person-times"), "vi": ("lượt người", "lượt người")},
     "people": {"en": ("person", "people"), "vi": ("người", "người")},
     "places": {"en": ("place", "places"), "vi": ("chỗ tuyển", "chỗ tuyển")},
     "seats": {"en": ("seat", "seats"), "vi": ("chỗ học", "chỗ học")},

@@ -422,11 +422,17 @@ def solve_files(out_dir: Path, sc: Scenario, result: SolveResult, check: Verific
     return files
 
 
-def stale_files(out_dir: Path, result: SolveResult) -> list[Path]:
-    """Files of an earlier run in `out_dir` that would contradict this one (an old roster)."""
-    if result.roster is not None:
-        return []
-    return [out_dir / name for name in ("roster.csv", *SHORT_FILES)]
+def stale_files(out_dir: Path, result: SolveResult, sc: Scenario | None = None) -> list[Path]:
+    """Files of an earlier run in `out_dir` that would contradict this one (an old roster).
+
+    The short-course rosters are stale too when this run has none (no roster, or a
+    scenario `sc` without short courses).
+    """
+    if result.roster is None:
+        return [out_dir / name for name in ("roster.csv", *SHORT_FILES)]
+    if sc is not None and sc.short_courses is None:
+        return [out_dir / name for name in SHORT_FILES]
+    return []
 
 
 # ----- short courses ----------------------------------------------------------------------

@@ -207,7 +207,7 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
     ),
     "short_class_size": (
         short({"exactly": 3}),
-        short({"exactly": 3}, courses=with_course(min_class=4, max_class=4)),
+        short({"at_least": 3}, {"at_most": 3}, courses=with_course(min_class=4, max_class=4)),
         short({"exactly": 3}, courses=with_course(min_class=3, max_class=4)),
     ),
     "short_qualification": (  # B graduates of 2021 may attend from 2022

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from decimal import Decimal
 
@@ -19,7 +18,7 @@ from trainplan.models.solution import ClassRow, Status
 from trainplan.reports.i18n import t
 
 from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
-from tests.test_rules import SHORT, short, with_course
+from tests.test_rules import short, with_course
 
 
 def ninety_five(**course) -> dict:
@@ -158,8 +157,7 @@ def test_bad_short_course_input_is_a_clear_error_with_exit_2(tmp_path, case):
 
 
 def test_a_long_course_trainee_may_attend_when_the_plan_allows_it():
-    base = copy.deepcopy(SHORT)
-    assert "long_course_trainees_attend" not in base
+    # 2020-2021: the 2 on the 2-year course B are away in 2020; all 6 staff are asked for
     data = short({"year": 2020, "exactly": 6}) | {
         "horizon": {"first_year": 2020, "last_year": 2021}}
     assert solve_verified(scenario(data)).status == Status.infeasible
@@ -247,3 +245,52 @@ def test_shipped_short_course_plans_meet_their_seed_targets(file, targets):
         assert got[target].met and got[target].achieved >= figure, got[target]
     if file.startswith("ben_tre"):  # the long courses are Bến Tre's, unchanged
         assert long_total_cost(sc, result.roster) == 37640
+
+
+def test_classes_are_byte_identical_whatever_the_worker_count(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(short({"each_year": True, "at_least": 3},
+                                         places=[{"id": "town"}, {"id": "district"}]),
+                                   allow_unicode=True), "utf-8")
+    files = []
+    for workers in ("1", "2"):
+        out = tmp_path / workers
+        result = CliRunner().invoke(main, ["solve", str(path), "--out", str(out),
+                                           "--workers", workers])
+        assert result.exit_code == 0, result.output
+        files.append([(out / name).read_bytes() for name in ("classes.csv", "participants.csv")])
+    assert files[0] == files[1]
+
+
+def test_a_template_from_a_plan_with_short_courses_warns_they_are_left_out(tmp_path):
+    kon_tum = str(SCENARIOS / "kon_tum_2021_2025.yaml")
+    result = CliRunner().invoke(main, ["template", "--xlsx", str(tmp_path / "t.xlsx"),
+                                       "--from", kon_tum])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {kon_tum}: the short_courses section is not in the workbook" \
+        in result.output
+    plain = CliRunner().invoke(main, ["template", "--xlsx", str(tmp_path / "b.xlsx")])
+    assert "short_courses" not in plain.output
+
+
+def test_old_short_course_rosters_go_when_a_run_has_none(tmp_path):
+    out = tmp_path / "out"
+    with_short, without = tmp_path / "short.yaml", tmp_path / "plain.yaml"
+    with_short.write_text(yaml.safe_dump(short({"at_least": 2}), allow_unicode=True), "utf-8")
+    without.write_text(yaml.safe_dump(tiny(), allow_unicode=True), "utf-8")
+    assert CliRunner().invoke(main, ["solve", str(with_short), "--out", str(out)]).exit_code == 0
+    assert (out / "classes.csv").exists() and (out / "participants.csv").exists()
+    assert CliRunner().invoke(main, ["solve", str(without), "--out", str(out)]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["roster.csv", "summary.json"]
+
+
+def test_short_course_costs_too_large_for_exact_sums_are_refused(tmp_path):
+    data = short({"at_least": 2}, courses=with_course(cost_per_class=10**15))
+    data["unit_types"][0]["units"] = 100_000
+    data["unit_types"][0]["staff_per_unit"] = 1000
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "short_courses.courses[skills].cost_per_class" in result.output
+    assert "too large to keep the plan's sums exact" in result.output
