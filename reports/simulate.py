@@ -14,7 +14,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from trainplan.models.simulate import Simulation, TargetRisk
 from trainplan.reports.charts import FIGSIZE, PNG_DPI, PNG_METADATA, STYLE, SVG_METADATA
-from trainplan.reports.i18n import SIMULATE_TEXT, Lang, number, percent, t, words
+from trainplan.reports.i18n import (
+    SIMULATE_TEXT,
+    Lang,
+    goal_words,
+    number,
+    percent,
+    t,
+    words,
+)
 
 FAN_COLOUR = "#0072B2"
 #: File name of the fan chart in `--png DIR`.
@@ -27,6 +35,11 @@ def _w(key: str, lang: Lang, **values: object) -> str:
 
 def _label(target: TargetRisk) -> str:
     return target.label if target.kind == "milestone" else target.id
+
+
+def plan_line(goals: list[tuple[str, int]], lang: Lang) -> str:
+    """What the plan drawn on costs (its goals' values), in words."""
+    return _w("plan", lang, goals="; ".join(goal_words(n, v, lang) for n, v in goals))
 
 
 def terminal_text(name: str, sim: Simulation, lang: Lang) -> str:
