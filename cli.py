@@ -1019,7 +1019,8 @@ def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]
     with _writing(", ".join(str(p) for p in files)):
         write_all(files)
     click.echo(report.terminal_text(sc.name, sim, lang))
-    click.echo(report.plan_line([(g.name, g.value) for g in result.goals], lang))
+    click.echo(report.plan_line(status_text(result.status, lang),
+                                [(g.name, g.value) for g in result.goals], lang))
     for path in files:
         _wrote(path, lang)
     sys.exit(EXIT_OK)

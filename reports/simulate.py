@@ -37,9 +37,10 @@ def _label(target: TargetRisk) -> str:
     return target.label if target.kind == "milestone" else target.id
 
 
-def plan_line(goals: list[tuple[str, int]], lang: Lang) -> str:
-    """What the plan drawn on costs (its goals' values), in words."""
-    return _w("plan", lang, goals="; ".join(goal_words(n, v, lang) for n, v in goals))
+def plan_line(status: str, goals: list[tuple[str, int]], lang: Lang) -> str:
+    """The plan drawn on: its status (in words) and what it costs (its goals' values)."""
+    return _w("plan", lang, status=status,
+              goals="; ".join(goal_words(n, v, lang) for n, v in goals))
 
 
 def terminal_text(name: str, sim: Simulation, lang: Lang) -> str:
