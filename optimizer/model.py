@@ -803,8 +803,10 @@ def qualified_recruits(m: PlanModel) -> None:
         assert st is not None
         for (q, year), v in ts.hired.items():
             cap = st.recruits[q].per_year
+            lever = Lever("recruits", f"workforce.staff.{t}.recruits.{q}.per_year", cap, +1, 1,
+                          "people", f"{t} recruits arriving with {q} a year")
             m.require(v, "<=", cap, "qualified_recruits", f"{t}/{q}/{year}",
-                      f"{t}, {year}: at most {cap} recruits arriving with '{q}'")
+                      f"{t}, {year}: at most {cap} recruits arriving with '{q}'", lever)
 
 
 def coverage(m: PlanModel) -> None:

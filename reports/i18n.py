@@ -347,6 +347,7 @@ LEVER_TEXT: dict[str, dict[Lang, str]] = {
     "milestone_year": {"en": "milestone years", "vi": "năm của các mốc"},
     "completion_rate": {"en": "completion rates", "vi": "tỷ lệ tốt nghiệp"},
     "staff": {"en": "staff per unit", "vi": "số cán bộ mỗi đơn vị"},
+    "recruits": {"en": "qualified recruits a year", "vi": "số tuyển dụng đã có trình độ mỗi năm"},
 }
 
 #: The scenario value a repair changes, by the pattern of its dotted key:
@@ -378,6 +379,9 @@ CHANGE_TEXT: list[tuple[str, str, str, str]] = [
      "tỷ lệ tốt nghiệp {l}", "percent"),
     (r"unit_types\.(?P<u>[^.]+)\.staff_per_unit", "staff per {u} unit",
      "số cán bộ mỗi đơn vị {u}", "staff"),
+    (r"workforce\.staff\.(?P<u>[^.]+)\.recruits\.(?P<q>[^.]+)\.per_year",
+     "{u} recruits arriving with {q} a year", "số người {u} tuyển dụng đã có {q} mỗi năm",
+     "people"),
 ]
 
 #: Counted things, singular and plural (Vietnamese has one form).
