@@ -1155,6 +1155,8 @@ def simulate_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...]
     with _writing(", ".join(str(p) for p in files)):
         write_all(files)
     click.echo(report.terminal_text(sc.name, sim, lang))
+    click.echo(report.plan_line(status_text(result.status, lang),
+                                [(g.name, g.value) for g in result.goals], lang))
     for path in files:
         _wrote(path, lang)
 # --------------------------------------------------------------------------- serve

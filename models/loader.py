@@ -277,10 +277,13 @@ def _origin(origins: Origins, loc: tuple) -> tuple[str | None, int | str | None]
 
 
 def item_id(item: Any) -> Any:
-    """What names a list item: its `id` (a workforce staff item: its `unit_type`)."""
+    """What names a list item: its `id` (a workforce staff item: its `unit_type`).
+
+    Rows of a year (actuals: many per unit type) keep their position instead.
+    """
     if not isinstance(item, dict):
         return None
-    return item.get("id", item.get("unit_type"))
+    return item.get("id", None if "year" in item else item.get("unit_type"))
 
 
 def _field_name(data: Any, loc: tuple) -> str:

@@ -398,7 +398,7 @@ class QualifiedRecruits(Strict):
     """Recruits who arrive already holding a qualification: at most so many a year."""
 
     per_year: Count = Field(description="at most this many recruits a year hold it (persons)")
-    cost_per_person: Money = Field(default=Decimal(0),
+    cost_per_person: Money = Field(default_factory=Decimal,
                                    description="cost of hiring one such recruit, million VND")
 
 

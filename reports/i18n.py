@@ -610,6 +610,8 @@ SIMULATE_TEXT: dict[str, dict[Lang, str]] = {
     "met_in": {"en": "Met in", "vi": "Đạt trong"},
     "line": {"en": "{label}: met in {share} of {runs} runs",
              "vi": "{label}: đạt trong {share} của {runs} lần"},
+    "plan": {"en": "The plan drawn on ({status}): {goals}",
+             "vi": "Kế hoạch được mô phỏng ({status}): {goals}"},
     "fan_title": {"en": "Cumulative graduates by year: 5-95% and 25-75% of runs, median",
                   "vi": "Số tốt nghiệp lũy kế theo năm: 5-95% và 25-75% số lần, trung vị"},
     "fan_title_qualified": {"en": "Staff holding a qualification by year: 5-95% and 25-75% "

@@ -14,7 +14,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from trainplan.models.simulate import Simulation, TargetRisk
 from trainplan.reports.charts import FIGSIZE, PNG_DPI, PNG_METADATA, STYLE, SVG_METADATA
-from trainplan.reports.i18n import SIMULATE_TEXT, Lang, number, percent, t, words
+from trainplan.reports.i18n import (
+    SIMULATE_TEXT,
+    Lang,
+    goal_words,
+    number,
+    percent,
+    t,
+    words,
+)
 
 FAN_COLOUR = "#0072B2"
 #: File name of the fan chart in `--png DIR`.
@@ -27,6 +35,12 @@ def _w(key: str, lang: Lang, **values: object) -> str:
 
 def _label(target: TargetRisk) -> str:
     return target.label if target.kind == "milestone" else target.id
+
+
+def plan_line(status: str, goals: list[tuple[str, int]], lang: Lang) -> str:
+    """The plan drawn on: its status (in words) and what it costs (its goals' values)."""
+    return _w("plan", lang, status=status,
+              goals="; ".join(goal_words(n, v, lang) for n, v in goals))
 
 
 def terminal_text(name: str, sim: Simulation, lang: Lang) -> str:

@@ -344,3 +344,44 @@ def test_ben_tre_workforce_solves_verifies_and_meets_its_targets():
     assert all(r.met for r in targets)
     if result.status == Status.optimal:
         assert result.goals[0].value == 30_720 * MONEY_SCALE
+
+
+def test_routes_a_bridging_course_beats_the_direct_course_when_cheaper():
+    """4 staff hold none; college universal by 2022. Direct college course (none ->
+    college): 2 years x 30 = 60 each; intermediate (1 x 10) then the bridge (1 x 10):
+    20 each. Optimum: 4 x 20 = 80, every person along intermediate -> bridge."""
+    level = {"label_vi": "x", "label_en": "x", "duration_years": 1,
+             "cost_per_trainee_year": 10}
+    sc = scenario({
+        "name": "routes", "horizon": {"first_year": 2021, "last_year": 2022},
+        "levels": [{**level, "id": "intermediate"}, {**level, "id": "bridge"},
+                   {**level, "id": "college", "duration_years": 2,
+                    "cost_per_trainee_year": 30}],
+        "unit_types": [{"id": "commune", "label_vi": "Xã", "label_en": "Commune",
+                        "units": 4, "staff_per_unit": 2,
+                        "quotas": {lv: {"at_least": 0}
+                                   for lv in ("intermediate", "bridge", "college")}}],
+        "objective": ["min_cost"],
+        "workforce": {
+            "qualifications": ["intermediate", "college"],
+            "staff": [{"unit_type": "commune", "at_start": 4, "held_at_start": {"none": 4}}],
+            "routes": [{"course": "intermediate", "from_qualification": "none",
+                        "to_qualification": "intermediate"},
+                       {"course": "bridge", "from_qualification": "intermediate",
+                        "to_qualification": "college"},
+                       {"course": "college", "from_qualification": "none",
+                        "to_qualification": "college"}],
+            "coverage": [{"id": "college", "by_year": 2022, "at_least": "college"}]}})
+    result = solve_verified(sc)
+    assert result.goals[0].value == 80 * MONEY_SCALE
+    assert {r.level for r in result.roster.rows} == {"intermediate", "bridge"}
+    assert stock_by_year(sc, result.roster, "commune")[-1].end["college"] == 4
+
+
+def test_a_route_to_a_lower_qualification_is_refused():
+    data = copy.deepcopy(HAND)
+    data["workforce"]["routes"] = [{"course": "intermediate",
+                                    "from_qualification": "intermediate",
+                                    "to_qualification": "intermediate"}]
+    with pytest.raises(ValueError, match="is not above 'intermediate'"):
+        scenario(data)
