@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from markupsafe import escape
@@ -179,3 +180,26 @@ def people_report(result: PeopleResult, register: Register, check: Verification 
 def _named(text: str, pid: str, names: dict[str, str]) -> str:
     """`text` with the person's name after their id (unless redacted)."""
     return text.replace(pid, f"{pid} ({names[pid]})", 1) if pid in names else text
+
+
+def with_people_summary(text: str, result: PeopleResult, out: PeopleOutput) -> str:
+    """summary.json's text with a `people` block: the per-person verdict, goals, conflicts."""
+    check = out.check
+    block = {
+        "status": result.status.name, "message": result.status.value,
+        "courses": len(result.rows), "people": len({r.person_id for r in result.rows}),
+        "redacted": out.redact,
+        "goals": [{"name": g.name, "value": g.value, "bound": g.bound,
+                   "proven_optimal": g.optimal} for g in result.goals],
+        "verification": None if check is None else {
+            "ok": check.ok, "rules_checked": len(check.rules_checked),
+            "violations": [{"rule": v.rule, "message": v.message} for v in check.violations]},
+        "conflicts": [{"unit_type": c.unit_type, "unit": c.unit,
+                       "rules": [{"rule": i.rule, "person_id": i.person_id, "text": i.text}
+                                 for i in c.instances]} for c in result.conflicts],
+        "changed_people": len(result.changes),
+    }
+    inner = json.dumps(block, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    head = text.rstrip()
+    assert head.endswith("}")
+    return f'{head[:-1].rstrip()},\n  "people": {inner}\n}}\n'

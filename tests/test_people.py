@@ -394,3 +394,12 @@ def test_a_register_error_exits_2_and_an_unstaffable_unit_exits_4_naming_people(
     assert "commune commune-001 (courses: A 2020 x1) cannot be staffed" in result.output
     assert "person_available: p1 (Người p1) hired in 2030" in result.output
     assert not (tmp_path / "out" / "roster_people.csv").exists()
+    import json
+
+    block = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))["people"]
+    assert block["status"] == "unassigned"
+    assert block["conflicts"] == [{"unit_type": "commune", "unit": "commune-001", "rules": [
+        {"rule": "person_available", "person_id": "p1", "text": "p1 hired in 2030"}]}]
+    result = run("explain", str(plan), "--staff", str(staff))
+    assert result.exit_code == 4, result.output
+    assert "person_available: p1 (Người p1) hired in 2030" in result.output
