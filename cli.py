@@ -6,7 +6,7 @@ Exit codes:
   2  invalid input (the scenario file or an option is wrong)
   3  infeasible: no plan meets every rule (`check` and `explain` say why)
   4  no answer: the time limit ran out before any plan was found, or the plan
-     could not be assigned to individual units
+     could not be assigned to individual units (or, with --staff, to named people)
   5  the independent checker found violations in the solver's plan (a bug)
   130  interrupted (Ctrl-C); `sweep` keeps finished points, run it again to resume
 

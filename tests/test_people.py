@@ -403,3 +403,27 @@ def test_a_register_error_exits_2_and_an_unstaffable_unit_exits_4_naming_people(
     result = run("explain", str(plan), "--staff", str(staff))
     assert result.exit_code == 4, result.output
     assert "person_available: p1 (Người p1) hired in 2030" in result.output
+
+
+def test_previous_keeps_what_fits_and_replan_from_pins_past_courses(tmp_path):
+    sc = scenario(tiny())
+    rows = courses(sc, [("commune-001", "A", 2020, 1)])
+    staff = [person("p1", birth_year=1960), person("p2", birth_year=1980)]
+    reg = register(sc, staff, tmp_path)
+    assert [r.person_id for r in assign_people(sc, reg, rows).rows] == ["p1"]  # older first
+    previous = [PersonRow("p2", "", "commune-001", "commune", "A", 2020, 2020,
+                          rows[0].cost_million_vnd)]
+    kept = assign_people(sc, reg, rows, previous=previous)
+    assert [r.person_id for r in kept.rows] == ["p2"] and kept.changes == []
+    assert kept.goals[0].name == "people_changed" and kept.goals[0].value == 0
+    staff[1]["not_before"] = 2021  # p2 may no longer go in 2020
+    reg = register(sc, staff, tmp_path)
+    moved = assign_people(sc, reg, rows, previous=previous)
+    assert [r.person_id for r in moved.rows] == ["p1"]
+    assert [(c.person_id, c.why) for c in moved.changes] == [
+        ("p1", "takes a course of the plan its earlier person no longer can"),
+        ("p2", "may not start before 2021")]
+    pinned = assign_people(sc, reg, rows, previous=previous, replan_from=2021)
+    assert pinned.status == PeopleStatus.unassigned
+    assert {(i.rule, i.person_id) for c in pinned.conflicts for i in c.instances} == {
+        ("person_pins", "p2"), ("person_available", "p2")}
