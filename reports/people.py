@@ -38,7 +38,7 @@ HEADERS = {
 }
 WORDS = {
     "sheet": {"en": "People {type}", "vi": "Người học {type}"},
-    "print": {"en": "By unit (print)", "vi": "In theo đơn vị"},
+    "print": {"vi": "In theo đơn vị"},
     "unit": {"en": "Unit: {unit}", "vi": "Đơn vị: {unit}"},
     "title": {"en": "Training roster by person", "vi": "Danh sách cán bộ được cử đi đào tạo"},
     "signed": {"en": "Prepared by (name, signature)",
@@ -76,8 +76,8 @@ def _sheet_title(text: str) -> str:
 def with_people_sheets(xlsx: bytes, out: PeopleOutput, lang: Lang) -> bytes:
     """The plan workbook with a sheet per unit type of named people and a printable one.
 
-    The printable sheet (in the --lang language; Vietnamese for a district office) has
-    one block per unit, each starting on a new printed page, with a line to sign.
+    The printable sheet is in Vietnamese whatever --lang (for a district office): one
+    block per unit, each starting on a new printed page, with a line to sign.
     """
     from openpyxl import load_workbook
     from openpyxl.styles import Font
@@ -97,7 +97,7 @@ def with_people_sheets(xlsx: bytes, out: PeopleOutput, lang: Lang) -> bytes:
         ws.freeze_panes = "A2"
         for r in rows:
             ws.append(_cells(out, r, lang))
-    ws = wb.create_sheet(_sheet_title(WORDS["print"][lang]))
+    ws = wb.create_sheet(_sheet_title(WORDS["print"]["vi"]))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     by_unit: dict[tuple[str, str], list[PersonRow]] = {}
@@ -109,16 +109,16 @@ def with_people_sheets(xlsx: bytes, out: PeopleOutput, lang: Lang) -> bytes:
         if ws.max_row > 1:
             ws.row_breaks.append(Break(id=ws.max_row))
         label = f"{unit} {names.get((type_id, unit), '')}".strip()
-        ws.append([WORDS["title"][lang]])
+        ws.append([WORDS["title"]["vi"]])
         ws.cell(ws.max_row, 1).font = bold
-        ws.append([WORDS["unit"][lang].format(unit=label)])
-        ws.append(HEADERS[lang])
+        ws.append([WORDS["unit"]["vi"].format(unit=label)])
+        ws.append(HEADERS["vi"])
         for cell in ws[ws.max_row]:
             cell.font = bold
         for r in rows:
-            ws.append(_cells(out, r, lang))
+            ws.append(_cells(out, r, "vi"))
         ws.append([])
-        ws.append([WORDS["signed"][lang]])
+        ws.append([WORDS["signed"]["vi"]])
     return xlsx_bytes(wb)
 
 

@@ -314,7 +314,10 @@ def test_ben_tre_register_is_marked_synthetic_and_every_course_gets_a_named_pers
     from openpyxl import load_workbook
 
     book = load_workbook(ben_tre_named / "plan.xlsx", read_only=True)
-    assert {"People commune", "People district", "By unit (print)"} <= set(book.sheetnames)
+    assert {"People commune", "People district", "In theo đơn vị"} <= set(book.sheetnames)
+    printable = [row for row in book["In theo đơn vị"].iter_rows(values_only=True)]
+    assert printable[0][0] == "Danh sách cán bộ được cử đi đào tạo"
+    assert printable[1][0] == "Đơn vị: commune-001" and printable[2][1] == "Họ và tên"
     assert "Dương Ngọc Ngân" in (ben_tre_named / "plan.html").read_text("utf-8")
 
 
@@ -427,3 +430,23 @@ def test_previous_keeps_what_fits_and_replan_from_pins_past_courses(tmp_path):
     assert pinned.status == PeopleStatus.unassigned
     assert {(i.rule, i.person_id) for c in pinned.conflicts for i in c.instances} == {
         ("person_pins", "p2"), ("person_available", "p2")}
+
+
+def test_a_workforce_section_gives_the_qualifications_and_routes(tmp_path):
+    # Routes: A takes staff from none to A, B also from none (straight to B).
+    data = tiny(workforce={
+        "qualifications": ["A", "B"],
+        "staff": [{"unit_type": "commune", "at_start": 6, "held_at_start": {"none": 6}}],
+        "routes": [{"course": "A", "from_qualification": "none", "to_qualification": "A"},
+                   {"course": "B", "from_qualification": "none", "to_qualification": "B"}]})
+    sc = scenario(data)
+    rows = courses(sc, [("commune-001", "B", 2020, 1)])
+    reg = register(sc, [person("p1")], tmp_path)
+    got = assign_people(sc, reg, rows)
+    assert [r.person_id for r in got.rows] == ["p1"]  # without the section B needs A
+    assert verify_people(sc, reg, rows, got.rows).ok
+    reg = register(sc, [person("p1", qualification="A")], tmp_path)
+    assert assign_people(sc, reg, rows).status == PeopleStatus.unassigned  # A reaches no B
+    no_section = scenario(tiny())
+    reg = register(no_section, [person("p1")], tmp_path)
+    assert assign_people(no_section, reg, rows).status == PeopleStatus.unassigned
