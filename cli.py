@@ -27,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
@@ -374,11 +375,15 @@ def main() -> None:
 @html_png_options
 @settings_options
 @people_options
+@click.option("--robust", "robust", type=click.FloatRange(min=0, max=100, max_open=True),
+              default=None, metavar="POINTS",
+              help="Workforce: the cheapest plan whose targets hold with every attrition "
+                   "raised by POINTS percentage points.")
 def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
               out_dir: str | None, xlsx_path: str | None, lang: Lang, html_path: str | None,
               png_dir: str | None, time_limit: float, workers: int, seed: int,
               staff: str | None, previous: str | None, replan_from: int | None,
-              redact: bool) -> None:
+              redact: bool, robust: float | None) -> None:
     """Find the best plan, verify it, print it and write roster.csv and summary.json."""
     from trainplan.optimizer.solve import solve_verified
     from trainplan.reports.explain import explain_command
@@ -388,7 +393,7 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     _check_suffix("--html", html_path, ".html")
     loaded = _load(scenario, variants, sets, lang=lang)
     _refuse_inputs(loaded, _output_targets(out_dir, xlsx_path, html_path, png_dir))
-    sc = loaded.scenario
+    sc = loaded.scenario if robust is None else _robust(loaded.scenario, scenario, robust)
     named = _read_people_inputs(sc, staff, previous, replan_from, redact, lang)
     result, check = solve_verified(sc, SolveSettings(time_limit_s=time_limit, workers=workers,
                                                      seed=seed))
@@ -400,6 +405,11 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     written = _write_plan_files(sc, result, check, lang, paths, next_step,
                                 _people_files(people, paths, lang) if named else None)
     click.echo(terminal_report(sc, result, check, lang, next_step))
+    if robust is not None and result.roster is not None:
+        from trainplan.reports.workforce import robust_lines
+
+        expected = verify(loaded.scenario, result.roster)
+        click.echo("\n".join(robust_lines(Decimal(str(robust)), expected, lang)))
     if people is not None:
         click.echo(people.report)
     for path in written:
@@ -409,6 +419,17 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     if people is not None and not people.assigned:
         sys.exit(EXIT_NO_ANSWER)
     sys.exit(_exit_code(result.status))
+
+
+def _robust(sc: Scenario, path: str, points: float) -> Scenario:
+    """The scenario with every attrition raised by `points` (exit 2 without a workforce)."""
+    from trainplan.models.workforce import with_attrition_margin
+
+    if sc.workforce is None:
+        click.echo(f"error: {path}: --robust needs a workforce section (staff, attrition and "
+                   "targets); this scenario has none", err=True)
+        sys.exit(EXIT_INVALID)
+    return with_attrition_margin(sc, Decimal(str(points)).quantize(Decimal("0.01")))
 
 
 # ----- named people: --staff, --previous, --replan-from, --redact (issue 11) --------------

@@ -276,6 +276,13 @@ def _origin(origins: Origins, loc: tuple) -> tuple[str | None, int | str | None]
     return None, None
 
 
+def item_id(item: Any) -> Any:
+    """What names a list item: its `id` (a workforce staff item: its `unit_type`)."""
+    if not isinstance(item, dict):
+        return None
+    return item.get("id", item.get("unit_type"))
+
+
 def _field_name(data: Any, loc: tuple) -> str:
     """A readable dotted path, using ids instead of list positions where known."""
     parts: list[str] = []
@@ -283,7 +290,7 @@ def _field_name(data: Any, loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int) and isinstance(node, list) and part < len(node):
             item = node[part]
-            ident = item.get("id") if isinstance(item, dict) else None
+            ident = item_id(item)
             shown = isinstance(ident, str) and ident.isprintable() and 0 < len(ident) <= 60
             parts.append(f"[{ident}]" if shown else f"[{part}]")
             node = item
@@ -416,7 +423,7 @@ def apply_change(data: dict, origins: Origins, dotted: str, value: Any, file: st
         last = i == len(parts) - 1
         key: Any = part
         if isinstance(node, list):
-            ids = [item.get("id") if isinstance(item, dict) else None for item in node]
+            ids = [item_id(item) for item in node]
             if part not in ids:
                 raise ScenarioError([Problem(file, line, dotted, f"no item with id '{part}' "
                                              f"(known: {', '.join(map(str, ids))})")])

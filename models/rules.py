@@ -107,7 +107,8 @@ RULES: dict[str, RuleInfo] = {
                  "qualification and stay that year.", None, 15),
         RuleInfo("qualified_recruits", "recruits arriving qualified",
                  "tuyển dụng người đã có trình độ",
-                 "Recruits arriving already qualified stay within each year's limit.", None, 45),
+                 "Recruits arriving already qualified stay within each year's limit.",
+                 "recruits", 45),
         RuleInfo("coverage", "qualification coverage", "tỷ lệ cán bộ đạt trình độ",
                  "By each target year, enough staff in post hold at least the target "
                  "qualification.", None, 125),

@@ -396,7 +396,7 @@ class QualifiedRecruits(Strict):
     """Recruits who arrive already holding a qualification: at most so many a year."""
 
     per_year: Count = Field(description="at most this many recruits a year hold it (persons)")
-    cost_per_person: Money = Field(default=Decimal(0),
+    cost_per_person: Money = Field(default_factory=Decimal,
                                    description="cost of hiring one such recruit, million VND")
 
 
@@ -410,9 +410,10 @@ class StaffInPost(Strict):
       named years (or between the start and the first named year) go linearly,
       rounded down; years after the last named year keep its figure.
     - leavers of a qualification in a year = floor(stock holding it at the start of
-      the year x attrition / 100), computed separately for the staff in their first
-      year (last year's recruits, at `first_year_attrition_percent` when given) and
-      for the others. Staff in training are among those who stay.
+      the year x attrition / 100); with `first_year_attrition_percent`, computed
+      separately for the staff in their first year (last year's recruits, at that
+      rate) and for the others, each rounded down. Staff in training are among
+      those who stay.
     - recruits at the end of each year fill growth and leavers exactly: recruits =
       staff in post (end of year) - staff in post (start of year) + leavers.
     """

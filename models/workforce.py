@@ -4,8 +4,9 @@ The integer rules (stated in `models.scenario.StaffInPost`, the same in
 `optimizer.model`'s workforce block):
 - a year runs: staff at its start -> leavers leave -> courses ending this year
   graduate -> recruits arrive; the stock at its end is the next year's start.
-- leavers holding q = floor(last year's recruits holding q x first-year attrition
-  / 100) + floor(the other staff holding q x attrition of q / 100).
+- leavers holding q = floor(staff holding q at the start of the year x attrition
+  of q / 100); with a first-year attrition, floor(last year's recruits holding q x
+  first-year attrition / 100) + floor(the other staff holding q x attrition of q / 100).
 - graduates of a cohort (unit type, course, start year) = floor(starters x
   completion rate); the others keep the qualification they held.
 - people in training hold their starting qualification and stay in post.
@@ -116,8 +117,11 @@ def _year(sc: Scenario, type_id: str, year: int, held: dict[str, int],
     assert st is not None
     quals = qualification_ids(sc)
     routes = course_routes(sc)
-    left = {q: leavers(last_recruits[q], st.first_year_attrition(q))
-            + leavers(held[q] - last_recruits[q], st.attrition(q)) for q in quals}
+    if st.first_year_attrition_percent is None:
+        left = {q: leavers(held[q], st.attrition(q)) for q in quals}
+    else:
+        left = {q: leavers(last_recruits[q], st.first_year_attrition(q))
+                + leavers(held[q] - last_recruits[q], st.attrition(q)) for q in quals}
     away, out, into = Counter[str](), Counter[str](), Counter[str]()
     for (course, start), n in cohorts.items():
         route = routes[course]
@@ -191,3 +195,13 @@ def recruit_cost(sc: Scenario, roster: Roster) -> Decimal:
     """What hiring the qualified recruits costs (million VND)."""
     return sum((r.cost_million_vnd for r in roster.recruits), Decimal(0))
 
+
+
+def with_attrition_margin(sc: Scenario, points: Decimal) -> Scenario:
+    """The scenario with every attrition raised by `points` percentage points (--robust).
+
+    Each qualification's rate and the first-year rate go up by the margin, capped at
+    99.99; the plan solved for it holds its targets with that many more leavers.
+    """
+    assert sc.workforce is not None
+    return sc.model_copy(update={"workforce": sc.workforce.with_attrition_margin(points)})

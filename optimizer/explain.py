@@ -39,7 +39,7 @@ from trainplan.optimizer.solve import check_feasible, new_solver, roster_rows, s
 #: Lever kinds repaired by elastic slack, in the default order of preference
 #: (pull the first before the later ones).
 SLACK_LEVERS = ["places", "seats", "minimum_intake", "annual_budget", "total_budget",
-                "source_amount", "milestone_size", "quota", "staff"]
+                "source_amount", "milestone_size", "quota", "staff", "recruits"]
 #: Levers repaired by search rather than slack.
 SEARCH_LEVERS = ["milestone_year", "completion_rate"]
 LEVER_WORDS = {
@@ -48,7 +48,7 @@ LEVER_WORDS = {
     "total_budget": "total budget", "source_amount": "a funding source's amount",
     "milestone_size": "a milestone's size", "quota": "a quota",
     "milestone_year": "a milestone's year", "completion_rate": "a completion assumption",
-    "staff": "staff per unit",
+    "staff": "staff per unit", "recruits": "qualified recruits a year",
 }
 
 

@@ -711,11 +711,15 @@ def _stock_year(m: PlanModel, ts: TypeStock, year: int, last: dict[str, LinearEx
     routes = course_routes(sc)
     t = ts.type_id
     for q in ts.quals:
-        new = _floor_share(m, last[q], scaled(st.first_year_attrition(q)), SHARE_SCALE, ub,
-                           f"leavers_first_year[{t},{q},{year}]")
-        old = _floor_share(m, ts.held[q, year] - last[q], scaled(st.attrition(q)), SHARE_SCALE,
-                           ub, f"leavers[{t},{q},{year}]")
-        ts.left[q, year] = new + old
+        if st.first_year_attrition_percent is None:
+            ts.left[q, year] = _floor_share(m, ts.held[q, year], scaled(st.attrition(q)),
+                                            SHARE_SCALE, ub, f"leavers[{t},{q},{year}]")
+        else:
+            new = _floor_share(m, last[q], scaled(st.first_year_attrition(q)), SHARE_SCALE,
+                               ub, f"leavers_first_year[{t},{q},{year}]")
+            old = _floor_share(m, ts.held[q, year] - last[q], scaled(st.attrition(q)),
+                               SHARE_SCALE, ub, f"leavers[{t},{q},{year}]")
+            ts.left[q, year] = new + old
         ts.away[q, year] = sum(v for lv in sc.unit_type(t).quotas
                                if routes[lv].from_qualification == q
                                for v in m.vars.in_training(year, level=lv, unit_type=t))
@@ -799,8 +803,10 @@ def qualified_recruits(m: PlanModel) -> None:
         assert st is not None
         for (q, year), v in ts.hired.items():
             cap = st.recruits[q].per_year
+            lever = Lever("recruits", f"workforce.staff.{t}.recruits.{q}.per_year", cap, +1, 1,
+                          "people", f"{t} recruits arriving with {q} a year")
             m.require(v, "<=", cap, "qualified_recruits", f"{t}/{q}/{year}",
-                      f"{t}, {year}: at most {cap} recruits arriving with '{q}'")
+                      f"{t}, {year}: at most {cap} recruits arriving with '{q}'", lever)
 
 
 def coverage(m: PlanModel) -> None:

@@ -206,5 +206,8 @@ def png_files(out_dir: Path, sc: Scenario, result: SolveResult, lang: Lang) -> d
     """Each chart as PNG bytes by its path in `out_dir` (none when there is no roster)."""
     if result.roster is None:
         return {}
+    from trainplan.reports.workforce_charts import stock_pngs  # it draws in this style
+
     return {path: _render(name, sc, result.roster, lang, "png")
-            for name, path in zip(CHARTS, png_paths(out_dir), strict=True)}
+            for name, path in zip(CHARTS, png_paths(out_dir), strict=True)} | stock_pngs(
+        out_dir, sc, result.roster, lang)

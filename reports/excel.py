@@ -35,10 +35,18 @@ from trainplan.models.measures import (
     budget_spending,
     spending_per_phase,
     spending_per_source,
+    workforce_targets,
 )
-from trainplan.models.scenario import Scenario, plain_number
+from trainplan.models.scenario import (
+    NO_QUALIFICATION,
+    Scenario,
+    plain_number,
+    qualification_ids,
+)
 from trainplan.models.solution import Roster, SolveResult
+from trainplan.models.workforce import workforce_stock
 from trainplan.reports.i18n import (
+    WORKFORCE_TEXT,
     Lang,
     level_label,
     milestone_label,
@@ -46,6 +54,7 @@ from trainplan.reports.i18n import (
     status_text,
     t,
     unit_type_label,
+    words,
 )
 from trainplan.reports.tables import (
     goal_figure,
@@ -58,6 +67,8 @@ from trainplan.reports.tables import (
     unit_names,
 )
 from trainplan.reports.template import HEADER_FILL, template_workbook
+from trainplan.reports.workforce import stock_headers, target_headers
+from trainplan.reports.workforce_charts import stock_chart_title
 
 TOTAL_FONT = Font(bold=True)
 
@@ -345,6 +356,44 @@ def _verification(wb: Workbook, sc: Scenario, result: SolveResult, check: Verifi
     _widths(ws, top=4, high=90)
 
 
+# ----- the workforce over time ---------------------------------------------------------
+
+
+def _workforce(wb: Workbook, sc: Scenario, roster: Roster, lang: Lang) -> None:
+    """Staff by qualification per year and unit type, each with a line chart; the targets."""
+    ws = wb.create_sheet(words(WORKFORCE_TEXT, "sheet", lang))
+    quals = qualification_ids(sc)
+    top = 1
+    for type_id, years in workforce_stock(sc, roster).items():
+        ws.cell(row=top, column=1, value=words(WORKFORCE_TEXT, "stock_head", lang,
+                                               unit_type=unit_type_label(sc, type_id, lang))
+                ).font = TOTAL_FONT
+        rows = [[ys.year, ys.staff_in_post, *(ys.end[q] for q in quals),
+                 sum(ys.leavers.values()), sum(ys.graduated_in.values()),
+                 sum(ys.recruits.values()),
+                 sum(n for q, n in ys.recruits.items() if q != NO_QUALIFICATION)]
+                for ys in years]
+        end = _table(ws, top + 1, stock_headers(sc, lang), rows, years={1})
+        chart = LineChart()
+        chart.title = stock_chart_title(sc, f"workforce-{type_id}", lang)
+        chart.y_axis.title, chart.x_axis.title = (words(WORKFORCE_TEXT, "people_axis", lang),
+                                                  t("year", lang))
+        chart.add_data(Reference(ws, min_col=2, max_col=2 + len(quals), min_row=top + 1,
+                                 max_row=end - 1), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=top + 2, max_row=end - 1))
+        _place(ws, chart, f"{get_column_letter(len(quals) + 8)}{top}")
+        top = max(end, top + 23) + 1
+    targets = workforce_targets(sc, roster)
+    if targets:
+        ws.cell(row=top, column=1, value=words(WORKFORCE_TEXT, "targets_head", lang)
+                ).font = TOTAL_FONT
+        _table(ws, top + 1, target_headers(lang),
+               [[r.id, r.when, r.required, r.achieved,
+                 words(WORKFORCE_TEXT, "met" if r.met else "not_met", lang)] for r in targets])
+    ws.freeze_panes = None
+    _widths(ws, high=18)
+
+
 def _goal_figures(name: str, value: int, bound: int) -> list[Any]:
     """Goal value and bound; total cost in million VND, the others as counted."""
     return [goal_figure(name, value), goal_figure(name, bound)]
@@ -377,6 +426,8 @@ def _plan_sheets(wb: Workbook, sc: Scenario, result: SolveResult, check: Verific
         _roster_sheets(wb, sc, roster, lang)
         _budget(wb, sc, roster, lang)
         _milestones(wb, sc, roster, lang)
+        if sc.workforce is not None:
+            _workforce(wb, sc, roster, lang)
     _verification(wb, sc, result, check, lang)
 
 

@@ -56,6 +56,7 @@ from trainplan.reports.tables import (
     spending_by_year,
     starts_by_year_level,
 )
+from trainplan.reports.workforce_charts import stock_chart_title, stock_svgs
 
 Cell = str | int | Decimal | None
 
@@ -273,8 +274,13 @@ def key_figures(sc: Scenario, roster: Roster, lang: Lang) -> list[tuple[str, str
 
 def charts(sc: Scenario, result: SolveResult, lang: Lang) -> list[Chart]:
     """The four charts as inline SVG, each labelled with its title."""
-    return [Chart(name, inline_svg(svg, f"c{i}", t(CHART_TITLES[name], lang)))
-            for i, (name, svg) in enumerate(chart_svgs(sc, result, lang).items(), start=1)]
+    out = [Chart(name, inline_svg(svg, f"c{i}", t(CHART_TITLES[name], lang)))
+           for i, (name, svg) in enumerate(chart_svgs(sc, result, lang).items(), start=1)]
+    if result.roster is not None:
+        out += [Chart(name, inline_svg(svg, f"w{i}", stock_chart_title(sc, name, lang)))
+                for i, (name, svg) in enumerate(stock_svgs(sc, result.roster, lang).items(),
+                                                start=1)]
+    return out
 
 
 #: Words the page itself uses, by i18n key.

@@ -347,6 +347,7 @@ LEVER_TEXT: dict[str, dict[Lang, str]] = {
     "milestone_year": {"en": "milestone years", "vi": "năm của các mốc"},
     "completion_rate": {"en": "completion rates", "vi": "tỷ lệ tốt nghiệp"},
     "staff": {"en": "staff per unit", "vi": "số cán bộ mỗi đơn vị"},
+    "recruits": {"en": "qualified recruits a year", "vi": "số tuyển dụng đã có trình độ mỗi năm"},
 }
 
 #: The scenario value a repair changes, by the pattern of its dotted key:
@@ -378,6 +379,9 @@ CHANGE_TEXT: list[tuple[str, str, str, str]] = [
      "tỷ lệ tốt nghiệp {l}", "percent"),
     (r"unit_types\.(?P<u>[^.]+)\.staff_per_unit", "staff per {u} unit",
      "số cán bộ mỗi đơn vị {u}", "staff"),
+    (r"workforce\.staff\.(?P<u>[^.]+)\.recruits\.(?P<q>[^.]+)\.per_year",
+     "{u} recruits arriving with {q} a year", "số người {u} tuyển dụng đã có {q} mỗi năm",
+     "people"),
 ]
 
 #: Counted things, singular and plural (Vietnamese has one form).
@@ -496,3 +500,45 @@ def duration(seconds: float, lang: Lang) -> str:
     if minutes:
         return f"{minutes} {minute} {secs:02d} {second}"
     return f"{secs} {second}"
+
+
+# ----- the workforce over time ----------------------------------------------------------
+
+WORKFORCE_TEXT: dict[str, dict[Lang, str]] = {
+    "stock_head": {"en": "Staff by qualification at the end of each year: {unit_type}",
+                   "vi": "Cán bộ theo trình độ cuối mỗi năm: {unit_type}"},
+    "targets_head": {"en": "Workforce targets", "vi": "Mục tiêu về đội ngũ cán bộ"},
+    "sheet": {"en": "Workforce", "vi": "Đội ngũ cán bộ"},
+    "year": {"en": "year", "vi": "năm"},
+    "in_post": {"en": "in post", "vi": "đang làm việc"},
+    "leavers": {"en": "leavers", "vi": "nghỉ việc"},
+    "recruits": {"en": "recruits", "vi": "tuyển mới"},
+    "qualified_recruits": {"en": "of whom qualified", "vi": "trong đó đã có trình độ"},
+    "graduates": {"en": "graduates", "vi": "tốt nghiệp"},
+    "none": {"en": "no qualification", "vi": "chưa qua đào tạo"},
+    "target": {"en": "target", "vi": "mục tiêu"},
+    "when": {"en": "by", "vi": "đến"},
+    "required": {"en": "required", "vi": "yêu cầu"},
+    "achieved": {"en": "achieved", "vi": "đạt được"},
+    "met": {"en": "met", "vi": "đạt"},
+    "not_met": {"en": "NOT met", "vi": "KHÔNG đạt"},
+    "chart_title": {"en": "{unit_type}: staff holding at least each qualification",
+                    "vi": "{unit_type}: số cán bộ có trình độ từ mỗi mức trở lên"},
+    "chart_target": {"en": "target {id}", "vi": "mục tiêu {id}"},
+    "people_axis": {"en": "staff (persons)", "vi": "cán bộ (người)"},
+    "at_least": {"en": "{q} or higher", "vi": "{q} trở lên"},
+    "robust": {"en": "robust: every attrition raised by {points} percentage points",
+               "vi": "phương án an toàn: tỷ lệ nghỉ việc tăng thêm {points} điểm phần trăm"},
+    "robust_expected": {
+        "en": "the same plan at the expected attrition: {rules} rules, {violations} violations",
+        "vi": "cùng phương án với tỷ lệ nghỉ việc dự kiến: {rules} quy tắc, {violations} vi phạm"},
+}
+
+
+def qualification_label(sc: Scenario, qualification: str, lang: Lang) -> str:
+    """A qualification's name: the level's (when it is one), 'no qualification' for none."""
+    if qualification == "none":
+        return words(WORKFORCE_TEXT, "none", lang)
+    if any(lv.id == qualification for lv in sc.levels):
+        return level_label(sc, qualification, lang)
+    return qualification

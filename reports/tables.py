@@ -41,6 +41,7 @@ from trainplan.reports.i18n import (
     t,
     unit_type_label,
 )
+from trainplan.reports.workforce import workforce_lines, workforce_summary
 
 
 def scenario_yaml(loaded: LoadedScenario) -> str:
@@ -231,6 +232,7 @@ def terminal_report(sc: Scenario, result: SolveResult, check: Verification | Non
         quotas["mode"] = [t(f"mode_{m}", lang) for m in quotas["mode"]]
     lines += ["", f"{t('graduates_vs_table', lang)}:",
               _localised(quotas, sc, lang).to_string(index=False)]
+    lines += workforce_lines(sc, roster, lang)
     if check is not None:
         lines += ["", t("verified", lang, rules=len(check.rules_checked),
                         violations=len(check.violations))]
@@ -364,6 +366,8 @@ def summary_dict(sc: Scenario, result: SolveResult, check: Verification | None,
         out["quotas"] = [vars(q) for q in quota_results(sc, roster)]
         out["milestones"] = [vars(m) for m in milestone_results(sc, roster)]
         out["spending_million_vnd"] = _spending_summary(sc, roster)
+        if sc.workforce is not None:
+            out["workforce"] = workforce_summary(sc, roster)
     if check is not None:
         out["verification"] = {"rules_checked": len(check.rules_checked),
                                "violations": [{"rule": v.rule, "message": v.message}

@@ -34,22 +34,33 @@ def with_level(level_id: str, **fields) -> list[dict]:
     return levels
 
 
-def workforce(staff: dict | None = None, **section) -> dict:
+def workforce(staff: dict | None = None, capacity: dict | None = None, **section) -> dict:
     """The tiny scenario with a workforce: 3 communes, 6 staff holding none, any course.
 
     Default routes: A takes staff from none to A (1 year), B from A to B (2 years);
-    `staff` changes the commune's staff description, `section` the section's lists.
+    `staff` changes the commune's staff description, `capacity` the scenario's places,
+    `section` the section's lists.
     """
     described = {"unit_type": "commune", "at_start": 6, "held_at_start": {"none": 6}}
     described.update(staff or {})
     return tiny(unit_types=with_type(staff_per_unit=4, quotas={"A": {"at_least": 0},
                                                                 "B": {"at_least": 0}}),
                 phases=[{"id": "p1", "first_year": 2020, "last_year": 2020}],
-                workforce={"staff": [described], **section})
+                capacity=capacity or {}, workforce={"staff": [described], **section})
 
 
 def _cover(qualification: str, year: int, share: int = 100) -> list[dict]:
     return [{"id": "c", "by_year": year, "at_least": qualification, "share_percent": share}]
+
+
+def _quota_a(data: dict, people: int) -> dict:
+    """The workforce scenario asking for at least `people` graduates at A."""
+    data["unit_types"][0]["quotas"]["A"] = {"at_least": people}
+    return data
+
+
+_TEN = {"at_start": 10, "held_at_start": {"none": 10}, "attrition_percent": 10}
+_FALLING = {2020: 10, 2021: 9, 2022: 9, 2023: 9, 2024: 9}
 
 
 # rule -> (trivially feasible, broken, allowed alternative); each a scenario dict
@@ -123,18 +134,19 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
              unit_types=with_type(units=2, max_in_training_per_unit=1)),
         tiny(unit_types=with_type(units=2, max_in_training_per_unit=1)),
     ),
-    # staff halve in 2020 (6 -> 3): 40% attrition leaves 2, so a third would be laid off
+    # 10 staff hold none, 10% leave: a stock of 10 loses 1, of 9 or fewer nobody. Staff
+    # fall from 10 to 9 in 2021, so 2021 needs a leaver; a starter in 2020 (A ends that
+    # year) leaves 9 holding none in 2021, and nobody leaves: a layoff
     "staff_turnover": (
-        workforce(),
-        workforce({"growth_percent": {2020: -50}, "attrition_by_qualification": {"none": 40}}),
-        workforce({"growth_percent": {2020: -50}, "attrition_by_qualification": {"none": 50}}),
+        workforce(_TEN),
+        workforce(_TEN | {"by_year": _FALLING}, capacity={"min_starts_per_year": 1}),
+        workforce(_TEN | {"by_year": _FALLING}),
     ),
-    # 20% attrition: 1 of 6 leaves in 2020, so only 5 can train for A that year
+    # 6 hold none and nobody leaves or is hired: at most 6 ever start A
     "trainees_from_staff": (
         workforce(coverage=_cover("A", 2020)),
-        workforce({"attrition_percent": 20}, coverage=_cover("A", 2020)),
-        workforce({"attrition_percent": 20, "recruits": {"A": {"per_year": 1}}},
-                  coverage=_cover("A", 2020)),
+        _quota_a(workforce(), 7),
+        _quota_a(workforce({"growth_percent": {2021: 50}}), 7),
     ),
     # all 6 hold B; 1 leaves in 2020 and B universal by the end of 2020 needs a B recruit
     "qualified_recruits": (
@@ -144,25 +156,26 @@ CASES: dict[str, tuple[dict, dict, dict]] = {
         workforce({"held_at_start": {"B": 6}, "attrition_percent": 20,
                    "recruits": {"B": {"per_year": 1}}}, coverage=_cover("B", 2020)),
     ),
-    "coverage": (  # B takes two years after A: none can hold it by the end of 2020
+    # A universal by 2020 needs all 6 to start A in 2020, but there are 5 places a year
+    "coverage": (
         workforce(coverage=_cover("A", 2024, 50)),
-        workforce(coverage=_cover("B", 2020)),
-        workforce(coverage=_cover("B", 2023)),
+        workforce(coverage=_cover("A", 2020), capacity={"starts_per_year": 5}),
+        workforce(coverage=_cover("A", 2021), capacity={"starts_per_year": 5}),
     ),
-    "trained_share": (  # 3 hold none and can graduate (A) in phase p1 = 2020; 3 hold B
+    "trained_share": (  # phase p1 = 2020: 6 graduates need 6 A starters that year
         workforce(trained=[{"id": "t", "phase": "p1", "share_percent": 50}]),
-        workforce({"held_at_start": {"none": 3, "B": 3}},
-                  trained=[{"id": "t", "phase": "p1", "share_percent": 100}]),
-        workforce({"held_at_start": {"none": 3, "B": 3}},
-                  trained=[{"id": "t", "phase": "p1", "share_percent": 50}]),
+        workforce(trained=[{"id": "t", "phase": "p1", "share_percent": 100}],
+                  capacity={"starts_per_year": 5}),
+        workforce(trained=[{"id": "t", "phase": "p1", "share_percent": 80}],
+                  capacity={"starts_per_year": 5}),
     ),
-    "staffed_units": (
+    "staffed_units": (  # 2 holding A in each of the 3 units by 2020: 6 A starters in 2020
         workforce(staffed_units=[{"id": "u", "by_year": 2024, "at_least": "A",
                                   "share_percent": 100}]),
-        workforce(staffed_units=[{"id": "u", "by_year": 2020, "at_least": "B",
-                                  "share_percent": 100}]),
         workforce(staffed_units=[{"id": "u", "by_year": 2020, "at_least": "A", "staff": 2,
-                                  "share_percent": 100}]),
+                                  "share_percent": 100}], capacity={"starts_per_year": 5}),
+        workforce(staffed_units=[{"id": "u", "by_year": 2020, "at_least": "A", "staff": 2,
+                                  "share_percent": 60}], capacity={"starts_per_year": 5}),
     ),
 }
 

@@ -151,15 +151,15 @@ workforce:
     ("share_percent: 100", "share_percent: 120", 19, "workforce.coverage[universal].share_percent",
      "too large: at most 100"),
     ("attrition_percent: 10", "attrition_percent: 100", 14,
-     "workforce.staff[0].attrition_percent", "everyone leaves every year"),
+     "workforce.staff[commune].attrition_percent", "everyone leaves every year"),
     ("held_at_start: {none: 10}", "held_at_start: {none: 6, intermediate: 3}", 13,
-     "workforce.staff[0].held_at_start", "add up to 6+3=9 but at_start says 10"),
-    ("unit_type: commune", "unit_type: comune", 11, "workforce.staff[0].unit_type",
+     "workforce.staff[commune].held_at_start", "add up to 6+3=9 but at_start says 10"),
+    ("unit_type: commune", "unit_type: comune", 11, "workforce.staff[comune].unit_type",
      "unknown unit type 'comune'"),
     ("at_least: intermediate", "at_least: college", 18, "workforce.coverage[universal].at_least",
      "unknown qualification 'college'"),
     ("held_at_start: {none: 10}", "held_at_start: {nothing: 10}", 13,
-     "workforce.staff[0].held_at_start.nothing", "unknown qualification 'nothing'"),
+     "workforce.staff[commune].held_at_start.nothing", "unknown qualification 'nothing'"),
 ])
 def test_bad_workforce_input_names_file_line_and_field(tmp_path, old, new, line, field, words):
     path = tmp_path / "bad.yaml"
@@ -179,7 +179,7 @@ def test_bad_workforce_input_exits_2_and_writes_nothing(tmp_path):
     run = subprocess.run([sys.executable, "-m", "trainplan", "solve", str(path), "--out",
                           str(out)], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2
-    assert f"{path}:14: workforce.staff[0].attrition_percent" in run.stderr
+    assert f"{path}:14: workforce.staff[commune].attrition_percent" in run.stderr
     assert "Traceback" not in run.stderr and not out.exists()
 
 
@@ -236,3 +236,152 @@ def test_the_optimum_matches_brute_force_on_tiny_random_cases(seed):
     else:
         assert result.status == Status.optimal
         assert result.goals[0].value == best
+
+
+# ----- reports in stock terms ------------------------------------------------------------
+
+
+def test_terminal_and_summary_report_the_stock_and_targets_in_both_languages():
+    from trainplan.reports.tables import summary_dict, terminal_report
+
+    sc = hand()
+    result = solve_verified(sc)
+    check = verify(sc, result.roster, result.goals)
+    en = terminal_report(sc, result, check, "en")
+    assert "Staff by qualification at the end of each year: Commune:" in en
+    rows = [" ".join(line.split()) for line in en.splitlines()]
+    assert any(r.startswith("2023 10 0 10 0 ") for r in rows)  # in post, none, held, left
+    assert "universal 2023 10 10 met" in rows
+    vi = terminal_report(sc, result, check, "vi")
+    assert "Cán bộ theo trình độ cuối mỗi năm: Xã:" in vi and "chưa qua đào tạo" in vi
+    summary = summary_dict(sc, result, check)["workforce"]
+    assert summary["stock"]["commune"][-1]["held"] == {"none": 0, "intermediate": 10}
+    assert summary["targets"][0] == {"kind": "coverage", "id": "universal", "label": "",
+                                     "when": "2023", "required": 10, "achieved": 10,
+                                     "met": True}
+
+
+def test_reports_without_a_workforce_have_no_workforce_block():
+    from trainplan.reports.tables import summary_dict, terminal_report
+
+    sc = scenario({k: v for k, v in HAND.items() if k != "workforce"})
+    result = solve_verified(sc)
+    assert "Staff by qualification" not in terminal_report(sc, result, None)
+    assert "workforce" not in summary_dict(sc, result, None)
+
+
+# ----- --robust: attrition raised by a margin --------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "trainplan", *args], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+def test_robust_solves_with_attrition_raised_and_reports_the_expected_case(tmp_path):
+    """At 20% (10 + 10 points) a stock of 5..9 loses 1 a year and recruits hold none, so
+    the robust plan trains more (or hires qualified) than the expected one (100)."""
+    path = tmp_path / "hand.yaml"
+    path.write_text(YAML.replace("attrition_percent: 10", "attrition_percent: 10\n"
+                                 "      recruits: {intermediate: {per_year: 2, "
+                                 "cost_per_person: 15}}"), encoding="utf-8")
+    plain, robust = _cli("solve", str(path)), _cli("solve", str(path), "--robust", "10")
+    assert plain.returncode == robust.returncode == 0
+    assert "lowest total training cost: 100 million VND" in plain.stdout
+    cost = next(line for line in robust.stdout.splitlines() if "lowest total" in line)
+    assert int(cost.split(": ")[1].split()[0].replace(",", "")) > 100
+    assert "robust: every attrition raised by 10 percentage points" in robust.stdout
+    assert "the same plan at the expected attrition: 19 rules" in robust.stdout
+
+
+def test_robust_without_a_workforce_is_refused_with_exit_2():
+    run = _cli("solve", "scenarios/ben_tre_2010_2020.yaml", "--robust", "3")
+    assert run.returncode == 2
+    assert "--robust needs a workforce section" in run.stderr
+
+
+# ----- Excel, HTML and PNG charts of the stock --------------------------------------------
+
+
+def test_workbook_html_and_png_show_the_stock_per_unit_type(tmp_path):
+    import openpyxl
+    from trainplan.reports.charts import png_files
+    from trainplan.reports.excel import workbook_bytes
+    from trainplan.reports.html import html_report
+
+    sc = hand()
+    result = solve_verified(sc)
+    check = verify(sc, result.roster, result.goals)
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(workbook_bytes(sc, result, check, "vi"))
+    ws = openpyxl.load_workbook(path)["Đội ngũ cán bộ"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1][:4] == ("năm", "đang làm việc", "chưa qua đào tạo", "Trung cấp")
+    assert rows[4][:4] == (2023, 10, 0, 10)
+    assert ("universal", "2023", 10, 10, "đạt") in [r[:5] for r in rows]
+    assert len(ws._charts) == 1
+    html = html_report(sc, result, check, "en")
+    assert 'aria-label="Commune: staff holding at least each qualification"' in html
+    pngs = png_files(tmp_path, sc, result, "en")
+    assert (tmp_path / "workforce-commune.png") in pngs
+    assert pngs == png_files(tmp_path, sc, result, "en")  # deterministic bytes
+
+
+# ----- Bến Tre in stock terms ------------------------------------------------------------
+
+
+def test_ben_tre_workforce_solves_verifies_and_meets_its_targets():
+    """The seed's growth (+15% by 2015, +50% by 2020), 5% ASSUMPTION attrition, the two
+    universal targets and 50% trained per phase: a verified plan meeting every target."""
+    sc = load_scenario(ROOT / "scenarios" / "ben_tre_workforce.yaml").scenario
+    assert sc.workforce.staff[0].staff_in_post(sc.years)[2015] == 377  # 328 x 1.15
+    assert sc.workforce.staff[0].staff_in_post(sc.years)[2020] == 492  # 328 x 1.5
+    result = solve_verified(sc)
+    assert result.status in (Status.optimal, Status.feasible)
+    targets = workforce_targets(sc, result.roster)
+    assert [r.id for r in targets] == ["intermediate-2015", "college-university-2020",
+                                       "trained-2010-2015", "trained-2016-2020"]
+    assert all(r.met for r in targets)
+    if result.status == Status.optimal:
+        assert result.goals[0].value == 30_720 * MONEY_SCALE
+
+
+def test_routes_a_bridging_course_beats_the_direct_course_when_cheaper():
+    """4 staff hold none; college universal by 2022. Direct college course (none ->
+    college): 2 years x 30 = 60 each; intermediate (1 x 10) then the bridge (1 x 10):
+    20 each. Optimum: 4 x 20 = 80, every person along intermediate -> bridge."""
+    level = {"label_vi": "x", "label_en": "x", "duration_years": 1,
+             "cost_per_trainee_year": 10}
+    sc = scenario({
+        "name": "routes", "horizon": {"first_year": 2021, "last_year": 2022},
+        "levels": [{**level, "id": "intermediate"}, {**level, "id": "bridge"},
+                   {**level, "id": "college", "duration_years": 2,
+                    "cost_per_trainee_year": 30}],
+        "unit_types": [{"id": "commune", "label_vi": "Xã", "label_en": "Commune",
+                        "units": 4, "staff_per_unit": 2,
+                        "quotas": {lv: {"at_least": 0}
+                                   for lv in ("intermediate", "bridge", "college")}}],
+        "objective": ["min_cost"],
+        "workforce": {
+            "qualifications": ["intermediate", "college"],
+            "staff": [{"unit_type": "commune", "at_start": 4, "held_at_start": {"none": 4}}],
+            "routes": [{"course": "intermediate", "from_qualification": "none",
+                        "to_qualification": "intermediate"},
+                       {"course": "bridge", "from_qualification": "intermediate",
+                        "to_qualification": "college"},
+                       {"course": "college", "from_qualification": "none",
+                        "to_qualification": "college"}],
+            "coverage": [{"id": "college", "by_year": 2022, "at_least": "college"}]}})
+    result = solve_verified(sc)
+    assert result.goals[0].value == 80 * MONEY_SCALE
+    assert {r.level for r in result.roster.rows} == {"intermediate", "bridge"}
+    assert stock_by_year(sc, result.roster, "commune")[-1].end["college"] == 4
+
+
+def test_a_route_to_a_lower_qualification_is_refused():
+    data = copy.deepcopy(HAND)
+    data["workforce"]["routes"] = [{"course": "intermediate",
+                                    "from_qualification": "intermediate",
+                                    "to_qualification": "intermediate"}]
+    with pytest.raises(ValueError, match="is not above 'intermediate'"):
+        scenario(data)
