@@ -630,7 +630,28 @@ def read_register(path: str | Path, sc: Scenario) -> Register:
     if not people:
         raise ScenarioError([Problem(str(path), None, "", "no people: one row per person "
                                      "after the header")])
-    return Register(str(path), people, reader.warnings)
+    return Register(str(path), people, reader.warnings + _stock_warnings(sc, people, path))
+
+
+def _stock_warnings(sc: Scenario, people: list[Person], path: Path) -> list[str]:
+    """Where the register and the workforce section's starting stock disagree (warnings).
+
+    The register is that stock person by person: per described unit type, the people
+    holding each qualification should be its `held_at_start`.
+    """
+    if sc.workforce is None:
+        return []
+    out = []
+    for st in sc.workforce.staff:
+        held: dict[str, int] = {}
+        for p in people:
+            if p.unit_type == st.unit_type:
+                held[p.qualification] = held.get(p.qualification, 0) + 1
+        for q in qualifications(sc):
+            if held.get(q, 0) != st.held_at_start.get(q, 0):
+                out.append(f"{path}: {st.unit_type}: {held.get(q, 0)} staff hold '{q}' but "
+                           f"the workforce section starts with {st.held_at_start.get(q, 0)}")
+    return out
 
 
 # ----- roster_people.csv -------------------------------------------------------------------

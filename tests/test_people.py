@@ -447,6 +447,11 @@ def test_a_workforce_section_gives_the_qualifications_and_routes(tmp_path):
     assert verify_people(sc, reg, rows, got.rows).ok
     reg = register(sc, [person("p1", qualification="A")], tmp_path)
     assert assign_people(sc, reg, rows).status == PeopleStatus.unassigned  # A reaches no B
+    assert reg.warnings == [
+        f"{tmp_path / 'staff.csv'}: commune: 0 staff hold 'none' but the workforce section "
+        "starts with 6",
+        f"{tmp_path / 'staff.csv'}: commune: 1 staff hold 'A' but the workforce section "
+        "starts with 0"]
     no_section = scenario(tiny())
     reg = register(no_section, [person("p1")], tmp_path)
     assert assign_people(no_section, reg, rows).status == PeopleStatus.unassigned
