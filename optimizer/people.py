@@ -508,23 +508,30 @@ def _describe(sc: Scenario, m: PeopleModel, rule: str, p: Person) -> str:
     return f"{who} takes one course at a time"
 
 
+def _proved_infeasible(m: PeopleModel, active: set[tuple[str, str]], time_limit_s: float
+                       ) -> bool:
+    """Whether the switched model is proved infeasible with only `active` rule instances on."""
+    m.model.clear_assumptions()
+    m.model.add_assumptions([lit if key in active else ~lit for key, lit in m.switch.items()])
+    return _solver(time_limit_s).solve(m.model) == cp_model.INFEASIBLE
+
+
 def _unit_conflict(sc: Scenario, people: list[Person], cohorts: list[Cohort],
                    extra: dict[str, list[tuple[int, str]]], time_limit_s: float
                    ) -> list[RuleInstance] | None:
-    """The person rule instances of one unit that cannot hold together (None: they can)."""
+    """The person rule instances of one unit that cannot hold together (None: they can).
+
+    A deletion filter: every instance whose removal keeps the model proved infeasible
+    is dropped, so what is left is irreducible (an instance is kept when its removal
+    is not proved either way in time).
+    """
     m = build_people(sc, people, cohorts, extra, switches=True)
     keys = sorted(m.switch, key=lambda k: (PERSON_RULES[k[0]].specific, k[1]))
     on = set(keys)
-
-    def feasible(active: set[tuple[str, str]]) -> bool:
-        m.model.clear_assumptions()
-        m.model.add_assumptions([m.switch[k] if k in active else ~m.switch[k] for k in keys])
-        return _solver(time_limit_s).solve(m.model) != cp_model.INFEASIBLE
-
-    if feasible(on):
+    if not _proved_infeasible(m, on, time_limit_s):
         return None
     for k in keys:  # deletion filter: drop each instance the conflict does not need
-        if not feasible(on - {k}):
+        if _proved_infeasible(m, on - {k}, time_limit_s):
             on.discard(k)
     by_id = {p.id: p for p in people}
     return [RuleInstance(rule, pid, _describe(sc, m, rule, by_id[pid]))
