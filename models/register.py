@@ -52,6 +52,8 @@ SHEET = "staff"
 RETIREMENT_MARGIN_YEARS = 1
 #: ASSUMPTION: retirement age by gender when only the birth year is given (others: "").
 RETIREMENT_AGE = {"F": 55, "": 60, "M": 60}
+#: The youngest hiring age a register may state (a birth or hiring year typed wrong).
+MIN_HIRING_AGE = 15
 #: Years a register may name (birth, hiring, retirement, pins).
 YEARS = range(1900, 2201)
 
@@ -554,6 +556,14 @@ class _RowReader:
     def _consistent(self, row: _Row, p: Person) -> None:
         """Problems between a person's own fields: pins they cannot hold, training under way."""
         sc = self.sc
+        if p.retirement_year <= p.hired_year:
+            self.problems.append(row.where("hired_year").problem(
+                f"hired in {p.hired_year} but retires in {p.retirement_year}: expected a "
+                "hiring year before retirement"))
+        if p.birth_year is not None and p.hired_year < p.birth_year + MIN_HIRING_AGE:
+            self.problems.append(row.where("hired_year").problem(
+                f"hired in {p.hired_year}, born in {p.birth_year}: expected a hiring year "
+                f"from {p.birth_year + MIN_HIRING_AGE} (age {MIN_HIRING_AGE})"))
         if p.in_training is not None:
             level, since = p.in_training
             if self.routes[level][0] != p.qualification:

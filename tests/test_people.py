@@ -225,6 +225,9 @@ BAD_ROWS = [  # (row changes, column, words in the message)
     ({"qualification": "B", "must_train_year": 2020, "must_train_level": "A"},
      "must_train_level", "pin cannot hold: a 'A' course starts from 'none'"),
     ({"gender": "X"}, "gender", "not a gender code"),
+    ({"hired_year": 2041}, "hired_year", "hired in 2041 but retires in 2040"),
+    ({"birth_year": 2000, "retirement_year": ""}, "hired_year",
+     "hired in 2010, born in 2000: expected a hiring year from 2015"),
 ]
 
 
