@@ -6,7 +6,7 @@ Exit codes:
   2  invalid input (the scenario file or an option is wrong)
   3  infeasible: no plan meets every rule (`check` and `explain` say why)
   4  no answer: the time limit ran out before any plan was found, or the plan
-     could not be assigned to individual units
+     could not be assigned to individual units (or, with --staff, to named people)
   5  the independent checker found violations in the solver's plan (a bug)
   130  interrupted (Ctrl-C); `sweep` keeps finished points, run it again to resume
 
@@ -516,10 +516,15 @@ def _people_files(people: _NamedRun | None, paths: dict[str, str | None], lang: 
         people_files,
         with_people_section,
         with_people_sheets,
+        with_people_summary,
     )
 
     def add(files: dict[Path, bytes]) -> tuple[dict[Path, bytes], list[Path]]:
         out = paths.get("out")
+        if out is not None and people is not None:
+            summary = Path(out) / "summary.json"
+            files[summary] = with_people_summary(files[summary].decode("utf-8"), people.result,
+                                                 people.output).encode("utf-8")
         if people is None or not people.assigned:
             return files, ([Path(out) / PEOPLE_FILE, Path(out) / CHANGES_FILE] if out else [])
         if out is not None:
@@ -642,9 +647,12 @@ def _explain(loaded: LoadedScenario, settings: SolveSettings, priority: list[str
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @lang_option
 @settings_options
+@click.option("--staff", type=click.Path(dir_okay=False), default=None,
+              help="Staff register: when the plan holds per type but not per person, name "
+                   "the people and person rules that cannot hold together.")
 def explain_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                 priority: str, repairs_out: str | None, as_json: bool, lang: Lang,
-                time_limit: float, workers: int, seed: int) -> None:
+                time_limit: float, workers: int, seed: int, staff: str | None) -> None:
     """Say exactly why a plan is impossible, and price the smallest repairs."""
     from trainplan.optimizer.explain import SLACK_LEVERS
 
@@ -656,7 +664,25 @@ def explain_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
                    f"{', '.join(SLACK_LEVERS)}", err=True)
         sys.exit(EXIT_INVALID)
     settings = SolveSettings(time_limit_s=time_limit, workers=workers, seed=seed)
+    if staff is not None:
+        code = _explain_people(loaded.scenario, settings, staff, lang)
+        if code is not None:
+            sys.exit(code)
     sys.exit(_explain(loaded, settings, levers, repairs_out, as_json, lang))
+
+
+def _explain_people(sc: Scenario, settings: SolveSettings, staff: str, lang: Lang
+                    ) -> int | None:
+    """With a plan per type: the per-person verdict and its conflicts (None: no plan)."""
+    from trainplan.optimizer.solve import solve_verified
+
+    named = _read_people_inputs(sc, staff, None, None, False, lang)
+    result, check = solve_verified(sc, settings)
+    people = _people(sc, result, check, named, settings.time_limit_s)
+    if people is None:
+        return None
+    click.echo(people.report)
+    return EXIT_OK if people.assigned else EXIT_NO_ANSWER
 
 
 @main.command("min-budget", epilog=_epilog(

@@ -674,7 +674,7 @@ def person_goal_values(sc: Scenario, register: Register, rows: list[PersonRow],
                        previous: list[PersonRow] | None = None) -> dict[str, int]:
     """The per-person goals recomputed from the rows (`people_changed` only with `previous`).
 
-    `people_changed` counts the register's people whose (level, start year) courses
+    `people_changed` counts the register's people whose (unit, level, start year) courses
     differ from the previous roster's; the priority goals sum `goal_term` over rows,
     with each person's rank among the register's people of their unit.
     """
@@ -684,11 +684,17 @@ def person_goal_values(sc: Scenario, register: Register, rows: list[PersonRow],
            "priority_first": sum(first_term(sc, *ranks[r.person_id], r.start_year)
                                  for r in rows if r.person_id in ranks)}
     if previous is not None:
-        def courses(rs: list[PersonRow], pid: str) -> set[tuple[str, int]]:
-            return {(r.level, r.start_year) for r in rs if r.person_id == pid}
-        touched = {r.person_id for r in [*rows, *previous]} & set(ranks)
-        out["people_changed"] = sum(courses(rows, pid) != courses(previous, pid)
-                                    for pid in touched)
+        now, before = _courses_by_person(rows), _courses_by_person(previous)
+        out["people_changed"] = sum(now.get(pid, set()) != before.get(pid, set())
+                                    for pid in (set(now) | set(before)) & set(ranks))
+    return out
+
+
+def _courses_by_person(rows: list[PersonRow]) -> dict[str, set[tuple[str, str, int]]]:
+    """Each person's courses as (unit, level, start year)."""
+    out: dict[str, set[tuple[str, str, int]]] = defaultdict(set)
+    for r in rows:
+        out[r.person_id].add((r.unit, r.level, r.start_year))
     return out
 
 

@@ -52,6 +52,8 @@ SHEET = "staff"
 RETIREMENT_MARGIN_YEARS = 1
 #: ASSUMPTION: retirement age by gender when only the birth year is given (others: "").
 RETIREMENT_AGE = {"F": 55, "": 60, "M": 60}
+#: The youngest hiring age a register may state (a birth or hiring year typed wrong).
+MIN_HIRING_AGE = 15
 #: Years a register may name (birth, hiring, retirement, pins).
 YEARS = range(1900, 2201)
 
@@ -194,33 +196,60 @@ class PeopleOutput:
 # ----- qualifications and routes -------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Paths:
+    """A scenario's qualifications, routes and what each qualification reaches."""
+
+    order: tuple[str, ...]
+    routes: dict[str, tuple[str, str]]
+    reach: dict[str, frozenset[str]]
+
+
+#: The paths of the scenarios seen last, by id (the scenario kept, so the id stays its own).
+_PATHS: dict[int, tuple[Scenario, _Paths]] = {}
+
+
+def _paths(sc: Scenario) -> _Paths:
+    """The scenario's paths, computed once (a register of 28,732 people asks often)."""
+    cached = _PATHS.get(id(sc))
+    if cached is not None and cached[0] is sc:
+        return cached[1]
+    if sc.workforce is not None:
+        order = tuple(qualification_ids(sc))
+        paths = {c: (r.from_qualification, r.to_qualification)
+                 for c, r in course_routes(sc).items()}
+    else:
+        order = (NO_QUALIFICATION, *(lv.id for lv in sc.levels))
+        paths = {lv.id: (order[i], lv.id) for i, lv in enumerate(sc.levels)}
+    reach = {}
+    for q in order:
+        seen, todo = {q}, [q]
+        while todo:
+            now = todo.pop()
+            for a, b in paths.values():
+                if a == now and b not in seen:
+                    seen.add(b)
+                    todo.append(b)
+        reach[q] = frozenset(seen)
+    if len(_PATHS) > 16:
+        _PATHS.clear()
+    _PATHS[id(sc)] = (sc, _Paths(order, paths, reach))
+    return _PATHS[id(sc)][1]
+
+
 def qualifications(sc: Scenario) -> list[str]:
     """Qualifications from lowest to highest, 'none' first (workforce order, else levels)."""
-    if sc.workforce is not None:
-        return qualification_ids(sc)
-    return [NO_QUALIFICATION, *(lv.id for lv in sc.levels)]
+    return list(_paths(sc).order)
 
 
 def routes(sc: Scenario) -> dict[str, tuple[str, str]]:
     """Each course (level id) as (from qualification, to qualification)."""
-    if sc.workforce is not None:
-        return {c: (r.from_qualification, r.to_qualification)
-                for c, r in course_routes(sc).items()}
-    quals = qualifications(sc)
-    return {lv.id: (quals[i], lv.id) for i, lv in enumerate(sc.levels)}
+    return _paths(sc).routes
 
 
-def reachable(sc: Scenario, held: str) -> set[str]:
+def reachable(sc: Scenario, held: str) -> frozenset[str]:
     """Qualifications a person holding `held` can reach by courses in sequence (held too)."""
-    seen, todo = {held}, [held]
-    edges = list(routes(sc).values())
-    while todo:
-        q = todo.pop()
-        for a, b in edges:
-            if a == q and b not in seen:
-                seen.add(b)
-                todo.append(b)
-    return seen
+    return _paths(sc).reach.get(held, frozenset({held}))
 
 
 def start_state(sc: Scenario, p: Person) -> tuple[str, int]:
@@ -273,7 +302,7 @@ def priority_key(sc: Scenario, p: Person) -> tuple:
     held, _ = start_state(sc, p)
     last = (0, 0) if p.last_trained_year is None else (1, p.last_trained_year)
     age = p.birth_year if p.birth_year is not None else p.retirement_year - 60
-    return qualifications(sc).index(held), last, age, p.id
+    return _paths(sc).order.index(held), last, age, p.id
 
 
 def unit_ranks(sc: Scenario, people: list[Person]) -> dict[str, tuple[int, int]]:
@@ -421,6 +450,7 @@ class _RowReader:
         self.seen: dict[str, int | str] = {}
         self.quals = qualifications(sc)
         self.routes = routes(sc)
+        self.unit_ids = {ut.id: set(ut.unit_ids) for ut in sc.unit_types}
 
     def person(self, row: _Row) -> Person | None:
         """The row's person, or None after recording what is wrong with it."""
@@ -474,11 +504,11 @@ class _RowReader:
             self.problems.append(row.where("unit_type").problem(
                 f"unknown unit type '{type_id}': expected one of {', '.join(types)}"))
             return None, None
-        ids = types[type_id].unit_ids
-        if unit and unit not in set(ids):
+        if unit and unit not in self.unit_ids[type_id]:
+            example = types[type_id].unit_ids[0]
             self.problems.append(row.where("unit").problem(
                 f"unknown unit '{unit}' of type '{type_id}': expected a unit id such as "
-                f"{ids[0]} (the scenario's unit_list, or {type_id}-001...)"))
+                f"{example} (the scenario's unit_list, or {type_id}-001...)"))
             return None, None
         return type_id, unit or None
 
@@ -526,6 +556,14 @@ class _RowReader:
     def _consistent(self, row: _Row, p: Person) -> None:
         """Problems between a person's own fields: pins they cannot hold, training under way."""
         sc = self.sc
+        if p.retirement_year <= p.hired_year:
+            self.problems.append(row.where("hired_year").problem(
+                f"hired in {p.hired_year} but retires in {p.retirement_year}: expected a "
+                "hiring year before retirement"))
+        if p.birth_year is not None and p.hired_year < p.birth_year + MIN_HIRING_AGE:
+            self.problems.append(row.where("hired_year").problem(
+                f"hired in {p.hired_year}, born in {p.birth_year}: expected a hiring year "
+                f"from {p.birth_year + MIN_HIRING_AGE} (age {MIN_HIRING_AGE})"))
         if p.in_training is not None:
             level, since = p.in_training
             if self.routes[level][0] != p.qualification:
@@ -602,7 +640,28 @@ def read_register(path: str | Path, sc: Scenario) -> Register:
     if not people:
         raise ScenarioError([Problem(str(path), None, "", "no people: one row per person "
                                      "after the header")])
-    return Register(str(path), people, reader.warnings)
+    return Register(str(path), people, reader.warnings + _stock_warnings(sc, people, path))
+
+
+def _stock_warnings(sc: Scenario, people: list[Person], path: Path) -> list[str]:
+    """Where the register and the workforce section's starting stock disagree (warnings).
+
+    The register is that stock person by person: per described unit type, the people
+    holding each qualification should be its `held_at_start`.
+    """
+    if sc.workforce is None:
+        return []
+    out = []
+    for st in sc.workforce.staff:
+        held: dict[str, int] = {}
+        for p in people:
+            if p.unit_type == st.unit_type:
+                held[p.qualification] = held.get(p.qualification, 0) + 1
+        for q in qualifications(sc):
+            if held.get(q, 0) != st.held_at_start.get(q, 0):
+                out.append(f"{path}: {st.unit_type}: {held.get(q, 0)} staff hold '{q}' but "
+                           f"the workforce section starts with {st.held_at_start.get(q, 0)}")
+    return out
 
 
 # ----- roster_people.csv -------------------------------------------------------------------

@@ -104,6 +104,10 @@ class PeopleModel:
         return self.x.get((pi, ci))
 
 
+Taken = tuple[str, str, int]
+"""A course a person took in a roster: unit, level, start year."""
+
+
 def c_name(c: Cohort) -> str:
     """A course's name in variable names and messages."""
     return f"{c.unit},{c.level},{c.year}"
@@ -254,7 +258,7 @@ def build_people(sc: Scenario, people: list[Person], cohorts: list[Cohort],
 # ----- goals -------------------------------------------------------------------------------
 
 
-def _changed(m: PeopleModel, previous: dict[str, set[tuple[str, int]]]) -> cp_model.LinearExpr:
+def _changed(m: PeopleModel, previous: dict[str, set[Taken]]) -> cp_model.LinearExpr:
     """People whose courses differ from the previous roster's (a sum of 0/1 terms)."""
     terms = []
     for pi, p in enumerate(m.people):
@@ -263,7 +267,8 @@ def _changed(m: PeopleModel, previous: dict[str, set[tuple[str, int]]]) -> cp_mo
         if not before and not mine:
             continue
         changed = m.model.new_bool_var(f"changed[{p.id}]")
-        have = {(m.cohorts[ci].level, m.cohorts[ci].year): ci for ci in mine}
+        have = {(m.cohorts[ci].unit, m.cohorts[ci].level, m.cohorts[ci].year): ci
+                for ci in mine}
         for course in before:
             if course not in have:
                 m.model.add(changed == 1)
@@ -293,7 +298,7 @@ def _solver(time_limit_s: float) -> cp_model.CpSolver:
     return solver
 
 
-def _stages(m: PeopleModel, previous: dict[str, set[tuple[str, int]]] | None
+def _stages(m: PeopleModel, previous: dict[str, set[Taken]] | None
             ) -> list[tuple[str, cp_model.LinearExpr]]:
     """The goals in order, as expressions to minimise."""
     stages = [("people_changed", _changed(m, previous))] if previous is not None else []
@@ -311,7 +316,7 @@ def _stages(m: PeopleModel, previous: dict[str, set[tuple[str, int]]] | None
 
 def _involved(people: list[Person], cohorts: list[Cohort],
               extra_pins: dict[str, list[tuple[int, str]]],
-              before: dict[str, set[tuple[str, int]]]) -> list[Person]:
+              before: dict[str, set[Taken]]) -> list[Person]:
     """People of units with courses, with pins of their own, or in the previous roster."""
     units = {(c.unit_type, c.unit) for c in cohorts}
     return [p for p in people if (p.unit_type, p.unit) in units or p.pin is not None
@@ -328,16 +333,17 @@ class _UnitAnswer:
 
 def _signature(sc: Scenario, people: list[Person], cohorts: list[Cohort],
                pinned: dict[str, list[tuple[int, str]]],
-               before: dict[str, set[tuple[str, int]]] | None) -> tuple:
+               before: dict[str, set[Taken]] | None) -> tuple:
     """What one unit's model depends on, with people in rank order: equal units share answers."""
     courses = tuple((c.level, c.year, c.graduation_year, c.starts) for c in cohorts)
     index = {(c.level, c.year): i for i, c in enumerate(cohorts)}
+    taken = {(c.unit, c.level, c.year): i for i, c in enumerate(cohorts)}
     rows = []
     for p in people:
         allowed = tuple(i for i, c in enumerate(cohorts)
                         if not any(f(sc, p, c) for f in STATIC_RULES.values()))
         pin = tuple(sorted(index.get((lv, y), -1) for y, lv in pinned[p.id]))
-        old = None if before is None else tuple(sorted(index.get(k, -1)
+        old = None if before is None else tuple(sorted(taken.get(k, -1)
                                                        for k in before.get(p.id, ())))
         rows.append((start_state(sc, p)[0], allowed, pin, old))
     return courses, tuple(rows)
@@ -345,7 +351,7 @@ def _signature(sc: Scenario, people: list[Person], cohorts: list[Cohort],
 
 def _solve_unit(sc: Scenario, people: list[Person], cohorts: list[Cohort],
                 extra: dict[str, list[tuple[int, str]]],
-                before: dict[str, set[tuple[str, int]]] | None, time_limit_s: float
+                before: dict[str, set[Taken]] | None, time_limit_s: float
                 ) -> _UnitAnswer | cp_model.CpSolverStatus:
     """One unit's lexicographic stages; the CP-SAT status code when no assignment is found."""
     m = build_people(sc, people, cohorts, extra)
@@ -459,20 +465,21 @@ class _RowOrder:
                 self.levels[r.level], r.person_id)
 
 
-def _previous_courses(previous: list[PersonRow] | None) -> dict[str, set[tuple[str, int]]]:
-    out: dict[str, set[tuple[str, int]]] = defaultdict(set)
+def _previous_courses(previous: list[PersonRow] | None) -> dict[str, set[Taken]]:
+    """Each person's courses in the previous roster, as (unit, level, start year)."""
+    out: dict[str, set[Taken]] = defaultdict(set)
     for r in previous or []:
-        out[r.person_id].add((r.level, r.start_year))
+        out[r.person_id].add((r.unit, r.level, r.start_year))
     return out
 
 
-def _past_pins(before: dict[str, set[tuple[str, int]]], replan_from: int | None
+def _past_pins(before: dict[str, set[Taken]], replan_from: int | None
                ) -> dict[str, list[tuple[int, str]]]:
     """Previous courses that started before the re-planning year: kept as pins."""
     if replan_from is None:
         return {}
-    return {pid: sorted((y, lv) for lv, y in courses if y < replan_from)
-            for pid, courses in before.items() if any(y < replan_from for _, y in courses)}
+    return {pid: sorted((y, lv) for _, lv, y in courses if y < replan_from)
+            for pid, courses in before.items() if any(y < replan_from for *_, y in courses)}
 
 
 # ----- why not: the smallest set of person rules that cannot hold together ----------------
@@ -501,23 +508,30 @@ def _describe(sc: Scenario, m: PeopleModel, rule: str, p: Person) -> str:
     return f"{who} takes one course at a time"
 
 
+def _proved_infeasible(m: PeopleModel, active: set[tuple[str, str]], time_limit_s: float
+                       ) -> bool:
+    """Whether the switched model is proved infeasible with only `active` rule instances on."""
+    m.model.clear_assumptions()
+    m.model.add_assumptions([lit if key in active else ~lit for key, lit in m.switch.items()])
+    return _solver(time_limit_s).solve(m.model) == cp_model.INFEASIBLE
+
+
 def _unit_conflict(sc: Scenario, people: list[Person], cohorts: list[Cohort],
                    extra: dict[str, list[tuple[int, str]]], time_limit_s: float
                    ) -> list[RuleInstance] | None:
-    """The person rule instances of one unit that cannot hold together (None: they can)."""
+    """The person rule instances of one unit that cannot hold together (None: they can).
+
+    A deletion filter: every instance whose removal keeps the model proved infeasible
+    is dropped, so what is left is irreducible (an instance is kept when its removal
+    is not proved either way in time).
+    """
     m = build_people(sc, people, cohorts, extra, switches=True)
     keys = sorted(m.switch, key=lambda k: (PERSON_RULES[k[0]].specific, k[1]))
     on = set(keys)
-
-    def feasible(active: set[tuple[str, str]]) -> bool:
-        m.model.clear_assumptions()
-        m.model.add_assumptions([m.switch[k] if k in active else ~m.switch[k] for k in keys])
-        return _solver(time_limit_s).solve(m.model) != cp_model.INFEASIBLE
-
-    if feasible(on):
+    if not _proved_infeasible(m, on, time_limit_s):
         return None
     for k in keys:  # deletion filter: drop each instance the conflict does not need
-        if not feasible(on - {k}):
+        if _proved_infeasible(m, on - {k}, time_limit_s):
             on.discard(k)
     by_id = {p.id: p for p in people}
     return [RuleInstance(rule, pid, _describe(sc, m, rule, by_id[pid]))
@@ -531,9 +545,9 @@ def explain_changes(sc: Scenario, register: Register, cohorts: list[Cohort],
                     previous: list[PersonRow] | None, rows: list[PersonRow]) -> list[Change]:
     """Each person whose courses differ from the previous roster, with the reason."""
     before = _previous_courses(previous)
-    after: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    after: dict[str, set[Taken]] = defaultdict(set)
     for r in rows:
-        after[r.person_id].add((r.level, r.start_year))
+        after[r.person_id].add((r.unit, r.level, r.start_year))
     people = register.by_id()
     planned = {(c.unit_type, c.unit, c.level, c.year) for c in cohorts}
     out = []
@@ -542,18 +556,21 @@ def explain_changes(sc: Scenario, register: Register, cohorts: list[Cohort],
         if old == new:
             continue
         p = people.get(pid)
-        out.append(Change(pid, tuple(sorted(old)), tuple(sorted(new)),
+        out.append(Change(pid, tuple(sorted((lv, y) for _, lv, y in old)),
+                          tuple(sorted((lv, y) for _, lv, y in new)),
                           _why(sc, p, old - new, planned)))
     return out
 
 
-def _why(sc: Scenario, p: Person | None, lost: set[tuple[str, int]],
+def _why(sc: Scenario, p: Person | None, lost: set[Taken],
          planned: set[tuple[str, str, str, int]]) -> str:
     """Why a person lost courses of the previous roster (or gained one)."""
     if p is None:
         return "no longer in the register"
     m_routes = routes(sc)
-    for level, year in sorted(lost):
+    for unit, level, year in sorted(lost):
+        if unit != p.unit:
+            return f"now works at {p.unit}, not {unit}"
         if (p.unit_type, p.unit, level, year) not in planned:
             return f"the plan no longer has {level} in {year} at {p.unit}"
         grad = sc.graduation_year(level, year)

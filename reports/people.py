@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from markupsafe import escape
@@ -37,7 +38,7 @@ HEADERS = {
 }
 WORDS = {
     "sheet": {"en": "People {type}", "vi": "Người học {type}"},
-    "print": {"en": "By unit (print)", "vi": "In theo đơn vị"},
+    "print": {"vi": "In theo đơn vị"},
     "unit": {"en": "Unit: {unit}", "vi": "Đơn vị: {unit}"},
     "title": {"en": "Training roster by person", "vi": "Danh sách cán bộ được cử đi đào tạo"},
     "signed": {"en": "Prepared by (name, signature)",
@@ -75,8 +76,8 @@ def _sheet_title(text: str) -> str:
 def with_people_sheets(xlsx: bytes, out: PeopleOutput, lang: Lang) -> bytes:
     """The plan workbook with a sheet per unit type of named people and a printable one.
 
-    The printable sheet (in the --lang language; Vietnamese for a district office) has
-    one block per unit, each starting on a new printed page, with a line to sign.
+    The printable sheet is in Vietnamese whatever --lang (for a district office): one
+    block per unit, each starting on a new printed page, with a line to sign.
     """
     from openpyxl import load_workbook
     from openpyxl.styles import Font
@@ -96,7 +97,7 @@ def with_people_sheets(xlsx: bytes, out: PeopleOutput, lang: Lang) -> bytes:
         ws.freeze_panes = "A2"
         for r in rows:
             ws.append(_cells(out, r, lang))
-    ws = wb.create_sheet(_sheet_title(WORDS["print"][lang]))
+    ws = wb.create_sheet(_sheet_title(WORDS["print"]["vi"]))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     by_unit: dict[tuple[str, str], list[PersonRow]] = {}
@@ -108,16 +109,16 @@ def with_people_sheets(xlsx: bytes, out: PeopleOutput, lang: Lang) -> bytes:
         if ws.max_row > 1:
             ws.row_breaks.append(Break(id=ws.max_row))
         label = f"{unit} {names.get((type_id, unit), '')}".strip()
-        ws.append([WORDS["title"][lang]])
+        ws.append([WORDS["title"]["vi"]])
         ws.cell(ws.max_row, 1).font = bold
-        ws.append([WORDS["unit"][lang].format(unit=label)])
-        ws.append(HEADERS[lang])
+        ws.append([WORDS["unit"]["vi"].format(unit=label)])
+        ws.append(HEADERS["vi"])
         for cell in ws[ws.max_row]:
             cell.font = bold
         for r in rows:
-            ws.append(_cells(out, r, lang))
+            ws.append(_cells(out, r, "vi"))
         ws.append([])
-        ws.append([WORDS["signed"][lang]])
+        ws.append([WORDS["signed"]["vi"]])
     return xlsx_bytes(wb)
 
 
@@ -179,3 +180,26 @@ def people_report(result: PeopleResult, register: Register, check: Verification 
 def _named(text: str, pid: str, names: dict[str, str]) -> str:
     """`text` with the person's name after their id (unless redacted)."""
     return text.replace(pid, f"{pid} ({names[pid]})", 1) if pid in names else text
+
+
+def with_people_summary(text: str, result: PeopleResult, out: PeopleOutput) -> str:
+    """summary.json's text with a `people` block: the per-person verdict, goals, conflicts."""
+    check = out.check
+    block = {
+        "status": result.status.name, "message": result.status.value,
+        "courses": len(result.rows), "people": len({r.person_id for r in result.rows}),
+        "redacted": out.redact,
+        "goals": [{"name": g.name, "value": g.value, "bound": g.bound,
+                   "proven_optimal": g.optimal} for g in result.goals],
+        "verification": None if check is None else {
+            "ok": check.ok, "rules_checked": len(check.rules_checked),
+            "violations": [{"rule": v.rule, "message": v.message} for v in check.violations]},
+        "conflicts": [{"unit_type": c.unit_type, "unit": c.unit,
+                       "rules": [{"rule": i.rule, "person_id": i.person_id, "text": i.text}
+                                 for i in c.instances]} for c in result.conflicts],
+        "changed_people": len(result.changes),
+    }
+    inner = json.dumps(block, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    head = text.rstrip()
+    assert head.endswith("}")
+    return f'{head[:-1].rstrip()},\n  "people": {inner}\n}}\n'

@@ -225,6 +225,9 @@ BAD_ROWS = [  # (row changes, column, words in the message)
     ({"qualification": "B", "must_train_year": 2020, "must_train_level": "A"},
      "must_train_level", "pin cannot hold: a 'A' course starts from 'none'"),
     ({"gender": "X"}, "gender", "not a gender code"),
+    ({"hired_year": 2041}, "hired_year", "hired in 2041 but retires in 2040"),
+    ({"birth_year": 2000, "retirement_year": ""}, "hired_year",
+     "hired in 2010, born in 2000: expected a hiring year from 2015"),
 ]
 
 
@@ -314,7 +317,10 @@ def test_ben_tre_register_is_marked_synthetic_and_every_course_gets_a_named_pers
     from openpyxl import load_workbook
 
     book = load_workbook(ben_tre_named / "plan.xlsx", read_only=True)
-    assert {"People commune", "People district", "By unit (print)"} <= set(book.sheetnames)
+    assert {"People commune", "People district", "In theo đơn vị"} <= set(book.sheetnames)
+    printable = [row for row in book["In theo đơn vị"].iter_rows(values_only=True)]
+    assert printable[0][0] == "Danh sách cán bộ được cử đi đào tạo"
+    assert printable[1][0] == "Đơn vị: commune-001" and printable[2][1] == "Họ và tên"
     assert "Dương Ngọc Ngân" in (ben_tre_named / "plan.html").read_text("utf-8")
 
 
@@ -394,3 +400,61 @@ def test_a_register_error_exits_2_and_an_unstaffable_unit_exits_4_naming_people(
     assert "commune commune-001 (courses: A 2020 x1) cannot be staffed" in result.output
     assert "person_available: p1 (Người p1) hired in 2030" in result.output
     assert not (tmp_path / "out" / "roster_people.csv").exists()
+    import json
+
+    block = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))["people"]
+    assert block["status"] == "unassigned"
+    assert block["conflicts"] == [{"unit_type": "commune", "unit": "commune-001", "rules": [
+        {"rule": "person_available", "person_id": "p1", "text": "p1 hired in 2030"}]}]
+    result = run("explain", str(plan), "--staff", str(staff))
+    assert result.exit_code == 4, result.output
+    assert "person_available: p1 (Người p1) hired in 2030" in result.output
+
+
+def test_previous_keeps_what_fits_and_replan_from_pins_past_courses(tmp_path):
+    sc = scenario(tiny())
+    rows = courses(sc, [("commune-001", "A", 2020, 1)])
+    staff = [person("p1", birth_year=1960), person("p2", birth_year=1980)]
+    reg = register(sc, staff, tmp_path)
+    assert [r.person_id for r in assign_people(sc, reg, rows).rows] == ["p1"]  # older first
+    previous = [PersonRow("p2", "", "commune-001", "commune", "A", 2020, 2020,
+                          rows[0].cost_million_vnd)]
+    kept = assign_people(sc, reg, rows, previous=previous)
+    assert [r.person_id for r in kept.rows] == ["p2"] and kept.changes == []
+    assert kept.goals[0].name == "people_changed" and kept.goals[0].value == 0
+    staff[1]["not_before"] = 2021  # p2 may no longer go in 2020
+    reg = register(sc, staff, tmp_path)
+    moved = assign_people(sc, reg, rows, previous=previous)
+    assert [r.person_id for r in moved.rows] == ["p1"]
+    assert [(c.person_id, c.why) for c in moved.changes] == [
+        ("p1", "takes a course of the plan its earlier person no longer can"),
+        ("p2", "may not start before 2021")]
+    pinned = assign_people(sc, reg, rows, previous=previous, replan_from=2021)
+    assert pinned.status == PeopleStatus.unassigned
+    assert {(i.rule, i.person_id) for c in pinned.conflicts for i in c.instances} == {
+        ("person_pins", "p2"), ("person_available", "p2")}
+
+
+def test_a_workforce_section_gives_the_qualifications_and_routes(tmp_path):
+    # Routes: A takes staff from none to A, B also from none (straight to B).
+    data = tiny(workforce={
+        "qualifications": ["A", "B"],
+        "staff": [{"unit_type": "commune", "at_start": 6, "held_at_start": {"none": 6}}],
+        "routes": [{"course": "A", "from_qualification": "none", "to_qualification": "A"},
+                   {"course": "B", "from_qualification": "none", "to_qualification": "B"}]})
+    sc = scenario(data)
+    rows = courses(sc, [("commune-001", "B", 2020, 1)])
+    reg = register(sc, [person("p1")], tmp_path)
+    got = assign_people(sc, reg, rows)
+    assert [r.person_id for r in got.rows] == ["p1"]  # without the section B needs A
+    assert verify_people(sc, reg, rows, got.rows).ok
+    reg = register(sc, [person("p1", qualification="A")], tmp_path)
+    assert assign_people(sc, reg, rows).status == PeopleStatus.unassigned  # A reaches no B
+    assert reg.warnings == [
+        f"{tmp_path / 'staff.csv'}: commune: 0 staff hold 'none' but the workforce section "
+        "starts with 6",
+        f"{tmp_path / 'staff.csv'}: commune: 1 staff hold 'A' but the workforce section "
+        "starts with 0"]
+    no_section = scenario(tiny())
+    reg = register(no_section, [person("p1")], tmp_path)
+    assert assign_people(no_section, reg, rows).status == PeopleStatus.unassigned
