@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -55,8 +56,8 @@ def _colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _years_axis(ax: Axes, sc: Scenario, lang: Lang) -> None:
-    """Every plan year as a tick, whole numbers on the value axis in `lang`'s format.
+def years_axis(ax: Axes, years: list[int], lang: Lang) -> None:
+    """Every year as a tick, whole numbers on the value axis in `lang`'s format.
 
     Called after drawing: the value axis starts at 0 with headroom above the tallest
     stack (zero-height bars would otherwise pin the top to their base).
@@ -64,8 +65,8 @@ def _years_axis(ax: Axes, sc: Scenario, lang: Lang) -> None:
     ax.use_sticky_edges = False
     ax.margins(x=0.02, y=0.08)
     ax.set_ylim(bottom=0)
-    ax.set_xticks(sc.years)
-    ax.set_xticklabels([str(y) for y in sc.years], rotation=0)
+    ax.set_xticks(years)
+    ax.set_xticklabels([str(y) for y in years], rotation=0)
     ax.set_xlabel(t("year", lang))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(round(v), lang)))
@@ -101,7 +102,7 @@ def draw_starts(ax: Axes, sc: Scenario, roster: Roster, lang: Lang) -> None:
     _limit_line(ax, sc, [sc.starts_cap(y) for y in sc.years], t("places", lang))
     ax.set_title(t("starts_by_year_level", lang))
     ax.set_ylabel(t("starters", lang))
-    _years_axis(ax, sc, lang)
+    years_axis(ax, sc.years, lang)
 
 
 def draw_in_training(ax: Axes, sc: Scenario, roster: Roster, lang: Lang) -> None:
@@ -115,7 +116,7 @@ def draw_in_training(ax: Axes, sc: Scenario, roster: Roster, lang: Lang) -> None
         title += f" ({t('seats', lang).lower()}: {t('no_limit', lang)})"
     ax.set_title(title)
     ax.set_ylabel(t("in_training", lang))
-    _years_axis(ax, sc, lang)
+    years_axis(ax, sc.years, lang)
 
 
 def draw_spending(ax: Axes, sc: Scenario, roster: Roster, lang: Lang) -> None:
@@ -128,7 +129,7 @@ def draw_spending(ax: Axes, sc: Scenario, roster: Roster, lang: Lang) -> None:
                 t("ceiling", lang))
     ax.set_title(t("spending_vs_ceiling", lang))
     ax.set_ylabel(t("spending", lang))
-    _years_axis(ax, sc, lang)
+    years_axis(ax, sc.years, lang)
 
 
 def draw_graduates(ax: Axes, sc: Scenario, roster: Roster, lang: Lang) -> None:
@@ -147,7 +148,7 @@ def draw_graduates(ax: Axes, sc: Scenario, roster: Roster, lang: Lang) -> None:
                 markersize=14, markeredgecolor="black", linestyle="none")
     ax.set_title(t("graduates_vs_milestones", lang))
     ax.set_ylabel(t("graduates", lang))
-    _years_axis(ax, sc, lang)
+    years_axis(ax, sc.years, lang)
 
 
 CHARTS: dict[str, ChartDrawer] = {
@@ -166,27 +167,29 @@ CHART_TITLES = {
 }
 
 
-def _figure(name: str, sc: Scenario, roster: Roster, lang: Lang) -> Figure:
-    """One chart on a fixed-size figure, legend below the axes."""
-    fig = Figure(figsize=FIGSIZE)
-    ax = fig.add_subplot()
-    CHARTS[name](ax, sc, roster, lang)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False,
-              fontsize=8)
-    fig.tight_layout()
-    return fig
+def render(draw: Callable[[Axes], None], fmt: str, legend_columns: int = 2) -> bytes:
+    """One chart drawn by `draw`, as SVG or PNG bytes (deterministic for the same drawing).
 
-
-def _render(name: str, sc: Scenario, roster: Roster, lang: Lang, fmt: str) -> bytes:
-    """The chart as SVG or PNG bytes, deterministic for the same inputs."""
+    A fixed-size figure in the house style, the legend below the axes.
+    """
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):
-        fig = _figure(name, sc, roster, lang)
+        fig = Figure(figsize=FIGSIZE)
+        ax = fig.add_subplot()
+        draw(ax)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=legend_columns,
+                  frameon=False, fontsize=8)
+        fig.tight_layout()
         if fmt == "svg":
             fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
         else:
             fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
     return buffer.getvalue()
+
+
+def _render(name: str, sc: Scenario, roster: Roster, lang: Lang, fmt: str) -> bytes:
+    """One of CHARTS as SVG or PNG bytes."""
+    return render(partial(CHARTS[name], sc=sc, roster=roster, lang=lang), fmt)
 
 
 def chart_svgs(sc: Scenario, result: SolveResult, lang: Lang) -> dict[str, str]:

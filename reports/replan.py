@@ -12,6 +12,8 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 from trainplan.models.actuals import (
@@ -36,6 +38,9 @@ from trainplan.reports.i18n import (
     unit_type_label,
     words,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 Cell = int | Decimal | str | None
 #: File name of the plan-against-actual chart in `replan --png DIR`.
@@ -238,49 +243,28 @@ def _sheet_chart(ws: object, p: PlanVsActual, lang: Lang, top: int) -> None:
     ws.add_chart(chart, f"F{top}")  # type: ignore[attr-defined]
 
 
-def chart(p: PlanVsActual, lang: Lang, fmt: str = "svg") -> bytes:
-    """Starters per year: the first plan (line), actual and re-plan (columns), as SVG/PNG."""
-    import matplotlib
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-    from trainplan.reports.charts import (
-        FIGSIZE,
-        PALETTE,
-        PNG_DPI,
-        PNG_METADATA,
-        STYLE,
-        SVG_METADATA,
-    )
+def _draw_plan_vs_actual(ax: Axes, p: PlanVsActual, lang: Lang) -> None:
+    """Starters per year: the first plan (line), actual and re-plan (columns)."""
+    from trainplan.reports.charts import PALETTE, years_axis
 
     years = [y for y, *_ in p.by_year]
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=FIGSIZE)
-        ax = fig.add_subplot()
-        past = [(y, a) for y, _, a, _ in p.by_year if a is not None]
-        rest = [(y, r) for y, _, _, r in p.by_year if r is not None]
-        names = _series_names(lang)
-        ax.bar([y for y, _ in past], [a for _, a in past], color=PALETTE[1], label=names[1])
-        ax.bar([y for y, _ in rest], [r for _, r in rest], color=PALETTE[0], label=names[2])
-        ax.plot(years, [f for _, f, _, _ in p.by_year], color="#000000", marker="o",
-                linewidth=1.2, label=names[0])
-        ax.axvline(p.from_year - 0.5, color="#777777", linestyle="--", linewidth=0.8)
-        ax.set_title(_w("chart_title", lang), fontsize=9)
-        ax.set_xticks(years)
-        ax.set_xticklabels([str(y) for y in years])
-        ax.set_xlabel(t("year", lang))
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(round(v), lang)))
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False,
-                  fontsize=8)
-        fig.tight_layout()
-        if fmt == "svg":
-            fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
-        else:
-            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
-    return buffer.getvalue()
+    past = [(y, a) for y, _, a, _ in p.by_year if a is not None]
+    rest = [(y, r) for y, _, _, r in p.by_year if r is not None]
+    names = _series_names(lang)
+    ax.bar([y for y, _ in past], [a for _, a in past], color=PALETTE[1], label=names[1])
+    ax.bar([y for y, _ in rest], [r for _, r in rest], color=PALETTE[0], label=names[2])
+    ax.plot(years, [f for _, f, _, _ in p.by_year], color="#000000", marker="o",
+            linewidth=1.2, label=names[0])
+    ax.axvline(p.from_year - 0.5, color="#777777", linestyle="--", linewidth=0.8)
+    ax.set_title(_w("chart_title", lang), fontsize=9)
+    years_axis(ax, years, lang)
+
+
+def chart(p: PlanVsActual, lang: Lang, fmt: str = "svg") -> bytes:
+    """Starters per year, planned, actual and re-planned, as SVG or PNG bytes."""
+    from trainplan.reports.charts import render
+
+    return render(partial(_draw_plan_vs_actual, p=p, lang=lang), fmt, legend_columns=3)
 
 
 def _html_table(table_id: str, headers: list[str], rows: list[list[Cell]], lang: Lang) -> str:

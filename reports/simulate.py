@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.axes import Axes
 from trainplan.models.simulate import Simulation, TargetRisk
-from trainplan.reports.charts import FIGSIZE, PNG_DPI, PNG_METADATA, STYLE, SVG_METADATA
+from trainplan.reports.charts import render, years_axis
 from trainplan.reports.i18n import (
     SIMULATE_TEXT,
     Lang,
     goal_words,
     number,
     percent,
-    t,
     words,
 )
 
@@ -69,9 +67,8 @@ def simulation_csv(sim: Simulation) -> str:
     return buffer.getvalue()
 
 
-def _fan_figure(sim: Simulation, lang: Lang) -> Figure:
-    fig = Figure(figsize=FIGSIZE)
-    ax = fig.add_subplot()
+def _draw_fan(ax: Axes, sim: Simulation, lang: Lang) -> None:
+    """The bands of the runs' outcomes per year, their median and the plan."""
     years, fan = sim.years, sim.fan
     ax.fill_between(years, fan[5], fan[95], color=FAN_COLOUR, alpha=0.18,
                     label=_w("band_outer", lang))
@@ -82,29 +79,12 @@ def _fan_figure(sim: Simulation, lang: Lang) -> Figure:
             label=_w("planned", lang))
     title = "fan_title_qualified" if sim.measure == "qualified" else "fan_title"
     ax.set_title(_w(title, lang), fontsize=9)
-    ax.set_xticks(years)
-    ax.set_xticklabels([str(y) for y in years])
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(round(v), lang)))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False,
-              fontsize=8)
-    fig.tight_layout()
-    return fig
+    years_axis(ax, years, lang)
 
 
 def fan_chart(sim: Simulation, lang: Lang, fmt: str = "png") -> bytes:
     """The fan of cumulative graduates per year, as PNG or SVG bytes (deterministic)."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(STYLE):
-        fig = _fan_figure(sim, lang)
-        if fmt == "svg":
-            fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
-        else:
-            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
-    return buffer.getvalue()
+    return render(partial(_draw_fan, sim=sim, lang=lang), fmt)
 
 
 def html_page(name: str, sim: Simulation, lang: Lang) -> str:

@@ -8,30 +8,18 @@ section have these charts.
 
 from __future__ import annotations
 
-import io
+from functools import partial
 from pathlib import Path
 
-import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 from trainplan.models.scenario import Scenario, qualification_ids
 from trainplan.models.solution import Roster
 from trainplan.models.workforce import share_of, staff_in_post, target_types, workforce_stock
-from trainplan.reports.charts import (
-    FIGSIZE,
-    PALETTE,
-    PNG_DPI,
-    PNG_METADATA,
-    STYLE,
-    SVG_METADATA,
-)
+from trainplan.reports.charts import PALETTE, render, years_axis
 from trainplan.reports.i18n import (
     WORKFORCE_TEXT,
     Lang,
-    number,
     qualification_label,
-    t,
     unit_type_label,
     words,
 )
@@ -72,33 +60,14 @@ def draw_stock(ax: Axes, sc: Scenario, roster: Roster, type_id: str, lang: Lang)
                         label=words(WORKFORCE_TEXT, "chart_target", lang, id=c.id))
     ax.set_title(stock_chart_title(sc, f"workforce-{type_id}", lang))
     ax.set_ylabel(words(WORKFORCE_TEXT, "people_axis", lang))
-    ax.use_sticky_edges = False
-    ax.margins(x=0.02, y=0.08)
-    ax.set_ylim(bottom=0)
-    ax.set_xticks(sc.years)
-    ax.set_xticklabels([str(y) for y in sc.years])
-    ax.set_xlabel(t("year", lang))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(round(v), lang)))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
+    years_axis(ax, sc.years, lang)
 
 
 def render_stock(sc: Scenario, roster: Roster, name: str, lang: Lang, fmt: str) -> bytes:
     """One stock chart as SVG or PNG bytes, deterministic for the same inputs."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=FIGSIZE)
-        ax = fig.add_subplot()
-        draw_stock(ax, sc, roster, name.removeprefix("workforce-"), lang)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False,
-                  fontsize=8)
-        fig.tight_layout()
-        if fmt == "svg":
-            fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
-        else:
-            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
-    return buffer.getvalue()
+    draw = partial(draw_stock, sc=sc, roster=roster, type_id=name.removeprefix("workforce-"),
+                   lang=lang)
+    return render(draw, fmt, legend_columns=3)
 
 
 def stock_svgs(sc: Scenario, roster: Roster, lang: Lang) -> dict[str, str]:

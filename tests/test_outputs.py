@@ -11,12 +11,13 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 from trainplan import cli
 from trainplan.cli import main
 from trainplan.models.solution import ROSTER_COLUMNS
 from trainplan.reports import charts
-from trainplan.reports.charts import STYLE, _figure
+from trainplan.reports.charts import CHARTS, STYLE
 
 from tests.conftest import SCENARIOS, scenario, solve_verified, tiny
 
@@ -292,7 +293,10 @@ def test_chart_labels_are_plain_text(tmp_path):
     assert result.exit_code == 0, result.output
     sc = scenario(data)
     with matplotlib.rc_context(STYLE):
-        fig = _figure("starts-by-year-level", sc, solve_verified(sc).roster, "en")
+        fig = Figure()
+        ax = fig.add_subplot()
+        CHARTS["starts-by-year-level"](ax, sc, solve_verified(sc).roster, "en")
+        ax.legend()
     texts = [t for t in fig.findobj(Text) if "$" in t.get_text()]
     assert {t.get_text() for t in texts} == {"$x^2$", "$\\foo{$"}
     assert not any(t.get_parse_math() for t in texts)
