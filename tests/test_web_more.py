@@ -173,6 +173,26 @@ def test_a_staff_register_turns_the_answer_into_a_named_roster(client):
     assert client.get("/download/roster_people.csv").status_code == 404
 
 
+def test_the_register_may_be_a_workbooks_staff_sheet(client, tmp_path):
+    import csv
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "staff"
+    for row in csv.reader(STAFF.read_text("utf-8").splitlines()[1:]):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    page = client.post("/staff", files={"register": ("register.xlsx", data.getvalue(),
+                                                     "application/octet-stream")})
+    assert page.status_code == 200 and 'id="staff-name">register.xlsx' in page.text, page.text
+    html = run_job(client, "/solve")["html"]
+    assert "500 courses to 500 named people" in html
+
+
 def test_a_bad_register_is_refused_beside_the_field_in_the_cli_words(client):
     lines = STAFF.read_text("utf-8").splitlines()
     header = lines[1].split(",")
@@ -184,6 +204,7 @@ def test_a_bad_register_is_refused_beside_the_field_in_the_cli_words(client):
     errors = re.findall(r'class="error staff-error">([^<]*)<', page.text)
     assert errors and errors[0].startswith("error: staff.csv:3")
     assert "comune" in page.text
+    assert "choose a file first" in client.post("/staff", files={"other": ("a", b"")}).text
     too_big = upload_staff(client, "staff.csv", b"x" * (MAX_UPLOAD + 1))
     assert too_big.status_code == 413
     assert upload_staff(client, "staff.pdf", b"x").status_code == 400
@@ -203,6 +224,8 @@ def test_robust_is_an_option_of_the_solve(client):
     assert "the same plan at the expected attrition: 19 rules" in html
     plain = run_job(client, "/solve")["html"]
     assert 'id="robust"' not in plain
+    risk = run_job(client, "/risk", {"runs": "50", "seed": "0", "robust": "10"})["html"]
+    assert "hand case: 50 runs" in risk and "<table>" in risk
     assert list(refused(client, "/solve", {"robust": "100"})) == ["robust"]
 
 

@@ -466,7 +466,7 @@ async def _uploaded(request: Request, field: str, suffixes: tuple[str, ...]
     form = await request.form(max_files=1, max_fields=5)
     item = form.get(field)
     if item is None or isinstance(item, str) or not item.filename:
-        return "" if field == "actuals" else w("upload", lang)
+        return "" if field == "actuals" else w("choose_file", lang)
     data = await item.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         return too_large

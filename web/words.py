@@ -102,6 +102,7 @@ WORDS: dict[str, dict[Lang, str]] = {
                     "vi": "hoặc để trống để dùng số liệu thực tế của kế hoạch"},
     "from_year": {"en": "Re-plan from year", "vi": "Lập lại từ năm"},
     "run_replan": {"en": "Re-plan", "vi": "Lập lại kế hoạch"},
+    "choose_file": {"en": "choose a file first", "vi": "hãy chọn tệp trước"},
     "named": {"en": "Named roster", "vi": "Danh sách theo người"},
 }
 
