@@ -3,9 +3,12 @@ risk (simulate), the staff register (named roster), --robust."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import warnings
 
+import openpyxl
 import pytest
 import yaml
 
@@ -164,6 +167,8 @@ def test_a_staff_register_turns_the_answer_into_a_named_roster(client):
     first = people.text.splitlines()[1].split(",")
     assert first[1]  # a name
     assert first[1] in client.get("/download/report.html").text
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/download/plan.xlsx").content))
+    assert any(name.startswith("People ") for name in book.sheetnames)
     run_job(client, "/solve", {"redact": "on"})
     redacted = client.get("/download/roster_people.csv").text.splitlines()[1].split(",")
     assert redacted[0] == first[0] and redacted[1] == ""
@@ -173,12 +178,7 @@ def test_a_staff_register_turns_the_answer_into_a_named_roster(client):
     assert client.get("/download/roster_people.csv").status_code == 404
 
 
-def test_the_register_may_be_a_workbooks_staff_sheet(client, tmp_path):
-    import csv
-    import io
-
-    import openpyxl
-
+def test_the_register_may_be_a_workbooks_staff_sheet(client):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "staff"
