@@ -103,6 +103,18 @@ def test_risk_runs_simulate_and_shows_the_share_of_runs_and_the_fan_chart(client
     assert again == html  # the same seed gives the same figures
 
 
+def test_risk_of_a_plan_with_no_answer_says_there_is_nothing_to_simulate(client):
+    client.post("/edit", json={"key": "budget.total", "value": "30000"})
+    html = run_job(client, "/risk", {"runs": "100", "seed": "0"})["html"]
+    assert "Bến Tre 2010-2020: infeasible; no plan to simulate" in html
+
+
+def test_the_new_forms_are_in_vietnamese_too(client):
+    page = client.post("/lang", data={"lang": "vi"}).text
+    assert "Rủi ro: tần suất đạt chỉ tiêu" in page and "Lập lại kế hoạch theo thực tế" in page
+    assert "Danh sách cán bộ" in page
+
+
 @pytest.mark.parametrize(("runs", "seed", "field"), [("0", "1", "runs"), ("abc", "1", "runs"),
                                                      ("100", "-3", "seed")])
 def test_risk_refuses_bad_runs_or_seed_beside_the_field(client, runs, seed, field):

@@ -237,10 +237,10 @@ def risk_view(risk: Risk, lang: Lang) -> dict[str, Any]:
         words_ = (risk.check.summary() if risk.check is not None and not risk.check.ok else
                   f"{risk.scenario.name}: {status_text(risk.result.status, lang)}; "
                   "no plan to simulate")
-        return {"none": words_, "body": ""}
+        return {"nothing": words_, "body": ""}
     page = html_page(risk.scenario.name, risk.simulation, lang)
     body = page[page.index("<body>") + len("<body>"):page.rindex("</body>")]
-    return {"none": "", "body": body}  # HTML the report escaped; the template marks it safe
+    return {"nothing": "", "body": body}  # HTML the report escaped; the template marks it safe
 
 
 def replan_view(r: Replan, lang: Lang) -> dict[str, Any]:
