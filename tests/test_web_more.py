@@ -127,9 +127,12 @@ def test_risk_refuses_bad_runs_or_seed_beside_the_field(client, runs, seed, fiel
 
 def test_replan_from_the_scenarios_own_actuals_shows_plan_against_actual(client):
     open_folder_file(client, "ben_tre_actuals_2013.yaml")
-    html = run_job(client, "/replan", {"from": "2014"})["html"]
+    state = run_job(client, "/replan", {"from": "2014"})
+    html = state["html"]
     assert 'id="plan-vs-actual"' in html and 'id="verdict">optimal' in html
     assert "verified" in html
+    report = client.get(f"/jobs/{state['job']}/report.html").text
+    assert 'class="plan-vs-actual"' in report and 'id="roster-table"' in report
 
 
 def test_replan_with_uploaded_actuals(client):
