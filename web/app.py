@@ -452,28 +452,35 @@ def _register(session: Session, sc: Scenario) -> Register | dict[str, list[str]]
         return {"staff": _shown_problems(exc, path, shown)}
 
 
-async def _uploaded(request: Request, field: str, suffixes: tuple[str, ...]
-                    ) -> tuple[str, bytes, Any] | str:
-    """An uploaded file of a form (at most MAX_UPLOAD): its safe name, bytes and the form.
+@dataclasses.dataclass(frozen=True)
+class Refused:
+    """An upload refused: the words to show beside its field, and the HTTP status."""
 
-    A problem (too large, missing, of the wrong kind) comes back as the words to show.
+    words: str
+    status: int = 400
+
+
+async def _uploaded(request: Request, field: str, suffixes: tuple[str, ...]
+                    ) -> tuple[str, bytes] | Refused | None:
+    """An uploaded file of a form (at most MAX_UPLOAD): its safe name and bytes.
+
+    None when the form has no file; a problem (too large, of the wrong kind) refused.
     """
-    lang = _lang(request)
+    too_large = Refused(w("too_large", _lang(request), mb=MAX_UPLOAD // 1_000_000), 413)
     length = request.headers.get("content-length", "")
-    too_large = w("too_large", lang, mb=MAX_UPLOAD // 1_000_000)
     if not length.isdigit() or int(length) > MAX_UPLOAD + _FORM_MARGIN:
         return too_large
     form = await request.form(max_files=1, max_fields=5)
     item = form.get(field)
     if item is None or isinstance(item, str) or not item.filename:
-        return "" if field == "actuals" else w("choose_file", lang)
+        return None
     data = await item.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         return too_large
     shown = _safe_name(item.filename)
     if Path(shown).suffix not in suffixes:
-        return f"error: {shown}: not a {' or '.join(suffixes)} file"
-    return shown, data, form
+        return Refused(f"error: {shown}: not a {' or '.join(suffixes)} file")
+    return shown, data
 
 
 def _keep(session: Session, shown: str, data: bytes) -> Path:
@@ -495,10 +502,12 @@ async def staff_upload(request: Request) -> Response:
     sc, _ = current(session)
     if sc is None:
         return _page(request, {"staff": [w("invalid", session.lang)]}, 400)
-    got = await _uploaded(request, "register", (".csv", ".xlsx", ".xlsm"))
-    if isinstance(got, str):
-        return _page(request, {"staff": [got]}, 413 if "MB" in got else 400)
-    shown, data, _ = got
+    got = await _uploaded(request, "register", (".csv", ".xlsx"))
+    if got is None:
+        got = Refused(w("choose_file", session.lang))
+    if isinstance(got, Refused):
+        return _page(request, {"staff": [got.words]}, got.status)
+    shown, data = got
     path = _keep(session, shown, data)
     try:
         register = read_register(path, sc)
@@ -549,20 +558,20 @@ async def replan_form(request: Request) -> Response:
     if sc is None:
         return _invalid(session, errors)
     got = await _uploaded(request, "actuals", (".yaml", ".yml"))
-    if isinstance(got, str) and got:
-        return _invalid(session, {"actuals": [got]})
-    form = got[2] if not isinstance(got, str) else await request.form()
+    if isinstance(got, Refused):
+        return _invalid(session, {"actuals": [got.words]})
+    form = await request.form()  # read once by _uploaded, kept by Starlette
     year = _whole(str(form.get("from", "")).strip(), "from", sc.horizon.first_year,
                   sc.horizon.last_year)
     if isinstance(year, dict):
         return _invalid(session, year)
     opened = session.opened
-    kept = None if isinstance(got, str) else _keep(session, got[0], got[1])
+    kept = None if got is None else _keep(session, *got)
     try:
         with_past = with_actuals(sc, opened.loaded.path, kept, year)
     except ScenarioError as exc:
         shown = _shown_problems(exc, opened.loaded.path, opened.shown)
-        if kept is not None:
+        if got is not None:
             shown = [line.replace(str(kept), got[0]) for line in shown]
         return _invalid(session, {"actuals": shown})
     return _start(request, Job("replan", replan_job, (with_past, year)))
