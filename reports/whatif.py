@@ -90,7 +90,7 @@ def _mode(mode: str, lang: Lang | None) -> str:
     return t(f"mode_{mode}", "vi") if lang == "vi" else mode.replace("_", " ")
 
 
-def _measure_name(measure: str, lang: Lang) -> str:
+def measure_name(measure: str, lang: Lang) -> str:
     """A measure's name in `lang`: the fixed part translated, ids and years kept."""
     if lang == "en":
         return measure
@@ -139,7 +139,7 @@ def compare_text(compared: list[Compared], lang: Lang = "en") -> str:
     """The comparison for the terminal: differing rows marked with `*`."""
     frame = compare_frame(compared, lang)
     labels = [c.label for c in compared]
-    body = [["*" if r["differs"] else "", _measure_name(r["measure"], lang),
+    body = [["*" if r["differs"] else "", measure_name(r["measure"], lang),
              *(r[k] for k in labels)] for r in frame.to_dict("records")]
     say = partial(words, WHATIF_TEXT, lang=lang)
     lines = [say("compare_head", n=len(compared)),

@@ -97,7 +97,7 @@ def test_solve_runs_in_a_worker_and_shows_the_verified_report(client):
     state = solve(client)
     assert state["state"] == "done"
     assert 'id="verdict">optimal<' in state["html"]
-    assert "13 rules, 0 violations" in state["html"] and "status-ok" in state["html"]
+    assert "19 rules, 0 violations" in state["html"] and "status-ok" in state["html"]
     assert "37,640 million VND" in state["html"]
     job = re.search(r'/jobs/(\w+)/report.html', state["html"]).group(1)
     report = client.get(f"/jobs/{job}/report.html")

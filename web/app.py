@@ -11,11 +11,14 @@ Routes (all per browser session, see `web.sessions`):
     POST /reset                undo every change
     POST /rows                 add a row to a table (a copy of the last) or remove one
     POST /solve, /compare, /sweep   start a job in a worker process (JSON: its id)
+    POST /risk, /replan        simulate (runs, seed) / re-plan from actuals: a job too
+    POST /staff, /staff/clear  the staff register a solve hands its courses to (or none)
     GET  /jobs/ID              a job's state; when done, its answer as HTML
     GET  /jobs/ID/report.html  the HTML report of a solve (reports.html)
     POST /jobs/ID/repairs/N    a priced repair applied as a new variant
     POST /variants/save, /variants/open   name the changes / go back to a variant
-    GET  /download/NAME        scenario.yaml, plan.xlsx, report.html, roster.csv
+    GET  /download/NAME        scenario.yaml, plan.xlsx, report.html, roster.csv,
+                               classes.csv, participants.csv, roster_people.csv
 
 Nothing from an upload is run: a YAML file is read by the scenario loader (no
 tags, no aliases beyond its limits), a workbook by openpyxl (macros refused),
@@ -46,8 +49,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from trainplan.models.actuals import with_actuals
 from trainplan.models.errors import Problem, ScenarioError
 from trainplan.models.loader import MAX_FILE_BYTES, consistency_warnings, load_scenario
+from trainplan.models.register import Register, read_register
 from trainplan.models.scenario import Scenario
 from trainplan.reports.html import plan_table_html
 from trainplan.reports.i18n import Lang, money
@@ -59,13 +64,26 @@ from trainplan.web.edits import (
     value_text,
     with_row,
 )
-from trainplan.web.jobs import Job, Runner, compare_job, solve_job, sweep_job
+from trainplan.web.jobs import (
+    Job,
+    Runner,
+    SolveOptions,
+    compare_job,
+    replan_job,
+    simulate_job,
+    solve_job,
+    sweep_job,
+)
 from trainplan.web.sessions import BASE, Opened, Session, Sessions
 from trainplan.web.views import (
     DOWNLOADS,
     XLSX,
     compared_view,
     download_body,
+    replan_report,
+    replan_view,
+    risk_view,
+    solve_report,
     solved_view,
     swept_view,
 )
@@ -82,6 +100,8 @@ MAX_UPLOAD = MAX_FILE_BYTES
 #: Room for the form's own fields around the file.
 _FORM_MARGIN = 64_000
 _SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
+#: Most random runs of one risk simulation on the page (the CLI allows more).
+MAX_RUNS = 20_000
 
 
 def _environment() -> jinja2.Environment:
@@ -353,12 +373,24 @@ def _invalid(session: Session, errors: dict[str, list[str]]) -> Response:
 
 
 async def solve(request: Request) -> Response:
-    """Solve the plan as it is now (the CLI's solve, and explain when no plan exists)."""
+    """Solve the plan as it is now (the CLI's solve, and explain when no plan exists).
+
+    The form's options: `robust` (`--robust P`) and `redact` (`--redact`, with the
+    uploaded staff register as `--staff`).
+    """
     session = _session(request)
     sc, errors = current(session)
     if sc is None:
         return _invalid(session, errors)
-    return _start(request, Job("solve", solve_job, (sc,), edits=dict(session.edits)))
+    form = await request.form()
+    robust = _robust_points(str(form.get("robust", "")).strip(), sc, session.opened.shown)
+    if isinstance(robust, dict):
+        return _invalid(session, robust)
+    register = _register(session, sc)
+    if isinstance(register, dict):
+        return _invalid(session, register)
+    options = SolveOptions(robust, register, form.get("redact") == "on")
+    return _start(request, Job("solve", solve_job, (sc, options), edits=dict(session.edits)))
 
 
 async def compare_variants(request: Request) -> Response:
@@ -389,6 +421,162 @@ async def sweep(request: Request) -> Response:
     return _start(request, Job("sweep", sweep_job, (sc, f"{key}={values}")))
 
 
+# --------------------------------------------------------------- robust, register, risk, re-plan
+
+
+def _robust_points(text: str, sc: Scenario, shown: str) -> Decimal | dict[str, list[str]] | None:
+    """`--robust P` as the CLI reads it (points, to the hundredth), or the problem by field."""
+    if not text:
+        return None
+    try:
+        points = Decimal(text)
+    except ArithmeticError:
+        points = Decimal(-1)
+    if not points.is_finite() or not 0 <= points < 100:
+        return {"robust": [f"error: --robust: {text!r} is not a number of percentage points "
+                           "from 0 up to (not including) 100"]}
+    if sc.workforce is None:
+        return {"robust": [f"error: {shown}: --robust needs a workforce section (staff, "
+                           "attrition and targets); this scenario has none"]}
+    return points.quantize(Decimal("0.01"))
+
+
+def _register(session: Session, sc: Scenario) -> Register | dict[str, list[str]] | None:
+    """The uploaded staff register read against the plan as it is now, or its problems."""
+    if session.staff is None:
+        return None
+    path, shown = session.staff
+    try:
+        return read_register(path, sc)
+    except ScenarioError as exc:
+        return {"staff": _shown_problems(exc, path, shown)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Refused:
+    """An upload refused: the words to show beside its field, and the HTTP status."""
+
+    words: str
+    status: int = 400
+
+
+async def _uploaded(request: Request, field: str, suffixes: tuple[str, ...]
+                    ) -> tuple[str, bytes] | Refused | None:
+    """An uploaded file of a form (at most MAX_UPLOAD): its safe name and bytes.
+
+    None when the form has no file; a problem (too large, of the wrong kind) refused.
+    """
+    too_large = Refused(w("too_large", _lang(request), mb=MAX_UPLOAD // 1_000_000), 413)
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > MAX_UPLOAD + _FORM_MARGIN:
+        return too_large
+    form = await request.form(max_files=1, max_fields=5)
+    item = form.get(field)
+    if item is None or isinstance(item, str) or not item.filename:
+        return None
+    data = await item.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        return too_large
+    shown = _safe_name(item.filename)
+    if Path(shown).suffix not in suffixes:
+        return Refused(f"error: {shown}: not a {' or '.join(suffixes)} file")
+    return shown, data
+
+
+def _keep(session: Session, shown: str, data: bytes) -> Path:
+    """Keep an uploaded register or actuals file in the session's own folder."""
+    folder = session.folder / f"file-{len(list(session.folder.glob('file-*')))}"
+    folder.mkdir(parents=True)
+    path = folder / shown
+    path.write_bytes(data)
+    return path
+
+
+async def staff_upload(request: Request) -> Response:
+    """Upload the staff register (CSV, or a workbook's `staff` sheet): `solve --staff FILE`.
+
+    It is read against the plan at once; its problems (file, line and column, as the
+    CLI prints them) are shown beside the field, and it is read again at each solve.
+    """
+    session = _session(request)
+    sc, _ = current(session)
+    if sc is None:
+        return _page(request, {"staff": [w("invalid", session.lang)]}, 400)
+    got = await _uploaded(request, "register", (".csv", ".xlsx"))
+    if got is None:
+        got = Refused(w("choose_file", session.lang))
+    if isinstance(got, Refused):
+        return _page(request, {"staff": [got.words]}, got.status)
+    shown, data = got
+    path = _keep(session, shown, data)
+    try:
+        register = read_register(path, sc)
+    except ScenarioError as exc:
+        return _page(request, {"staff": _shown_problems(exc, path, shown)}, 400)
+    session.staff = (path, shown)
+    notes = [f"warning: {text}" for text in register.warnings]
+    return _page(request, {"staff_notes": notes}) if notes else RedirectResponse("/", 303)
+
+
+async def staff_clear(request: Request) -> Response:
+    """Solve without the staff register again."""
+    _session(request).staff = None
+    return RedirectResponse("/", 303)
+
+
+def _whole(text: str, field: str, low: int, high: int) -> int | dict[str, list[str]]:
+    """A whole number from a form field, within bounds, or the problem by field."""
+    if not re.fullmatch(r"-?\d{1,9}", text) or not low <= int(text) <= high:
+        return {field: [f"error: --{field}: give a whole number from {low:,} to {high:,} "
+                        f"(got {text!r})"]}
+    return int(text)
+
+
+async def risk(request: Request) -> Response:
+    """`trainplan simulate --runs N --seed S [--robust P]`: how often each target holds."""
+    session = _session(request)
+    sc, errors = current(session)
+    if sc is None:
+        return _invalid(session, errors)
+    form = await request.form()
+    runs = _whole(str(form.get("runs", "")).strip(), "runs", 1, MAX_RUNS)
+    seed = _whole(str(form.get("seed", "0")).strip() or "0", "seed", 0, 2**31 - 1)
+    robust = _robust_points(str(form.get("robust", "")).strip(), sc, session.opened.shown)
+    for problem in (runs, seed, robust):
+        if isinstance(problem, dict):
+            return _invalid(session, problem)
+    return _start(request, Job("risk", simulate_job, (sc, runs, seed, robust)))
+
+
+async def replan_form(request: Request) -> Response:
+    """`trainplan replan --from YEAR [--actuals FILE]`: the past as it happened, the rest again.
+
+    Without an uploaded file, the scenario's own `actuals` section is used.
+    """
+    session = _session(request)
+    sc, errors = current(session)
+    if sc is None:
+        return _invalid(session, errors)
+    got = await _uploaded(request, "actuals", (".yaml", ".yml"))
+    if isinstance(got, Refused):
+        return _invalid(session, {"actuals": [got.words]})
+    form = await request.form()  # read once by _uploaded, kept by Starlette
+    year = _whole(str(form.get("from", "")).strip(), "from", sc.horizon.first_year,
+                  sc.horizon.last_year)
+    if isinstance(year, dict):
+        return _invalid(session, year)
+    opened = session.opened
+    kept = None if got is None else _keep(session, *got)
+    try:
+        with_past = with_actuals(sc, opened.loaded.path, kept, year)
+    except ScenarioError as exc:
+        shown = _shown_problems(exc, opened.loaded.path, opened.shown)
+        if got is not None:
+            shown = [line.replace(str(kept), got[0]) for line in shown]
+        return _invalid(session, {"actuals": shown})
+    return _start(request, Job("replan", replan_job, (with_past, year)))
+
+
 def _job(request: Request) -> Job | None:
     return _session(request).jobs.get(request.path_params["job"])
 
@@ -416,21 +604,26 @@ def _answer(job: Job, session: Session) -> str:
     """A finished job's answer, as the page shows it."""
     lang = session.lang
     if job.kind == "solve":
-        return _render("solved.html.j2", lang, job=job, **solved_view(job.result, lang))
+        return _render("solved.html.j2", lang, job=job, apply=True,
+                       **solved_view(job.result, lang))
     if job.kind == "compare":
         return _render("compared.html.j2", lang, **compared_view(job.result, lang))
+    if job.kind == "risk":
+        return _render("risk.html.j2", lang, **risk_view(job.result, lang))
+    if job.kind == "replan":
+        return _render("replanned.html.j2", lang, job=job, apply=False,
+                       **replan_view(job.result, lang))
     return _render("swept.html.j2", lang, **swept_view(job.result, lang))
 
 
 def report(request: Request) -> Response:
-    """The HTML report of a finished solve, as `trainplan solve --html` writes it."""
-    from trainplan.reports.html import html_report
-
+    """The HTML report of a finished solve or re-plan, as the CLI's `--html` writes it."""
     job = _job(request)
-    if job is None or job.kind != "solve" or job.state != "done":
+    if job is None or job.kind not in ("solve", "replan") or job.state != "done":
         return _not_found(request)
-    s = job.result
-    return HTMLResponse(html_report(s.scenario, s.result, s.check, _lang(request)))
+    if job.kind == "replan":
+        return HTMLResponse(replan_report(job.result, _lang(request)))
+    return HTMLResponse(solve_report(job.result, _lang(request)))
 
 
 def apply_repair(request: Request) -> Response:
@@ -591,6 +784,9 @@ def create_app(start: Path | None = None, folder: Path | None = None,
         Route("/solve", solve, methods=["POST"]),
         Route("/compare", compare_variants, methods=["POST"]),
         Route("/sweep", sweep, methods=["POST"]), Route("/jobs/{job}", job_state),
+        Route("/risk", risk, methods=["POST"]), Route("/replan", replan_form, methods=["POST"]),
+        Route("/staff", staff_upload, methods=["POST"]),
+        Route("/staff/clear", staff_clear, methods=["POST"]),
         Route("/jobs/{job}/report.html", report),
         Route("/jobs/{job}/repairs/{index:int}", apply_repair, methods=["POST"]),
         Route("/variants/save", save_variant, methods=["POST"]),

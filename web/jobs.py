@@ -23,14 +23,21 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trainplan.models.checker import Verification
+from trainplan.models.checker import Verification, verify, verify_people
 from trainplan.models.loader import LoadedScenario
+from trainplan.models.register import PeopleOutput, PeopleResult, PeopleStatus, Register
 from trainplan.models.results import Compared, Explanation, FrontierPoint, Repair
 from trainplan.models.scenario import Scenario
+from trainplan.models.simulate import Simulation
 from trainplan.models.solution import SolveResult, SolveSettings, Status
+from trainplan.models.workforce import with_attrition_margin
+
+if TYPE_CHECKING:  # a report type, imported by the worker when it re-plans
+    from trainplan.reports.replan import PlanVsActual
 
 #: Seconds each solve stage may take on the page (the CLI's --time-limit).
 TIME_LIMIT_S = 30.0
@@ -57,10 +64,60 @@ class Solved:
     combination: Repair | None = None
     priority: list[str] = field(default_factory=list)
     unexplained: str = ""
+    #: With `--robust`: the points, and the plan checked at the expected attrition.
+    robust: Decimal | None = None
+    expected: Verification | None = None
+    #: With `--staff`: the named roster.
+    named: Named | None = None
 
 
-def solve_job(sc: Scenario) -> Solved:
-    """`trainplan solve`, and when no plan exists `trainplan explain`: the same calls."""
+@dataclass
+class SolveOptions:
+    """The solve's options the page offers: `--robust P`, `--staff FILE` and `--redact`."""
+
+    robust: Decimal | None = None
+    register: Register | None = None
+    redact: bool = False
+
+
+@dataclass
+class Named:
+    """The named roster of a solve (`--staff`): the people's result, its check, its words."""
+
+    output: PeopleOutput
+    result: PeopleResult
+    report: str
+
+    @property
+    def assigned(self) -> bool:
+        """Every course went to a named person."""
+        return self.result.status in (PeopleStatus.optimal, PeopleStatus.feasible)
+
+
+def solve_job(sc: Scenario, options: SolveOptions | None = None) -> Solved:
+    """`trainplan solve [--robust P] [--staff FILE [--redact]]`; `explain` when no plan exists.
+
+    With `robust` the plan solved is the scenario with every attrition raised (the
+    solve's `scenario`); `expected` is the check of that plan at the expected attrition.
+    """
+    from trainplan.optimizer.solve import solve_verified
+
+    options = options or SolveOptions()
+    planned = sc if options.robust is None else with_attrition_margin(sc, options.robust)
+    result, check = solve_verified(planned, settings())
+    solved = Solved(planned, result, check)
+    solved.robust = options.robust
+    if options.robust is not None and result.roster is not None:
+        solved.expected = verify(sc, result.roster)
+    if options.register is not None:
+        solved.named = _named(planned, result, check, options)
+    if result.status == Status.infeasible:
+        _explain_into(solved)
+    return solved
+
+
+def _explain_into(solved: Solved) -> None:
+    """`trainplan explain` for a plan with no answer: why, the repairs and their prices."""
     from trainplan.optimizer.explain import (
         SLACK_LEVERS,
         NoAnswer,
@@ -68,13 +125,8 @@ def solve_job(sc: Scenario) -> Solved:
         explain,
         repairs,
     )
-    from trainplan.optimizer.solve import solve_verified
 
-    result, check = solve_verified(sc, settings())
-    solved = Solved(sc, result, check)
-    if result.status != Status.infeasible:
-        return solved
-    priority = list(SLACK_LEVERS)
+    sc, priority = solved.scenario, list(SLACK_LEVERS)
     try:
         solved.explanation = explain(sc, settings(), TIME_LIMIT_S)
         solved.repairs = repairs(sc, settings())
@@ -82,7 +134,24 @@ def solve_job(sc: Scenario) -> Solved:
         solved.priority = priority
     except NoAnswer as exc:
         solved.unexplained = str(exc)
-    return solved
+
+
+def _named(sc: Scenario, result: SolveResult, check: Verification | None,
+           options: SolveOptions) -> Named | None:
+    """The verified unit roster handed to the register's people and re-checked (as the CLI)."""
+    if options.register is None or result.roster is None or (check is not None
+                                                              and not check.ok):
+        return None
+    from trainplan.optimizer.people import assign_people
+    from trainplan.reports.people import people_report
+
+    rows = result.roster.rows
+    found = assign_people(sc, options.register, rows, None, None, TIME_LIMIT_S)
+    people_check = (verify_people(sc, options.register, rows, found.rows, found.goals, None)
+                    if found.rows or not found.conflicts else None)
+    output = PeopleOutput(sc, options.register, found.rows, people_check, options.redact)
+    return Named(output, found, people_report(found, options.register, people_check,
+                                              options.redact))
 
 
 def compare_job(scenarios: list[tuple[str, Scenario]]) -> list[Compared]:
@@ -110,6 +179,56 @@ def sweep_job(sc: Scenario, grid: str) -> Swept:
     rows = [run_point(sweep.base, p, settings(), sweep.name) for p in sweep.points]
     key = sweep.axes[0].key
     return Swept(key, rows, frontier(sweep, rows, key))
+
+
+@dataclass
+class Risk:
+    """`trainplan simulate`: the plan's random runs, or why there is no plan to draw against."""
+
+    scenario: Scenario
+    result: SolveResult
+    check: Verification | None
+    simulation: Simulation | None
+
+
+def simulate_job(sc: Scenario, runs: int, seed: int, robust: Decimal | None = None) -> Risk:
+    """`trainplan simulate --runs N --seed S [--robust P]`: the same calls."""
+    from trainplan.models.simulate import simulate
+    from trainplan.optimizer.replan import cohort_starts
+    from trainplan.optimizer.solve import solve_verified
+
+    planned = sc if robust is None else with_attrition_margin(sc, robust)
+    result, check = solve_verified(planned, settings())
+    if result.roster is None or (check is not None and not check.ok):
+        return Risk(sc, result, check, None)
+    hired = {(r.unit_type, r.qualification, r.year): r.people for r in result.roster.recruits}
+    return Risk(sc, result, check, simulate(sc, cohort_starts(result.roster), runs, seed, hired))
+
+
+@dataclass
+class Replan:
+    """`trainplan replan`: the plan against actual and the re-planned answer (or why not)."""
+
+    solved: Solved
+    against: PlanVsActual
+    from_year: int
+
+
+def replan_job(sc: Scenario, from_year: int) -> Replan:
+    """`trainplan replan --from YEAR` on a scenario holding its actuals: the same calls.
+
+    When the targets can no longer be met, the explanation and the repairs as the
+    CLI prints them.
+    """
+    from trainplan.optimizer.replan import replan
+    from trainplan.reports.replan import plan_vs_actual
+
+    done = replan(sc, from_year, settings())
+    solved = Solved(done.replan, done.result, done.check)
+    if done.result.status == Status.infeasible:
+        _explain_into(solved)
+    return Replan(solved, plan_vs_actual(sc, done.original.roster, done.result.roster,
+                                         from_year), from_year)
 
 
 @dataclass

@@ -55,10 +55,13 @@ class Session:
     variants: dict[str, dict[str, str]] = field(default_factory=dict)
     jobs: OrderedDict[str, Job] = field(default_factory=OrderedDict)
     solved: str | None = None
+    #: The uploaded staff register (`solve --staff`): where it is kept, and its name.
+    staff: tuple[Path, str] | None = None
 
     def open(self, opened: Opened) -> None:
         """Start on a newly opened file: no edits; the file's own variants become variants."""
         self.opened, self.edits, self.variant, self.solved = opened, {}, BASE, None
+        self.staff = None
         self.variants = {BASE: {}} | {
             name: {k: value_text(v) for k, v in variant.changes.items()}
             for name, variant in opened.loaded.variants.items()}

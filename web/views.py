@@ -15,17 +15,18 @@ from trainplan.models.errors import ScenarioError
 from trainplan.models.loader import parse_set
 from trainplan.models.results import Compared
 from trainplan.models.scenario import Scenario
+from trainplan.models.solution import Status
 from trainplan.reports.explain import explanation_text, repair_words
 from trainplan.reports.html import key_figures, status_items
-from trainplan.reports.i18n import LEVER_TEXT, Lang, amount, words
+from trainplan.reports.i18n import LEVER_TEXT, REPLAN_TEXT, Lang, amount, status_text, words
 from trainplan.reports.tables import scenario_dump
 from trainplan.reports.whatif import (  # the terminal's own words for each measure
-    _measure_name,
     compare_frame,
+    measure_name,
     roster_differences,
 )
 from trainplan.web.edits import apply_edits, override_data
-from trainplan.web.jobs import Solved, Swept
+from trainplan.web.jobs import Named, Replan, Risk, Solved, Swept
 from trainplan.web.sessions import Session
 from trainplan.web.words import w
 
@@ -40,6 +41,9 @@ def solved_view(s: Solved, lang: Lang) -> dict[str, Any]:
                             "explanation": "", "repairs": [], "unexplained": s.unexplained}
     if s.result.roster is not None:
         view["figures"] = key_figures(s.scenario, s.result.roster, lang)
+    view["robust"] = _robust_lines(s, lang)
+    view["named"] = s.named.report if s.named is not None else ""
+    view["named_ok"] = s.named is not None and s.named.assigned
     if s.explanation is not None:
         view["explanation"] = explanation_text(s.scenario.name, s.explanation, s.repairs,
                                                s.combination, s.priority, lang)
@@ -47,6 +51,15 @@ def solved_view(s: Solved, lang: Lang) -> dict[str, Any]:
         view["repairs"] = [(i, _lever(r.lever, lang), repair_words(r, lang))
                            for i, r in enumerate(fixes)]
     return view
+
+
+def _robust_lines(s: Solved, lang: Lang) -> str:
+    """With `--robust`: what was solved for, and how the plan holds at the expected attrition."""
+    if s.expected is None or s.robust is None:
+        return ""
+    from trainplan.reports.workforce import robust_lines
+
+    return "\n".join(robust_lines(s.robust, s.expected, lang)).strip()
 
 
 def _lever(lever: str, lang: Lang) -> str:
@@ -60,7 +73,7 @@ def compared_view(compared: list[Compared], lang: Lang) -> dict[str, Any]:
     """The compare table (rows that differ marked) and the roster rows that differ."""
     frame = compare_frame(compared, lang)
     labels = [c.label for c in compared]
-    rows = [(_measure_name(r["measure"], lang), [r[label] for label in labels],
+    rows = [(measure_name(r["measure"], lang), [r[label] for label in labels],
              bool(r["differs"]))
             for _, r in frame.iterrows()]
     diff = roster_differences(compared)
@@ -118,8 +131,9 @@ def _dots(rows: list[dict[str, str]], lang: Lang) -> list[Dot]:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: The files the page offers.
-DOWNLOADS = ("scenario.yaml", "plan.xlsx", "report.html", "roster.csv")
+#: The files the page offers (the short-course and named rosters when the solve has them).
+DOWNLOADS = ("scenario.yaml", "plan.xlsx", "report.html", "roster.csv", "classes.csv",
+             "participants.csv", "roster_people.csv")
 
 
 def scenario_file(session: Session) -> str:
@@ -164,16 +178,86 @@ def download_body(session: Session, name: str, solved: Solved | None
     if solved is None:
         return None
     sc, result, check, lang = solved.scenario, solved.result, solved.check, session.lang
+    named = solved.named if solved.named is not None and solved.named.assigned else None
     if name == "plan.xlsx":
         from trainplan.reports.excel import workbook_bytes
 
-        return workbook_bytes(sc, result, check, lang), XLSX
+        body = workbook_bytes(sc, result, check, lang)
+        if named is not None:  # as `solve --staff --xlsx`: a sheet per unit type and to print
+            from trainplan.reports.people import with_people_sheets
+
+            body = with_people_sheets(body, named.output, lang)
+        return body, XLSX
     if name == "report.html":
-        from trainplan.reports.html import html_report
+        return solve_report(solved, lang), "text/html; charset=utf-8"
+    if result.roster is None:
+        return None
+    return _roster_file(name, solved, named)
 
-        return html_report(sc, result, check, lang), "text/html; charset=utf-8"
-    if name == "roster.csv" and result.roster is not None:
-        from trainplan.reports.tables import roster_csv
 
-        return roster_csv(sc, result.roster), "text/csv; charset=utf-8"
+def _roster_file(name: str, solved: Solved, named: Named | None) -> tuple[str, str] | None:
+    """roster.csv, the short courses' classes.csv and participants.csv, roster_people.csv."""
+    from trainplan.reports import tables
+
+    sc, roster, csv = solved.scenario, solved.result.roster, "text/csv; charset=utf-8"
+    assert roster is not None
+    if name == "roster.csv":
+        return tables.roster_csv(sc, roster), csv
+    if name == "classes.csv" and sc.short_courses is not None:
+        return tables.classes_csv(roster), csv
+    if name == "participants.csv" and sc.short_courses is not None:
+        return tables.participants_csv(roster), csv
+    if name == "roster_people.csv" and named is not None:
+        from trainplan.models.register import people_csv
+
+        return people_csv(named.output.rows, named.output.redact), csv
     return None
+
+
+def solve_report(solved: Solved, lang: Lang) -> str:
+    """The HTML report of a solve as the CLI writes it (`--html`, with `--staff` its people)."""
+    from trainplan.reports.html import html_report
+
+    page = html_report(solved.scenario, solved.result, solved.check, lang)
+    if solved.named is not None and solved.named.assigned:
+        from trainplan.reports.people import with_people_section
+
+        page = with_people_section(page, solved.named.output, lang)
+    return page
+
+
+# --------------------------------------------------------------------------- risk, re-plan
+
+
+def risk_view(risk: Risk, lang: Lang) -> dict[str, Any]:
+    """`trainplan simulate`'s page: each target's share of runs, and the fan chart."""
+    from trainplan.reports.simulate import html_page
+
+    if risk.simulation is None:
+        words_ = (risk.check.summary() if risk.check is not None and not risk.check.ok else
+                  f"{risk.scenario.name}: {status_text(risk.result.status, lang)}; "
+                  "no plan to simulate")
+        return {"nothing": words_, "body": ""}
+    page = html_page(risk.scenario.name, risk.simulation, lang)
+    body = page[page.index("<body>") + len("<body>"):page.rindex("</body>")]
+    return {"nothing": "", "body": body}  # HTML the report escaped; the template marks it safe
+
+
+def replan_view(r: Replan, lang: Lang) -> dict[str, Any]:
+    """`trainplan replan`'s answer: plan against actual, the re-plan, or why it cannot be met."""
+    from trainplan.reports.replan import html_section
+
+    view = solved_view(r.solved, lang)
+    view["cannot"] = (words(REPLAN_TEXT, "cannot", lang, year=r.from_year)
+                      if r.solved.result.status == Status.infeasible else "")
+    view["against"] = html_section(r.against, lang)  # HTML, escaped by the report
+    return view
+
+
+def replan_report(r: Replan, lang: Lang) -> str:
+    """The re-plan's HTML report with its plan-against-actual section (`replan --html`)."""
+    from trainplan.reports.html import html_report
+    from trainplan.reports.replan import with_section
+
+    s = r.solved
+    return with_section(html_report(s.scenario, s.result, s.check, lang), r.against, lang)
