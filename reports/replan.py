@@ -183,7 +183,7 @@ def _text(value: Cell, lang: Lang) -> str:
         return value
     if isinstance(value, Decimal):
         return amount(value, lang)
-    return f"{value:+d}" if value < 0 else number(value, lang)
+    return "-" + number(-value, lang) if value < 0 else number(value, lang)
 
 
 def _aligned(headers: list[str], rows: list[list[str]], names: int = 2) -> str:
