@@ -178,3 +178,9 @@ def test_binh_thuan_replan_keeps_its_30_classes_and_verifies():
     assert sum(r.participants for r in skills if r.year >= 2018) == 8600 - 6456
     p = plan_vs_actual(sc, done.original.roster, done.result.roster, 2018)
     assert short_csv(p).splitlines()[1] == "skills,29,30,1,8600,6456,-2144,0,2144"
+
+
+def test_a_unit_type_for_short_courses_only_gives_no_quota_warning():
+    # Bình Thuận's community staff take short courses only (quotas: {}): no
+    # "per-level people 0 but 127 units x 10 staff" warning
+    assert load_scenario(SCENARIOS / "binh_thuan_2010_2020.yaml").warnings == []
