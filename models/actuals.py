@@ -9,6 +9,8 @@ graduates and drop-outs, and the money actually spent per year. `trainplan repla
   minus drop-outs): for a finished course those are its graduates, for a course
   still under way its trainees, who graduate at the level's completion rate;
   a course the actuals do not list did not start;
+- short-course classes before YEAR are fixed as held (classes and person-times per
+  course, place and year, per unit type when split); a slot not listed held none;
 - the limits of the past years (places, seats, yearly ceilings) are raised to what
   the past used where it used more: the past happened and is not re-planned (a
   limit that is one figure for every year, a group's places or a yearly minimum of
@@ -16,8 +18,8 @@ graduates and drop-outs, and the money actually spent per year. `trainplan repla
 - the total budget is what is left after the money actually spent;
 - milestones whose deadline is before YEAR are judged on the actuals alone.
 
-No solver here: the optimizer fixes the cohorts (`optimizer.model.keep_past`) and
-`past_problems` re-checks a roster against them.
+No solver here: the optimizer fixes the cohorts and classes (`optimizer.model.keep_past`)
+and `past_problems` / `short_past_problems` re-check a roster against them.
 """
 
 from __future__ import annotations
