@@ -1004,7 +1004,7 @@ def _replan_files(p: PlanVsActual, done: Replanned, lang: Lang,
     stale = [] if paths.get("out") is None else stale_files(Path(str(paths["out"])), result)
     if (out := paths.get("out")) is not None:
         renders.append((out, lambda: {**solve_files(Path(out), sc, result, check),
-                                      Path(out) / "plan_vs_actual.csv": report.gap_csv(p)}))
+                                      **report.csv_files(p, Path(out))}))
     if (xlsx := paths.get("xlsx")) is not None:
         renders.append((xlsx, lambda: {Path(xlsx): _replan_workbook(p, done, lang)}))
     if (page := paths.get("html")) is not None:
@@ -1058,7 +1058,8 @@ def _replan_explain(sc: Scenario, settings: SolveSettings, from_year: int, lang:
 @click.option("--from", "from_year", type=int, required=True,
               help="First year to re-plan; the years before it are kept as they happened.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder for roster.csv, summary.json and plan_vs_actual.csv.")
+              help="Folder for roster.csv, summary.json and plan_vs_actual.csv "
+                   "(and plan_vs_actual_short.csv with short courses).")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the re-plan as a workbook, with a plan-against-actual sheet.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,

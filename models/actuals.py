@@ -9,6 +9,8 @@ graduates and drop-outs, and the money actually spent per year. `trainplan repla
   minus drop-outs): for a finished course those are its graduates, for a course
   still under way its trainees, who graduate at the level's completion rate;
   a course the actuals do not list did not start;
+- short-course classes before YEAR are fixed as held (classes and person-times per
+  course, place and year, per unit type when split); a slot not listed held none;
 - the limits of the past years (places, seats, yearly ceilings) are raised to what
   the past used where it used more: the past happened and is not re-planned (a
   limit that is one figure for every year, a group's places or a yearly minimum of
@@ -16,8 +18,8 @@ graduates and drop-outs, and the money actually spent per year. `trainplan repla
 - the total budget is what is left after the money actually spent;
 - milestones whose deadline is before YEAR are judged on the actuals alone.
 
-No solver here: the optimizer fixes the cohorts (`optimizer.model.keep_past`) and
-`past_problems` re-checks a roster against them.
+No solver here: the optimizer fixes the cohorts and classes (`optimizer.model.keep_past`)
+and `past_problems` / `short_past_problems` re-check a roster against them.
 """
 
 from __future__ import annotations
@@ -82,6 +84,18 @@ class StaffCount(_Strict):
         default_factory=dict, description="of them, holding each qualification ('none')")
 
 
+class ShortActual(_Strict):
+    """Short-course classes of one course at one place in a past year, as they happened."""
+
+    year: Year
+    course: Ident
+    place: Ident
+    classes: People = Field(description="classes held")
+    participants: People = Field(description="person-times of those classes")
+    by_unit_type: dict[str, People] = Field(
+        default_factory=dict, description="of them, per unit type (optional; adds up)")
+
+
 class Actuals(_Strict):
     """The past as it happened: courses, staff counted and money, per year."""
 
@@ -95,6 +109,9 @@ class Actuals(_Strict):
     staff: list[StaffCount] = Field(
         default_factory=list, max_length=100_000,
         description="staff in post counted (needs a workforce section)")
+    short_courses: list[ShortActual] = Field(
+        default_factory=list, max_length=100_000, exclude_if=lambda rows: not rows,
+        description="short-course classes held (needs a short-course section)")
 
     def stayed(self, row: CohortActual) -> int:
         """People of a course who did not drop out: its graduates, or trainees still in it."""
@@ -223,10 +240,162 @@ def actuals_problems(sc: Scenario, from_year: int) -> list[tuple[Loc, str]]:
         seen.setdefault(key, i)
         out += _row_problems(sc, i, row, from_year)
     out += _staff_problems(sc, act, from_year)
+    out += short_actuals_problems(sc, from_year)
     for year in act.spending:
         if not first <= year < from_year:
             out.append((("actuals", "spending", year), f"year {year} is not a past year of a "
                         f"re-plan from {from_year} ({first}-{from_year - 1})"))
+    return out
+
+
+# ----- short courses as they happened ---------------------------------------------------
+
+#: Short-course key: (course, place, year).
+ClassKey = tuple[str, str, int]
+
+
+def kept_classes(sc: Scenario) -> dict[ClassKey, ShortActual]:
+    """Every short-course class slot before `from_year`, as it happened.
+
+    Nothing without a short-course section or a re-plan year; a slot the actuals do
+    not list held no class (0 classes, 0 participants).
+    """
+    from trainplan.models.scenario import short_places
+
+    act, short = sc.actuals, sc.short_courses
+    if act is None or act.from_year is None or short is None:
+        return {}
+    given = {(r.course, r.place, r.year): r for r in act.short_courses}
+    return {(c.id, p, y): given.get((c.id, p, y), ShortActual(
+                year=y, course=c.id, place=p, classes=0, participants=0))
+            for c in short.courses for p in short_places(sc, c)
+            for y in sc.years if y < act.from_year}
+
+
+def short_spent_in(sc: Scenario, year: int) -> Decimal:
+    """Money the kept past short-course classes cost in `year` at the plan's costs."""
+    out = Decimal(0)
+    for (cid, _, y), row in kept_classes(sc).items():
+        if y == year:
+            assert sc.short_courses is not None
+            c = sc.short_courses.course(cid)
+            out += row.classes * c.cost_per_class + row.participants * c.cost_per_participant
+    return out
+
+
+def _short_ids_problem(sc: Scenario, at: Loc, row: ShortActual) -> list[tuple[Loc, str]]:
+    """An unknown course, a place the course is not held at, or unit types it does not take."""
+    from trainplan.models.scenario import short_attendees, short_places
+
+    assert sc.short_courses is not None
+    courses = [c.id for c in sc.short_courses.courses]
+    if row.course not in courses:
+        return [((*at, "course"), f"unknown short course '{row.course}' "
+                 f"(known: {', '.join(courses)})")]
+    c = sc.short_courses.course(row.course)
+    places = short_places(sc, c)
+    if row.place not in places:
+        return [((*at, "place"), f"course '{c.id}' is not held at '{row.place}' "
+                 f"(its places: {', '.join(places)})")]
+    types = short_attendees(sc, c)
+    unknown = [t for t in row.by_unit_type if t not in types]
+    if unknown:
+        return [((*at, "by_unit_type", unknown[0]), f"unit type '{unknown[0]}' does not "
+                 f"attend course '{c.id}' (its unit types: {', '.join(types)})")]
+    return []
+
+
+def _short_size_problem(sc: Scenario, at: Loc, row: ShortActual) -> list[tuple[Loc, str]]:
+    """Participants that do not fit the classes held, or a split that does not add up."""
+    assert sc.short_courses is not None
+    c = sc.short_courses.course(row.course)
+    low, high = row.classes * c.min_class, row.classes * c.max_class
+    if not low <= row.participants <= high:
+        return [((*at, "participants"), f"{row.participants} participants in {row.classes} "
+                 f"classes of {c.min_class}-{c.max_class}: give {low}-{high} participants "
+                 "(or the classes actually held)")]
+    if row.by_unit_type and sum(row.by_unit_type.values()) != row.participants:
+        parts = "+".join(str(n) for n in row.by_unit_type.values())
+        return [((*at, "by_unit_type"), f"participants per unit type add up to {parts}="
+                 f"{sum(row.by_unit_type.values())} but participants says {row.participants}")]
+    return []
+
+
+def _short_row_problems(sc: Scenario, at: Loc, row: ShortActual, from_year: int
+                        ) -> list[tuple[Loc, str]]:
+    """What is wrong with one short-course row (year, ids, sizes)."""
+    first, last = sc.horizon.first_year, sc.horizon.last_year
+    if not first <= row.year <= last:
+        return [((*at, "year"), f"year {row.year} is outside the plan {first}-{last}")]
+    if row.year >= from_year:
+        return [((*at, "year"), f"year {row.year} is not before --from {from_year}: actuals "
+                 f"are for past years ({first}-{from_year - 1}); re-plan from a later year")]
+    return _short_ids_problem(sc, at, row) or _short_size_problem(sc, at, row)
+
+
+def short_actuals_problems(sc: Scenario, from_year: int) -> list[tuple[Loc, str]]:
+    """Everything wrong with the short-course part of the actuals."""
+    assert sc.actuals is not None
+    rows = sc.actuals.short_courses
+    if rows and sc.short_courses is None:
+        return [(("actuals", "short_courses"), "short-course actuals but the scenario has no "
+                 "short_courses section (see README, 'Short courses')")]
+    out: list[tuple[Loc, str]] = []
+    seen: dict[ClassKey, int] = {}
+    for i, row in enumerate(rows):
+        at: Loc = ("actuals", "short_courses", i)
+        key = (row.course, row.place, row.year)
+        if key in seen:
+            out.append((at, f"{row.course}, {row.place}, {row.year} is given twice (first as "
+                        f"item {seen[key] + 1})"))
+        seen.setdefault(key, i)
+        out += _short_row_problems(sc, at, row, from_year)
+    return out
+
+
+def short_past_problems(sc: Scenario, roster: Roster) -> list[str]:
+    """Where a plan's past short-course classes differ from what happened."""
+    classes = {(r.course, r.place, r.year): r for r in roster.classes}
+    people: dict[tuple[str, str, int, str], int] = {}
+    for r in roster.attendance:
+        key = (r.course, r.place, r.year, r.unit_type)
+        people[key] = people.get(key, 0) + r.participants
+    out = []
+    for (cid, place, year), row in kept_classes(sc).items():
+        got = classes.get((cid, place, year))
+        n, k = (0, 0) if got is None else (got.classes, got.participants)
+        if (n, k) != (row.classes, row.participants):
+            out.append(f"{cid}, {place}, {year}: {n} classes, {k} person-times in the plan; "
+                       f"{row.classes} classes, {row.participants} as it happened")
+        if row.by_unit_type:
+            out += [f"{cid}, {place}, {year}, {t}: {people.get((cid, place, year, t), 0)} "
+                    f"person-times in the plan, {m} as it happened"
+                    for t, m in _split(sc, row).items()
+                    if people.get((cid, place, year, t), 0) != m]
+    return out
+
+
+def _split(sc: Scenario, row: ShortActual) -> dict[str, int]:
+    """Person-times of a row per unit type attending its course (unlisted types: 0)."""
+    from trainplan.models.scenario import short_attendees
+
+    assert sc.short_courses is not None
+    return {t: row.by_unit_type.get(t, 0)
+            for t in short_attendees(sc, sc.short_courses.course(row.course))}
+
+
+def kept_people(sc: Scenario) -> dict[tuple[str, str, int, str], int]:
+    """Past person-times fixed per unit type: rows split by unit type, or one type only."""
+    from trainplan.models.scenario import short_attendees
+
+    out = {}
+    for (cid, place, year), row in kept_classes(sc).items():
+        assert sc.short_courses is not None
+        types = short_attendees(sc, sc.short_courses.course(cid))
+        if row.by_unit_type or len(types) == 1 or row.participants == 0:
+            split = _split(sc, row) if row.by_unit_type else {
+                t: row.participants for t in types}
+            out.update({(cid, place, year, t): n for t, n in split.items()})
     return out
 
 
@@ -276,6 +445,26 @@ def _past_capacity(sc: Scenario, kept: dict[Cohort, int], past: list[int]) -> di
     return cap
 
 
+def _past_cost(sc: Scenario, kept: dict[Cohort, int], year: int) -> Decimal:
+    """Money the kept past (cohorts and short-course classes) costs in `year`."""
+    return _spent_in(sc, kept, year) + short_spent_in(sc, year)
+
+
+def _past_short_courses(sc: Scenario, past: list[int]) -> dict:
+    """The short-course section with past years' trainer-days raised to what they used."""
+    assert sc.short_courses is not None
+    short = sc.short_courses
+
+    def used(year: int) -> int:
+        return sum(row.classes * short.course(c).trainer_days
+                   for (c, _, y), row in kept_classes(sc).items() if y == year)
+
+    data = short.model_dump()
+    data["trainer_days_by_year"] = _raised(short.trainer_days_by_year,
+                                           short.trainer_days_per_year, past, used)
+    return data
+
+
 def remaining_budget(sc: Scenario, kept: dict[Cohort, int], past: list[int]) -> Decimal | None:
     """The re-plan's total budget: the money left after the past, plus the past years' part.
 
@@ -286,8 +475,8 @@ def remaining_budget(sc: Scenario, kept: dict[Cohort, int], past: list[int]) -> 
     if total is None:
         return None
     assert sc.actuals is not None
-    counted = sum((_spent_in(sc, kept, y) for y in past), Decimal(0))
-    spent = sum((sc.actuals.spending.get(y, _spent_in(sc, kept, y)) for y in past), Decimal(0))
+    counted = sum((_past_cost(sc, kept, y) for y in past), Decimal(0))
+    spent = sum((sc.actuals.spending.get(y, _past_cost(sc, kept, y)) for y in past), Decimal(0))
     return counted + max(total - spent, Decimal(0))
 
 
@@ -306,7 +495,9 @@ def replan_scenario(sc: Scenario, from_year: int) -> Scenario:
     data["capacity"] = _past_capacity(sc, kept, past)
     data["budget"]["total"] = remaining_budget(sc, kept, past)
     data["budget"]["by_year"] = _raised(sc.budget.by_year, sc.budget.per_year, past,
-                                        lambda y: _spent_in(sc, kept, y))
+                                        lambda y: _past_cost(sc, kept, y))
+    if sc.short_courses is not None:
+        data["short_courses"] = _past_short_courses(sc, past)
     data["milestones"] = [ms for ms in data["milestones"] if ms["by_year"] >= from_year]
     if sc.workforce is not None and act.staff:
         data["workforce"]["staff"] = _counted_staff(sc)
@@ -560,4 +751,54 @@ def staff_gaps(sc: Scenario, planned: Roster | None) -> list[StaffGap]:
         out.append(StaffGap(row.unit_type, row.year, ys.staff_in_post, row.in_post,
                             ys.staff_in_post - ys.end[NO_QUALIFICATION],
                             held if row.held else None))
+    return out
+
+
+@dataclass(frozen=True)
+class ShortGap:
+    """One short course: classes and person-times planned against actual, and what is left.
+
+    Past figures are for years before the re-plan year; `remaining_*` are person-times
+    from it on, in the first plan and in the re-plan (None when no re-plan meets every rule).
+    """
+
+    course: str
+    planned_classes: int
+    actual_classes: int
+    planned_person_times: int
+    actual_person_times: int
+    remaining_planned: int
+    remaining_replanned: int | None
+
+    @property
+    def classes_gap(self) -> int:
+        """Actual minus planned classes (negative: fewer held than planned)."""
+        return self.actual_classes - self.planned_classes
+
+    @property
+    def person_times_gap(self) -> int:
+        """Actual minus planned person-times."""
+        return self.actual_person_times - self.planned_person_times
+
+
+def _held(roster: Roster | None, course: str, past: bool, from_year: int) -> tuple[int, int]:
+    """Classes and person-times of a course in a roster, before `from_year` (past) or after."""
+    rows = [r for r in (roster.classes if roster is not None else [])
+            if r.course == course and (r.year < from_year) == past]
+    return sum(r.classes for r in rows), sum(r.participants for r in rows)
+
+
+def short_gaps(sc: Scenario, planned: Roster | None, replanned: Roster | None,
+               from_year: int) -> list[ShortGap]:
+    """Per short course: classes and person-times planned, actual, and left to hold."""
+    if sc.short_courses is None or sc.actuals is None:
+        return []
+    out = []
+    for c in sc.short_courses.courses:
+        rows = [r for r in sc.actuals.short_courses if r.course == c.id]
+        classes, people = _held(planned, c.id, True, from_year)
+        again = None if replanned is None else _held(replanned, c.id, False, from_year)[1]
+        out.append(ShortGap(c.id, classes, sum(r.classes for r in rows), people,
+                            sum(r.participants for r in rows),
+                            _held(planned, c.id, False, from_year)[1], again))
     return out

@@ -666,7 +666,7 @@ def consistency_warnings(sc: Scenario, name: str, origins: Origins) -> list[Prob
         table = ut.units * ut.staff_per_unit
         by_level = sum(q.people for q in ut.quotas.values())
         loc = ("unit_types", i)
-        if all(q.mode == "exact" for q in ut.quotas.values()) and by_level != table:
+        if ut.quotas and all(q.mode == "exact" for q in ut.quotas.values()) and by_level != table:
             parts = "+".join(str(q.people) for q in ut.quotas.values())
             warn((*loc, "quotas"), f"unit_types[{ut.id}]",
                  f"per-level people {parts}={by_level} but {ut.units} units x "

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import combinations_with_replacement, pairwise
 
 from ortools.sat.python import cp_model
+from trainplan.models.actuals import kept_classes, kept_people
 from trainplan.models.results import Lever, RuleInstance
 from trainplan.models.rules import RULES
 from trainplan.models.scenario import (
@@ -1303,3 +1304,18 @@ def keep_past(m: PlanModel) -> None:
     if m.scenario.actuals is not None:
         for cohort, people in m.scenario.actuals.kept_starts(m.scenario).items():
             m.model.add(m.vars.start(*cohort) == people)
+        keep_past_classes(m)
+
+
+def keep_past_classes(m: PlanModel) -> None:
+    """Past short-course classes and person-times are fixed as they happened (never a lever).
+
+    Per course, place and year: the classes and the participants; per unit type too
+    when the actuals split them (or the course takes one unit type).
+    """
+    short = m.vars.short
+    for (cid, place, year), row in kept_classes(m.scenario).items():
+        m.model.add(short.classes[cid, place, year] == row.classes)
+        m.model.add(sum(short.participants(cid, place, years=[year])) == row.participants)
+    for (cid, place, year, t), n in kept_people(m.scenario).items():
+        m.model.add(short.people[cid, place, t, year] == n)

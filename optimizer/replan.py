@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainplan.models.actuals import past_problems, replan_scenario
+from trainplan.models.actuals import past_problems, replan_scenario, short_past_problems
 from trainplan.models.checker import Verification, Violation, verify
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import Roster, SolveResult, SolveSettings
@@ -46,7 +46,8 @@ def verify_replan(sc: Scenario, result: SolveResult) -> Verification | None:
     check = verify(sc, result.roster, result.goals)
     check.rules_checked.append("past_kept")
     check.violations += [Violation("past_kept", msg)
-                         for msg in past_problems(sc, cohort_starts(result.roster))]
+                         for msg in past_problems(sc, cohort_starts(result.roster))
+                         + short_past_problems(sc, result.roster)]
     return check
 
 
@@ -71,7 +72,8 @@ def _keep_agreed_plan(again: Scenario, result: SolveResult, original: SolveResul
     """
     if original.roster is None or result.roster is None:
         return result
-    if past_problems(again, cohort_starts(original.roster)):
+    if past_problems(again, cohort_starts(original.roster)) or short_past_problems(
+            again, original.roster):
         return result
     if not verify(again, original.roster, result.goals).ok:
         return result

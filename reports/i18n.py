@@ -587,6 +587,10 @@ REPLAN_TEXT: dict[str, dict[Lang, str]] = {
     "no_replan": {"en": "No re-plan of the remaining years meets every rule (why: below).",
                   "vi": "Không có kế hoạch mới nào cho các năm còn lại đáp ứng mọi quy tắc "
                         "(lý do: bên dưới)."},
+    "planned_classes": {"en": "Planned classes", "vi": "Số lớp theo KH"},
+    "actual_classes": {"en": "Actual classes", "vi": "Số lớp thực tế"},
+    "planned_person_times": {"en": "Planned person-times", "vi": "Lượt người theo KH"},
+    "actual_person_times": {"en": "Actual person-times", "vi": "Lượt người thực tế"},
     "cannot": {"en": "The targets can no longer be met from {year}: why, and the cheapest "
                      "repair:",
                "vi": "Từ năm {year} không còn đạt được các chỉ tiêu: lý do, và cách sửa rẻ "

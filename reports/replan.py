@@ -10,28 +10,33 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import escape
 from trainplan.models.actuals import (
     GapRow,
     PastMilestone,
+    ShortGap,
     StaffGap,
     YearGap,
     gap_rows,
     past_milestones,
+    short_gaps,
     staff_gaps,
     year_gaps,
 )
+from trainplan.models.measures import short_spent_in_year
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import Roster
 from trainplan.reports.i18n import (
     REPLAN_TEXT,
     Lang,
     amount,
+    course_label,
     level_label,
     number,
     t,
@@ -57,6 +62,8 @@ class PlanVsActual:
     years: list[YearGap]
     milestones: list[PastMilestone]
     staff: list[StaffGap]
+    #: Per short course: classes and person-times (empty without short courses).
+    short: list[ShortGap]
     #: Per plan year: starters in the first plan, actual (past years; None after), and
     #: in the re-plan (from the re-plan year; None before).
     by_year: list[tuple[int, int, int | None, int | None]]
@@ -81,8 +88,20 @@ def plan_vs_actual(sc: Scenario, planned: Roster | None, replanned: Roster | Non
                 sum(n for (_, _, cy), n in again.items() if cy == y)
                 if y >= from_year and again is not None else None) for y in sc.years]
     return PlanVsActual(sc, from_year, gap_rows(sc, first, again, from_year),
-                        year_gaps(sc, first, from_year), past_milestones(sc, from_year),
-                        staff_gaps(sc, planned), by_year)
+                        _with_short_spending(year_gaps(sc, first, from_year), planned),
+                        past_milestones(sc, from_year), staff_gaps(sc, planned),
+                        short_gaps(sc, planned, replanned, from_year), by_year)
+
+
+def _with_short_spending(years: list[YearGap], planned: Roster | None) -> list[YearGap]:
+    """Past years' planned spending with the first plan's short-course classes added.
+
+    Actual spending counts all training money, so the planned figure must too.
+    """
+    if planned is None or not planned.classes:
+        return years
+    return [replace(y, planned_spending=y.planned_spending
+                    + short_spent_in_year(planned, y.year)) for y in years]
 
 
 def _w(key: str, lang: Lang, **values: object) -> str:
@@ -106,6 +125,22 @@ def gap_cells(p: PlanVsActual, lang: Lang, ids: bool = False) -> list[list[Cell]
              r.planned_starters, r.actual_starters, r.starters_gap, r.planned_graduates,
              r.actual_graduates, r.graduates_gap, r.quota, r.remaining_planned,
              r.remaining_replanned, r.remaining_change] for r in p.rows]
+
+
+def short_headers(p: PlanVsActual, lang: Lang) -> list[str]:
+    """Column names of the short-course table."""
+    return [t("short_course", lang), _w("planned_classes", lang), _w("actual_classes", lang),
+            _w("gap", lang), _w("planned_person_times", lang), _w("actual_person_times", lang),
+            _w("gap", lang), _w("remaining_planned", lang, year=p.from_year),
+            _w("remaining_replanned", lang, year=p.from_year)]
+
+
+def short_cells(p: PlanVsActual, lang: Lang, ids: bool = False) -> list[list[Cell]]:
+    """One row of cells per short course (person-times from the re-plan year on last)."""
+    return [[g.course if ids else course_label(p.scenario, g.course, lang),
+             g.planned_classes, g.actual_classes, g.classes_gap, g.planned_person_times,
+             g.actual_person_times, g.person_times_gap, g.remaining_planned,
+             g.remaining_replanned] for g in p.short]
 
 
 def year_headers(lang: Lang) -> list[str]:
@@ -153,12 +188,13 @@ def _text(value: Cell, lang: Lang) -> str:
         return value
     if isinstance(value, Decimal):
         return amount(value, lang)
-    return f"{value:+d}" if value < 0 else number(value, lang)
+    return "-" + number(-value, lang) if value < 0 else number(value, lang)
 
 
-def _aligned(headers: list[str], rows: list[list[str]]) -> str:
+def _aligned(headers: list[str], rows: list[list[str]], names: int = 2) -> str:
+    """Columns padded to their widths: the first `names` to the left, figures to the right."""
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    return "\n".join(" ".join(c.ljust(w) if i < 2 else c.rjust(w)
+    return "\n".join(" ".join(c.ljust(w) if i < names else c.rjust(w)
                               for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
                      for r in [headers, *rows])
 
@@ -171,6 +207,11 @@ def terminal_text(p: PlanVsActual, lang: Lang) -> str:
     out.append(_aligned(gap_headers(p, lang),
                         [[_text(c, lang) for c in row] for row in gap_cells(p, lang, ids=True)]))
     out.append("")
+    if p.short:
+        out.append(_aligned(short_headers(p, lang), [[_text(c, lang) for c in row]
+                                                     for row in short_cells(p, lang, ids=True)],
+                            names=1))
+        out.append("")
     years = [[_text(c, lang) for c in row] for row in year_cells(p)]
     out.append(_aligned(["", *year_headers(lang)], [["", *row] for row in years]))
     out += ["", *milestone_lines(p, lang), *staff_lines(p, lang), must_do_line(p, lang)]
@@ -189,6 +230,25 @@ def gap_csv(p: PlanVsActual) -> str:
     return buffer.getvalue()
 
 
+def short_csv(p: PlanVsActual) -> str:
+    """The short-course table as CSV (ids, plain numbers)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["course", "planned_classes", "actual_classes", "classes_gap",
+                     "planned_person_times", "actual_person_times", "person_times_gap",
+                     "remaining_planned_person_times", "remaining_replanned_person_times"])
+    writer.writerows(short_cells(p, "en", ids=True))
+    return buffer.getvalue()
+
+
+def csv_files(p: PlanVsActual, out: Path) -> dict[Path, str]:
+    """The report's CSV files in folder `out`: the short-course one only with short courses."""
+    files = {out / "plan_vs_actual.csv": gap_csv(p)}
+    if p.short:
+        files[out / "plan_vs_actual_short.csv"] = short_csv(p)
+    return files
+
+
 def add_sheet(wb: object, p: PlanVsActual, lang: Lang) -> None:
     """Add the plan-against-actual sheet to a plan workbook (openpyxl Workbook)."""
     from openpyxl.styles import Font
@@ -199,8 +259,10 @@ def add_sheet(wb: object, p: PlanVsActual, lang: Lang) -> None:
                                       last=p.from_year - 1, year=p.from_year)).font = \
         Font(bold=True, size=13)
     row = 3
-    for headers, cells in ((gap_headers(p, lang), gap_cells(p, lang)),
-                           (year_headers(lang), year_cells(p))):
+    tables = [(gap_headers(p, lang), gap_cells(p, lang))]
+    if p.short:
+        tables.append((short_headers(p, lang), short_cells(p, lang)))
+    for headers, cells in (*tables, (year_headers(lang), year_cells(p))):
         for col, head in enumerate(headers, start=1):
             ws.cell(row=row, column=col, value=head).font = Font(bold=True)
         for values in cells:
@@ -290,6 +352,8 @@ def html_section(p: PlanVsActual, lang: Lang) -> str:
     return (f'<section class="plan-vs-actual"><h2>{escape(title)}</h2>'
             + f'<figure class="chart" id="chart-plan-vs-actual">{svg}</figure>'
             + _html_table("plan-vs-actual", gap_headers(p, lang), gap_cells(p, lang), lang)
+            + (_html_table("plan-vs-actual-short", short_headers(p, lang),
+                           short_cells(p, lang), lang) if p.short else "")
             + _html_table("past-years", year_headers(lang), year_cells(p), lang)
             + lines + "</section>")
 

@@ -18,7 +18,20 @@ def actuals_of(sc, roster, from_year: int) -> dict:
     rows = [{"year": y, "unit_type": t, "level": lv, "starters": n}
             for (t, lv, y), n in sorted(cohort_starts(roster).items(), key=lambda kv: kv[0][::-1])
             if y < from_year]
-    return {"cohorts": rows}
+    return {"cohorts": rows, "short_courses": short_actuals_of(roster, from_year)}
+
+
+def short_actuals_of(roster, from_year: int) -> list[dict]:
+    """Short-course classes exactly as the plan held them before `from_year`, split by type."""
+    split: dict[tuple[str, str, int], dict[str, int]] = {}
+    for r in roster.attendance:
+        if r.year < from_year:
+            by_type = split.setdefault((r.course, r.place, r.year), {})
+            by_type[r.unit_type] = by_type.get(r.unit_type, 0) + r.participants
+    return [{"year": r.year, "course": r.course, "place": r.place, "classes": r.classes,
+             "participants": r.participants,
+             "by_unit_type": split.get((r.course, r.place, r.year), {})}
+            for r in roster.classes if r.year < from_year and r.classes]
 
 
 @pytest.mark.parametrize(("file", "from_year"), [
@@ -41,6 +54,8 @@ def test_equal_actuals_return_the_original_plan_for_the_remaining_years(file, fr
     assert {k: v for k, v in after.items() if k[2] >= from_year} == \
         {k: v for k, v in before.items() if k[2] >= from_year}
     assert after == before
+    assert done.result.roster.classes == original.roster.classes
+    assert done.result.roster.attendance == original.roster.attendance
     assert [g.value for g in done.result.goals] == [g.value for g in original.goals]
 
 
@@ -117,10 +132,14 @@ def test_binh_thuan_replan_runs_as_in_the_readme(tmp_path):
     assert re.search(r"verified: \d+ rules, 0 violations", result.output)
     assert "128 of 127 graduates, met" in result.output  # the 2015 milestone, on actuals
     csv_text = (out / "plan_vs_actual.csv").read_text()
-    assert "facility,intermediate,44,25,-19,44,21,-23,44,0,23,23" in csv_text
-    assert {p.name for p in out.iterdir()} == {"roster.csv", "summary.json",
-                                               "plan_vs_actual.csv"}
+    assert "facility,intermediate,31,25,-6,25,21,-4,44,13,23,10" in csv_text
+    assert (out / "plan_vs_actual_short.csv").read_text().splitlines()[1:] == [
+        "skills,29,30,1,8600,6456,-2144,0,2144", "three-month,0,2,2,0,10,10,0,0"]
+    assert {p.name for p in out.iterdir()} == {
+        "roster.csv", "summary.json", "plan_vs_actual.csv", "classes.csv", "participants.csv",
+        "plan_vs_actual_short.csv"}
     page = (tmp_path / "r.html").read_text()
+    assert 'id="plan-vs-actual-short"' in page
     assert 'class="plan-vs-actual"' in page and 'id="chart-plan-vs-actual"><svg' in page
     from openpyxl import load_workbook
     sheet = load_workbook(tmp_path / "r.xlsx")["Plan vs actual"]
@@ -146,7 +165,7 @@ def test_targets_out_of_reach_are_explained_and_priced(tmp_path):
     assert "Cheapest combination" in result.output and "[checked feasible]" in result.output
     assert "No re-plan of the remaining years meets every rule" in result.output
     assert "must start" not in result.output
-    assert "facility,intermediate,36,25,-11,36,21,-15,44,8,," in \
+    assert "facility,intermediate,22,25,3,22,21,-1,44,22,," in \
         (tmp_path / "plan_vs_actual.csv").read_text()
     assert not (tmp_path / "roster.csv").exists()
 
