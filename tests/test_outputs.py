@@ -383,6 +383,7 @@ def test_compare_refused_model_is_a_clear_error_and_writes_nothing(tmp_path):
 def test_ctrl_c_while_renaming_still_renames_every_file(tmp_path, monkeypatch):
     import os
     import signal
+    import threading
 
     from trainplan.models import files as tables
 
@@ -390,10 +391,14 @@ def test_ctrl_c_while_renaming_still_renames_every_file(tmp_path, monkeypatch):
     real_replace = os.replace
 
     def replace(src, dst):
+        if threading.current_thread() is not threading.main_thread():
+            return real_replace(src, dst)  # another test's thread: not this write
         if not renamed:
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first temporary is ready
+            # Ctrl-C after the first temporary is ready, raised in this (the main) thread:
+            # os.kill may hand the signal to another thread, to be seen here only later.
+            signal.raise_signal(signal.SIGINT)
         renamed.append(dst)
-        real_replace(src, dst)
+        return real_replace(src, dst)
 
     monkeypatch.setattr(tables.os, "replace", replace)
     files = {tmp_path / name: name for name in ("a.csv", "b.json", "c.html")}
