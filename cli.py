@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 import yaml
-from trainplan.models.checker import Verification, verify, verify_people
+from trainplan.models.checker import Verification, verify
 from trainplan.models.errors import Problem, ScenarioError
 from trainplan.models.files import as_bytes, write_all
 from trainplan.models.loader import (
@@ -42,9 +42,8 @@ from trainplan.models.loader import (
     load_scenario,
 )
 from trainplan.models.register import (
+    NamedRun,
     PeopleOutput,
-    PeopleResult,
-    PeopleStatus,
     PersonRow,
     Register,
     read_people_csv,
@@ -448,25 +447,6 @@ class _NamedInputs:
     redact: bool
 
 
-@dataclass
-class _NamedRun:
-    """The per-person roster of a run: result, its check, and what to print."""
-
-    output: PeopleOutput
-    result: PeopleResult
-    report: str
-
-    @property
-    def assigned(self) -> bool:
-        """Every course went to a named person."""
-        return self.result.status in (PeopleStatus.optimal, PeopleStatus.feasible)
-
-    @property
-    def verified(self) -> bool:
-        """The checker found no person rule broken."""
-        return self.output.check is None or self.output.check.ok
-
-
 def _read_people_inputs(sc: Scenario, staff: str | None, previous: str | None,
                         replan_from: int | None, redact: bool, lang: Lang
                         ) -> _NamedInputs | None:
@@ -488,26 +468,22 @@ def _read_people_inputs(sc: Scenario, staff: str | None, previous: str | None,
 
 
 def _people(sc: Scenario, result: SolveResult, check: Verification | None,
-            named: _NamedInputs | None, time_limit: float) -> _NamedRun | None:
+            named: _NamedInputs | None, time_limit: float) -> NamedRun | None:
     """Hand the verified unit roster to the register's people and re-check it."""
     if named is None or result.roster is None or (check is not None and not check.ok):
         return None
-    from trainplan.optimizer.people import assign_people
+    from trainplan.optimizer.people import assign_and_verify
     from trainplan.reports.people import changes_csv, people_report
 
-    rows = result.roster.rows
-    found = assign_people(sc, named.register, rows, named.previous, named.replan_from,
-                          time_limit)
-    people_check = (verify_people(sc, named.register, rows, found.rows, found.goals,
-                                  named.previous) if found.rows or not found.conflicts
-                    else None)
+    found, people_check = assign_and_verify(sc, named.register, result.roster.rows,
+                                            named.previous, named.replan_from, time_limit)
     output = PeopleOutput(sc, named.register, found.rows, people_check, named.redact,
                           changes_csv(found.changes) if named.previous is not None else None)
-    return _NamedRun(output, found, people_report(found, named.register, people_check,
-                                                  named.redact))
+    return NamedRun(output, found, people_report(found, named.register, people_check,
+                                                 named.redact))
 
 
-def _people_files(people: _NamedRun | None, paths: dict[str, str | None], lang: Lang
+def _people_files(people: NamedRun | None, paths: dict[str, str | None], lang: Lang
                   ) -> Callable[[dict[Path, bytes]], tuple[dict[Path, bytes], list[Path]]]:
     """Adds the people's files and sheets to a run's files; old ones go when there are none."""
     from trainplan.reports.people import (

@@ -192,6 +192,25 @@ class PeopleOutput:
     changes_csv: str | None = None
 
 
+@dataclass
+class NamedRun:
+    """A run's per-person roster: the people's result, what the reports need, the words."""
+
+    output: PeopleOutput
+    result: PeopleResult
+    report: str
+
+    @property
+    def assigned(self) -> bool:
+        """Every course went to a named person."""
+        return self.result.status in (PeopleStatus.optimal, PeopleStatus.feasible)
+
+    @property
+    def verified(self) -> bool:
+        """The checker found no person rule broken."""
+        return self.output.check is None or self.output.check.ok
+
+
 
 # ----- qualifications and routes -------------------------------------------------------
 

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+from trainplan.models.checker import Verification, verify_people
 from trainplan.models.register import (
     PERSON_GOALS,
     Change,
@@ -443,6 +444,19 @@ def assign_people(sc: Scenario, register: Register, unit_rows: list[RosterRow],
     status = PeopleStatus.optimal if all(g.optimal for g in goals) else PeopleStatus.feasible
     changes = explain_changes(sc, register, cohorts, previous, rows) if previous else []
     return PeopleResult(status, rows, goals, changes=changes, seconds=seconds)
+
+
+def assign_and_verify(sc: Scenario, register: Register, unit_rows: list[RosterRow],
+                      previous: list[PersonRow] | None, replan_from: int | None,
+                      time_limit_s: float) -> tuple[PeopleResult, Verification | None]:
+    """The verified unit roster handed to the register's people, and the independent check.
+
+    No check when the hand-out failed with a conflict and gave no rows to check.
+    """
+    found = assign_people(sc, register, unit_rows, previous, replan_from, time_limit_s)
+    if not found.rows and found.conflicts:
+        return found, None
+    return found, verify_people(sc, register, unit_rows, found.rows, found.goals, previous)
 
 
 def _person_row(sc: Scenario, p: Person, c: Cohort) -> PersonRow:

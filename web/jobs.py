@@ -27,9 +27,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trainplan.models.checker import Verification, verify, verify_people
+from trainplan.models.checker import Verification, verify
 from trainplan.models.loader import LoadedScenario
-from trainplan.models.register import PeopleOutput, PeopleResult, PeopleStatus, Register
+from trainplan.models.register import NamedRun, PeopleOutput, Register
 from trainplan.models.results import Compared, Explanation, FrontierPoint, Repair
 from trainplan.models.scenario import Scenario
 from trainplan.models.simulate import Simulation
@@ -68,7 +68,7 @@ class Solved:
     robust: Decimal | None = None
     expected: Verification | None = None
     #: With `--staff`: the named roster.
-    named: Named | None = None
+    named: NamedRun | None = None
 
 
 @dataclass
@@ -78,20 +78,6 @@ class SolveOptions:
     robust: Decimal | None = None
     register: Register | None = None
     redact: bool = False
-
-
-@dataclass
-class Named:
-    """The named roster of a solve (`--staff`): the people's result, its check, its words."""
-
-    output: PeopleOutput
-    result: PeopleResult
-    report: str
-
-    @property
-    def assigned(self) -> bool:
-        """Every course went to a named person."""
-        return self.result.status in (PeopleStatus.optimal, PeopleStatus.feasible)
 
 
 def solve_job(sc: Scenario, options: SolveOptions | None = None) -> Solved:
@@ -137,21 +123,19 @@ def _explain_into(solved: Solved) -> None:
 
 
 def _named(sc: Scenario, result: SolveResult, check: Verification | None,
-           options: SolveOptions) -> Named | None:
+           options: SolveOptions) -> NamedRun | None:
     """The verified unit roster handed to the register's people and re-checked (as the CLI)."""
     if options.register is None or result.roster is None or (check is not None
                                                               and not check.ok):
         return None
-    from trainplan.optimizer.people import assign_people
+    from trainplan.optimizer.people import assign_and_verify
     from trainplan.reports.people import people_report
 
-    rows = result.roster.rows
-    found = assign_people(sc, options.register, rows, None, None, TIME_LIMIT_S)
-    people_check = (verify_people(sc, options.register, rows, found.rows, found.goals, None)
-                    if found.rows or not found.conflicts else None)
+    found, people_check = assign_and_verify(sc, options.register, result.roster.rows, None,
+                                            None, TIME_LIMIT_S)
     output = PeopleOutput(sc, options.register, found.rows, people_check, options.redact)
-    return Named(output, found, people_report(found, options.register, people_check,
-                                              options.redact))
+    return NamedRun(output, found, people_report(found, options.register, people_check,
+                                                 options.redact))
 
 
 def compare_job(scenarios: list[tuple[str, Scenario]]) -> list[Compared]:

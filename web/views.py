@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from trainplan.models.errors import ScenarioError
 from trainplan.models.loader import parse_set
+from trainplan.models.register import NamedRun
 from trainplan.models.results import Compared
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import Status
@@ -26,7 +27,7 @@ from trainplan.reports.whatif import (  # the terminal's own words for each meas
     roster_differences,
 )
 from trainplan.web.edits import apply_edits, override_data
-from trainplan.web.jobs import Named, Replan, Risk, Solved, Swept
+from trainplan.web.jobs import Replan, Risk, Solved, Swept
 from trainplan.web.sessions import Session
 from trainplan.web.words import w
 
@@ -195,7 +196,7 @@ def download_body(session: Session, name: str, solved: Solved | None
     return _roster_file(name, solved, named)
 
 
-def _roster_file(name: str, solved: Solved, named: Named | None) -> tuple[str, str] | None:
+def _roster_file(name: str, solved: Solved, named: NamedRun | None) -> tuple[str, str] | None:
     """roster.csv, the short courses' classes.csv and participants.csv, roster_people.csv."""
     from trainplan.reports import tables
 
