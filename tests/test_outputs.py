@@ -401,8 +401,14 @@ def test_ctrl_c_while_renaming_still_renames_every_file(tmp_path, monkeypatch):
         return real_replace(src, dst)
 
     monkeypatch.setattr(tables.os, "replace", replace)
+    # Python leaves SIGINT ignored when started with it ignored (a background job of a
+    # non-interactive shell, as CI may be): make Ctrl-C raise here, as in a terminal.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     files = {tmp_path / name: name for name in ("a.csv", "b.json", "c.html")}
-    with pytest.raises(KeyboardInterrupt):
-        tables.write_all(files)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            tables.write_all(files)
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert sorted(p.read_text() for p in files) == ["a.csv", "b.json", "c.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json", "c.html"]
