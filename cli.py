@@ -212,9 +212,8 @@ def _text_fits(sc: Scenario) -> dict[Path, str]:
 
 def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | None,
                       lang: Lang, paths: dict[str, str | None],
-                      next_step: str | None = None,
-                      people: Callable[[dict[Path, bytes]], tuple[dict[Path, bytes], list[Path]]]
-                      | None = None) -> list[Path]:
+                      next_step: str | None = None, named: bool = False,
+                      people: NamedRun | None = None) -> list[Path]:
     """Write every file asked for (`paths`: out, xlsx, html, png) or none; the paths written.
 
     Old files that would contradict a run without a roster (roster.csv, chart PNGs)
@@ -241,8 +240,10 @@ def _write_plan_files(sc: Scenario, result: SolveResult, check: Verification | N
         renders.append((png, lambda: png_files(Path(png), sc, result, lang)))
         stale += png_paths(Path(png)) if result.roster is None else []
     files = _render(renders)
-    if people is not None:  # --staff: the named people's files and sheets
-        files, old = people(files)
+    if named:  # --staff: the named people's files and sheets
+        from trainplan.reports.people import add_people_files
+
+        files, old = add_people_files(files, people, paths, lang)
         stale += old
     with _writing(", ".join(str(p) for p in paths.values() if p is not None)):
         write_all(files, stale)
@@ -406,7 +407,7 @@ def solve_cmd(scenario: str, variants: tuple[str, ...], sets: tuple[str, ...],
     # Files first, then the terminal: a reader who pipes into `head` loses no file.
     paths = {"out": out_dir, "xlsx": xlsx_path, "html": html_path, "png": png_dir}
     written = _write_plan_files(sc, result, check, lang, paths, next_step,
-                                _people_files(people, paths, lang) if named else None)
+                                named is not None, people)
     click.echo(terminal_report(sc, result, check, lang, next_step))
     if robust is not None and result.roster is not None:
         from trainplan.reports.workforce import robust_lines
@@ -481,37 +482,6 @@ def _people(sc: Scenario, result: SolveResult, check: Verification | None,
                           changes_csv(found.changes) if named.previous is not None else None)
     return NamedRun(output, found, people_report(found, named.register, people_check,
                                                  named.redact))
-
-
-def _people_files(people: NamedRun | None, paths: dict[str, str | None], lang: Lang
-                  ) -> Callable[[dict[Path, bytes]], tuple[dict[Path, bytes], list[Path]]]:
-    """Adds the people's files and sheets to a run's files; old ones go when there are none."""
-    from trainplan.reports.people import (
-        CHANGES_FILE,
-        PEOPLE_FILE,
-        people_files,
-        with_people_section,
-        with_people_sheets,
-        with_people_summary,
-    )
-
-    def add(files: dict[Path, bytes]) -> tuple[dict[Path, bytes], list[Path]]:
-        out = paths.get("out")
-        if out is not None and people is not None:
-            summary = Path(out) / "summary.json"
-            files[summary] = with_people_summary(files[summary].decode("utf-8"), people.result,
-                                                 people.output).encode("utf-8")
-        if people is None or not people.assigned:
-            return files, ([Path(out) / PEOPLE_FILE, Path(out) / CHANGES_FILE] if out else [])
-        if out is not None:
-            files |= {p: as_bytes(t) for p, t in people_files(Path(out), people.output).items()}
-        if (xlsx := paths.get("xlsx")) is not None:
-            files[Path(xlsx)] = with_people_sheets(files[Path(xlsx)], people.output, lang)
-        if (page := paths.get("html")) is not None:
-            html = files[Path(page)].decode("utf-8")
-            files[Path(page)] = with_people_section(html, people.output, lang).encode("utf-8")
-        return files, []
-    return add
 
 
 @main.command("check", epilog=_epilog(

@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from markupsafe import escape
 from trainplan.models.checker import Verification
+from trainplan.models.files import as_bytes
 from trainplan.models.register import (
     Change,
+    NamedRun,
     PeopleOutput,
     PeopleResult,
     PersonRow,
@@ -203,3 +206,28 @@ def with_people_summary(text: str, result: PeopleResult, out: PeopleOutput) -> s
     head = text.rstrip()
     assert head.endswith("}")
     return f'{head[:-1].rstrip()},\n  "people": {inner}\n}}\n'
+
+
+def add_people_files(files: dict[Path, bytes], people: NamedRun | None,
+                     paths: Mapping[str, str | None], lang: Lang
+                     ) -> tuple[dict[Path, bytes], list[Path]]:
+    """A `--staff` run's files with the people's files, sheets and summary added.
+
+    `paths` are the run's outputs (out, xlsx, html); returned with the files are the
+    people's files of an earlier run to remove when this run has no named roster.
+    """
+    out = paths.get("out")
+    if out is not None and people is not None:
+        summary = Path(out) / "summary.json"
+        files[summary] = with_people_summary(files[summary].decode("utf-8"), people.result,
+                                             people.output).encode("utf-8")
+    if people is None or not people.assigned:
+        return files, ([Path(out) / PEOPLE_FILE, Path(out) / CHANGES_FILE] if out else [])
+    if out is not None:
+        files |= {p: as_bytes(t) for p, t in people_files(Path(out), people.output).items()}
+    if (xlsx := paths.get("xlsx")) is not None:
+        files[Path(xlsx)] = with_people_sheets(files[Path(xlsx)], people.output, lang)
+    if (page := paths.get("html")) is not None:
+        html = files[Path(page)].decode("utf-8")
+        files[Path(page)] = with_people_section(html, people.output, lang).encode("utf-8")
+    return files, []
