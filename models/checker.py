@@ -9,7 +9,7 @@ per-type view.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
@@ -22,9 +22,9 @@ from trainplan.models.measures import (
     short_spent_in_year,
     short_target_results,
     spending_per_year,
-    spent_in_year,
     total_cost,
     workforce_targets,
+    yearly_spending,
 )
 from trainplan.models.register import (
     Person,
@@ -97,6 +97,7 @@ class Tally:
             for y in range(r.year, r.graduation_year + 1):
                 self.unit_away[r.unit_type, r.unit, y] += r.starts
         self.funding = roster.funding
+        self._spending: dict[str | None, dict[int, Decimal]] = {}
         #: With a workforce section, each described unit type's stock per year.
         self.stock = workforce_stock(sc, roster)
 
@@ -119,7 +120,9 @@ class Tally:
 
     def spending(self, year: int, level: str | None = None) -> Decimal:
         """Money spent in `year` on trainees in training (at one level, if given)."""
-        return spent_in_year(self.sc, self.roster, year, level)
+        if level not in self._spending:
+            self._spending[level] = yearly_spending(self.sc, self.roster, level)
+        return self._spending[level].get(year, Decimal(0))
 
     def total_cost(self) -> Decimal:
         """Money spent over the whole plan, million VND."""
@@ -471,26 +474,29 @@ def _well_formed(sc: Scenario, roster: Roster) -> list[str]:
     """Rows name known units and levels, courses end in the plan, costs add up."""
     out = []
     levels = {lv.id: lv for lv in sc.levels}
+    tables = {ut.id: ut.quotas for ut in sc.unit_types}
     units = {(ut.id, u) for ut in sc.unit_types for u in ut.unit_ids}
+    years = set(sc.years)
     seen = set()
     for r in roster.rows:
-        where = f"row {r.year},{r.unit_type},{r.unit},{r.level}"
+        problems = []
         if (r.unit_type, r.unit) not in units:
-            out.append(f"{where}: unknown unit")
+            problems.append("unknown unit")
         lv = levels.get(r.level)
-        if lv is None or r.level not in sc.unit_type(r.unit_type).quotas:
-            out.append(f"{where}: level not in this unit type's table")
-            continue
-        if r.year not in sc.years or r.graduation_year != r.year + lv.duration_years - 1:
-            out.append(f"{where}: graduation year {r.graduation_year} does not follow from "
-                       f"a {lv.duration_years}-year course")
-        if r.graduation_year > sc.horizon.last_year:
-            out.append(f"{where}: course ends after the plan ({sc.horizon.last_year})")
-        if r.cost_million_vnd != r.starts * lv.duration_years * lv.cost_per_trainee_year:
-            out.append(f"{where}: cost {r.cost_million_vnd} does not match the level's cost")
-        if (key := (r.year, r.unit_type, r.unit, r.level)) in seen:
-            out.append(f"{where}: repeated row")
-        seen.add(key)
+        if lv is None or r.level not in tables.get(r.unit_type, {}):
+            problems.append("level not in this unit type's table")
+        else:
+            if r.year not in years or r.graduation_year != r.year + lv.duration_years - 1:
+                problems.append(f"graduation year {r.graduation_year} does not follow from "
+                                f"a {lv.duration_years}-year course")
+            if r.graduation_year > sc.horizon.last_year:
+                problems.append(f"course ends after the plan ({sc.horizon.last_year})")
+            if r.cost_million_vnd != r.starts * lv.duration_years * lv.cost_per_trainee_year:
+                problems.append(f"cost {r.cost_million_vnd} does not match the level's cost")
+            if (key := (r.year, r.unit_type, r.unit, r.level)) in seen:
+                problems.append("repeated row")
+            seen.add(key)
+        out += [f"row {r.year},{r.unit_type},{r.unit},{r.level}: {p}" for p in problems]
     return out + _short_well_formed(sc, roster)
 
 
@@ -517,9 +523,9 @@ GOAL_CHECKS: dict[str, Callable[[Tally], int]] = {
 }
 
 
-def goal_values(sc: Scenario, roster: Roster) -> dict[str, int]:
+def goal_values(sc: Scenario, roster: Roster, tally: Tally | None = None) -> dict[str, int]:
     """Each goal's value recomputed from the roster, in the model's integer units."""
-    t = Tally(sc, roster)
+    t = tally or Tally(sc, roster)
     return {goal: value(t) for goal, value in GOAL_CHECKS.items()}
 
 
@@ -535,7 +541,7 @@ def verify(sc: Scenario, roster: Roster, claimed: list[GoalResult] | None = None
     for rule, check in checks.items():
         for msg in check(t):
             result.violations.append(Violation(rule, msg))
-    result.goal_values = goal_values(sc, roster)
+    result.goal_values = goal_values(sc, roster, t)
     for goal in claimed or []:
         actual = result.goal_values[goal.name]
         if actual > goal.value or (goal.optimal and actual != goal.value):
@@ -543,6 +549,12 @@ def verify(sc: Scenario, roster: Roster, claimed: list[GoalResult] | None = None
                 "objective", f"{goal.name}: roster gives {actual}, solver reported "
                              f"{goal.value}{' (proven optimal)' if goal.optimal else ''}"))
     return result
+
+
+def holds(sc: Scenario, roster: Roster, rules: Iterable[str]) -> bool:
+    """Whether the roster breaks none of the named rules, checked as `verify` checks them."""
+    t = Tally(sc, roster)
+    return not any(CHECKS[rule](t) for rule in rules)
 
 
 # ----- the per-person roster (`--staff`): every person rule from the outputs alone ---------

@@ -105,10 +105,24 @@ def spent_in_year(sc: Scenario, roster: Roster, year: int, level: str | None = N
 
     Without a level, the year's short-course classes are included.
     """
-    long = sum((r.starts * sc.level(r.level).cost_per_trainee_year for r in roster.rows
-                if r.year <= year <= sc.graduation_year(r.level, r.year)
-                and level in (None, r.level)), Decimal(0))
-    return long + short_spent_in_year(roster, year) if level is None and roster.classes else long
+    return yearly_spending(sc, roster, level).get(year, Decimal(0))
+
+
+def yearly_spending(sc: Scenario, roster: Roster, level: str | None = None
+                    ) -> dict[int, Decimal]:
+    """`spent_in_year` of every plan year (and any other year a course runs), in one pass."""
+    spent = dict.fromkeys(sc.years, Decimal(0))
+    levels = {lv.id: lv for lv in sc.levels}
+    for r in roster.rows:
+        if level in (None, r.level):
+            lv = levels[r.level]
+            cost = r.starts * lv.cost_per_trainee_year
+            for y in range(r.year, r.year + lv.duration_years):
+                spent[y] = spent.get(y, Decimal(0)) + cost
+    if level is None and roster.classes:
+        for y in spent:
+            spent[y] += short_spent_in_year(roster, y)
+    return spent
 
 
 def total_cost(sc: Scenario, roster: Roster) -> Decimal:
@@ -139,7 +153,8 @@ def peak_starts(sc: Scenario, roster: Roster) -> int:
 
 def peak_spending(sc: Scenario, roster: Roster) -> Decimal:
     """The most money spent in any one plan year."""
-    return max(spent_in_year(sc, roster, year) for year in sc.years)
+    spent = yearly_spending(sc, roster)
+    return max(spent[year] for year in sc.years)
 
 
 def budget_spending(sc: Scenario, roster: Roster) -> Spending:
@@ -156,8 +171,9 @@ def budget_spending(sc: Scenario, roster: Roster) -> Spending:
 
 def spending_per_year(sc: Scenario, roster: Roster) -> list[YearSpending]:
     """Each plan year's spending against its ceiling."""
-    return [YearSpending(str(year), spent_in_year(sc, roster, year), sc.budget_ceiling(year),
-                         year) for year in sc.years]
+    spent = yearly_spending(sc, roster)
+    return [YearSpending(str(year), spent[year], sc.budget_ceiling(year), year)
+            for year in sc.years]
 
 
 def plan_phases(sc: Scenario) -> list[Phase]:
@@ -177,11 +193,12 @@ def plan_phases(sc: Scenario) -> list[Phase]:
 def spending_per_phase(sc: Scenario, roster: Roster) -> list[PhaseSpending]:
     """Each phase's spending against the sum of its years' ceilings."""
     out = []
+    yearly = yearly_spending(sc, roster)
     for phase in plan_phases(sc):
         years = range(phase.first_year, phase.last_year + 1)
         ceilings = [sc.budget_ceiling(y) for y in years]
         available = None if None in ceilings else sum(ceilings, Decimal(0))
-        spent = sum((spent_in_year(sc, roster, y) for y in years), Decimal(0))
+        spent = sum((yearly[y] for y in years), Decimal(0))
         out.append(PhaseSpending(phase.id, spent, available, phase.first_year, phase.last_year))
     return out
 

@@ -769,12 +769,18 @@ class Scenario(Strict):
         return self.horizon.years
 
     def level(self, level_id: str) -> Level:
-        """The level with this id."""
-        return next(lv for lv in self.levels if lv.id == level_id)
+        """The level with this id (a plain loop: the checker and the model call it often)."""
+        for lv in self.levels:
+            if lv.id == level_id:
+                return lv
+        raise KeyError(f"no level {level_id!r}")
 
     def unit_type(self, type_id: str) -> UnitType:
         """The unit type with this id."""
-        return next(ut for ut in self.unit_types if ut.id == type_id)
+        for ut in self.unit_types:
+            if ut.id == type_id:
+                return ut
+        raise KeyError(f"no unit type {type_id!r}")
 
     def graduation_year(self, level_id: str, start_year: int) -> int:
         """Year a course of this level started in `start_year` ends."""

@@ -16,6 +16,14 @@ from trainplan.models.solution import SolveSettings
 #: Columns that vary from run to run; leave them out when comparing results.
 TIMING_COLUMNS = ("seconds",)
 
+#: Grid keys whose larger values only loosen the rules, each with the one rule that
+#: reads it: the key is that rule's ceiling (raising it is the rule's repair lever)
+#: and is read by no goal, no other rule and no check of the scenario against its
+#: other fields (`capacity.starts_per_year`: the places of years without their own).
+#: A re-plan's actuals also read them (past places are raised to what happened), so
+#: a scenario with actuals is never answered from another point (`optimizer.whatif`).
+CEILINGS = {"budget.total": "total_budget", "capacity.starts_per_year": "annual_places"}
+
 @dataclass(frozen=True)
 class Axis:
     """One `--grid` option: a dotted key and the values it takes."""
@@ -41,6 +49,56 @@ def grid_points(axes: list[Axis]) -> list[Point]:
     """Every combination of the axes' values; the last axis varies fastest."""
     combos = itertools.product(*[[(a.key, v) for v in a.values] for a in axes])
     return [Point(i, tuple(c)) for i, c in enumerate(combos)]
+
+
+def dominates(looser: Point, tighter: Point) -> bool:
+    """Whether `looser` has every ceiling at least as high as `tighter`, and all else equal.
+
+    Every plan of `tighter` is then a plan of `looser`: an infeasible `looser` makes
+    `tighter` infeasible, and an optimal plan of `looser` that holds at `tighter` is
+    optimal there too.
+    """
+    for (key, a), (_, b) in zip(looser.values, tighter.values, strict=True):
+        if a != b and not (key in CEILINGS and _number(a) and _number(b) and a > b):
+            return False
+    return True
+
+
+def ceiling_rules(point: Point) -> list[str]:
+    """The rules reading the point's ceiling keys."""
+    return [CEILINGS[k] for k, _ in point.values if k in CEILINGS]
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def loosest_first(points: list[Point]) -> list[Point]:
+    """The points with every point after all those that dominate it (highest ceilings first)."""
+    def key(p: Point) -> tuple:
+        return tuple(-v if k in CEILINGS and _number(v) else 0 for k, v in p.values)
+    return sorted(points, key=key)
+
+
+def chunks(points: list[Point], jobs: int, size: int, per_job: int) -> list[list[Point]]:
+    """The points in chunks for `jobs` workers, each chunk loosest first.
+
+    Points that differ only in ceilings go in one chunk where possible, so one plan
+    can answer several of them (`dominates`): one chunk per combination of the other
+    keys. While there are fewer than `per_job` chunks per worker, chunks are cut into
+    consecutive pieces of at most `size` points (the last axis varies fastest), which
+    keeps the work balanced on a grid of ceilings alone.
+    """
+    groups: dict[tuple, list[Point]] = {}
+    for p in points:
+        groups.setdefault(tuple((k, text(v)) for k, v in p.values if k not in CEILINGS),
+                          []).append(p)
+    out = [loosest_first(g) for g in groups.values()]
+    if len(out) < jobs * per_job:
+        cut = max(1, min(size, len(points) // (jobs * per_job)))
+        out = [loosest_first(g[i:i + cut]) for g in groups.values()
+               for i in range(0, len(g), cut)]
+    return out
 
 
 def text(value: Any) -> str:

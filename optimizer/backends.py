@@ -1,8 +1,8 @@
 """Where a sweep's points are solved: a pool of local processes, or a Dask cluster.
 
-A backend calls `task(shared, point, *args)` for every point, in worker
-processes, and yields the rows in batches as they complete (one batch per chunk
-of points). `shared` (the scenario as plain data), the task and its arguments are
+A backend calls `task(shared, chunk, *args)` for every chunk of points (made by
+`models.sweep.chunks`), in worker processes, and yields each chunk's rows as it
+completes. `shared` (the scenario as plain data), the task and its arguments are
 sent once per worker (local processes: when the worker starts, and it imports the
 solver then, once; Dask: scattered once), and each job carries only its chunk of
 points: a point costs one solve, not one round trip. A point whose worker fails
@@ -25,16 +25,16 @@ from trainplan.models.loader import Problem, ScenarioError
 from trainplan.models.sweep import Point
 
 Row = dict[str, str]
-#: Solves one point: task(shared, point, *args) -> its row.
-Task = Callable[..., Row]
+#: Solves a chunk of points: task(shared, points, *args) -> their rows.
+Task = Callable[..., list[Row]]
 #: The row of a point whose worker failed.
 OnError = Callable[[Point, BaseException], Row]
 
 #: Seconds between a worker's checks that the sweep that started it still runs.
 PARENT_POLL_S = 0.5
-#: Most points in one job. Chunks are smaller for a small sweep (at least
-#: CHUNKS_PER_JOB chunks per worker), so the work stays balanced between workers
-#: and rows keep arriving.
+#: Chunks per worker wanted, and the most points in a chunk cut to get them
+#: (`models.sweep.chunks`), so the work stays balanced between workers and rows keep
+#: arriving.
 CHUNK_POINTS = 8
 CHUNKS_PER_JOB = 4
 #: What to do when `--backend dask` is asked for without the extra installed.
@@ -85,18 +85,12 @@ def _local_chunk(points: list[Point]) -> list[Row]:
     """In a local worker: the rows of a chunk of points, with the work set at start."""
     assert _WORK is not None, "worker not started by _start_worker"
     task, shared, args = _WORK
-    return [task(shared, p, *args) for p in points]
+    return task(shared, points, *args)
 
 
 def _chunk(task: Task, shared: Any, points: list[Point], args: tuple) -> list[Row]:
     """In a Dask worker: the rows of a chunk of points."""
-    return [task(shared, p, *args) for p in points]
-
-
-def chunks(todo: list[Point], jobs: int) -> list[list[Point]]:
-    """The points in consecutive chunks of at most CHUNK_POINTS, CHUNKS_PER_JOB a job at least."""
-    size = max(1, min(CHUNK_POINTS, len(todo) // (jobs * CHUNKS_PER_JOB)))
-    return [todo[i:i + size] for i in range(0, len(todo), size)]
+    return task(shared, points, *args)
 
 
 def _chunk_rows(fut: Any, points: list[Point], on_error: OnError) -> list[Row]:
@@ -107,7 +101,7 @@ def _chunk_rows(fut: Any, points: list[Point], on_error: OnError) -> list[Row]:
         return [on_error(p, exc) for p in points]
 
 
-def local_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: int,
+def local_rows(task: Task, shared: Any, todo: list[list[Point]], args: tuple, jobs: int,
                on_error: OnError) -> Iterator[list[Row]]:
     """Rows from a pool of `jobs` local processes, a chunk's rows at a time, as they complete."""
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
@@ -115,14 +109,14 @@ def local_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: in
                                initargs=(os.getpid(), task, shared, args))
     try:
         futures: dict[Future, list[Point]] = {pool.submit(_local_chunk, c): c
-                                              for c in chunks(todo, jobs)}
+                                              for c in todo}
         for fut in as_completed(futures):
             yield _chunk_rows(fut, futures[fut], on_error)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def dask_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: int,
+def dask_rows(task: Task, shared: Any, todo: list[list[Point]], args: tuple, jobs: int,
               scheduler: str | None, on_error: OnError) -> Iterator[list[Row]]:
     """Rows from a Dask cluster, a chunk's rows at a time, as they complete.
 
@@ -145,7 +139,7 @@ def dask_rows(task: Task, shared: Any, todo: list[Point], args: tuple, jobs: int
     try:
         [data] = client.scatter([shared], broadcast=True)
         futures = {client.submit(_chunk, task, data, c, args, pure=False): c
-                   for c in chunks(todo, jobs)}
+                   for c in todo}
         for fut in dask_completed(futures):
             yield _chunk_rows(fut, futures[fut], on_error)
     finally:

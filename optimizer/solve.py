@@ -15,6 +15,7 @@ import math
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 from trainplan.models.checker import Verification, verify
@@ -166,8 +167,18 @@ def _too_large(m: PlanModel, exc: AssignmentError) -> str:
 StartsHint = dict[tuple[str, str, int], int]
 
 
+class GoalMemory(Protocol):
+    """Proven optimal goal values of a pass's model, kept between solves (a sweep's `Known`)."""
+
+    def recall(self, exact: frozenset[str]) -> list[GoalResult] | None:
+        """Goal values proven for a model this one's plans are a subset of (None: none known)."""
+
+    def remember(self, exact: frozenset[str], goals: list[GoalResult]) -> None:
+        """The goal values just proven for the pass holding the types in `exact` exactly."""
+
+
 def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None,
-          hint: StartsHint | None = None) -> SolveResult:
+          hint: StartsHint | None = None, memory: GoalMemory | None = None) -> SolveResult:
     """Solve the scenario's goals in order (under all, or the named, rules) as a unit roster.
 
     `hint`: the starters of a plan known to hold (e.g. the least flat ceiling's), for
@@ -183,18 +194,35 @@ def solve(sc: Scenario, settings: SolveSettings, rules: list[str] | None = None,
     relaxation's optimum, once split, is feasible for them and no worse than their
     optimum, stage by stage. A type too large for an exact model that cannot be
     split gives no answer, never a verdict.
+
+    `memory` (a sweep's): a pass whose goal values it recalls skips its goal stages and
+    holds those values as the stages would (`_stages`), so the tie-break stage sees the
+    model a full solve gives it and returns the same plan. The values are proven
+    optimal for a model whose plans include all of this one's (a point with higher
+    ceilings): any plan here that reaches them is then optimal here too, so a
+    tie-break stage that finds one proves them. If it finds none, the pass is solved
+    in full. Proven values of a pass solved in full are remembered.
     """
     build_seconds = solve_seconds = 0.0
     exact: set[str] = set()
     while True:
         t0 = time.perf_counter()
-        m = build(sc, rules=rules, exact=frozenset(exact))
+        held = frozenset(exact)
+        m = build(sc, rules=rules, exact=held)
+        known = memory.recall(held) if memory is not None else None
         try:
-            staged = _stages(m, sc, settings, t0, hint)
+            staged = _stages(m, sc, settings, t0, hint, known)
         except NoPlan as none:
+            if known is not None:
+                memory = None  # the values were not this model's: solve every pass in full
+                build_seconds += none.result.build_seconds
+                solve_seconds += none.result.solve_seconds
+                continue
             none.result.build_seconds += build_seconds
             none.result.solve_seconds += solve_seconds
             return none.result
+        if memory is not None and known is None and all(g.optimal for g in staged.goals):
+            memory.remember(held, staged.goals)
         staged.build_seconds += build_seconds
         staged.solve_seconds += solve_seconds
         build_seconds, solve_seconds = staged.build_seconds, staged.solve_seconds
@@ -244,13 +272,13 @@ def _unit_courses(sc: Scenario, starts: UnitStarts, solver: cp_model.CpSolver
     return courses
 
 
-def solve_verified(sc: Scenario, settings: SolveSettings
+def solve_verified(sc: Scenario, settings: SolveSettings, memory: GoalMemory | None = None
                    ) -> tuple[SolveResult, Verification | None]:
     """Solve, then re-check any roster with the independent checker (None: no roster).
 
-    Every command that prints or writes a roster goes through here.
+    Every command that prints or writes a roster goes through here. `memory`: see `solve`.
     """
-    result = solve(sc, settings)
+    result = solve(sc, settings, memory=memory)
     check = verify(sc, result.roster, result.goals) if result.roster is not None else None
     return result, check
 
@@ -275,7 +303,7 @@ class NoPlan(Exception):
 
 
 def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float,
-            hint: StartsHint | None = None) -> Staged:
+            hint: StartsHint | None = None, known: list[GoalResult] | None = None) -> Staged:
     """The lexicographic stages and the tie-break: the last plan's values (NoPlan: none).
 
     Goal values are read as exact integers (never through the float objective).
@@ -283,6 +311,8 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float,
     runs out of time still has that plan: the result is then that plan, "feasible,
     not proven optimal". The tie-break runs on one worker with a fixed seed and no
     hint, so the same scenario gives the same roster whatever `--workers` and `--seed`.
+    With `known` goal values (proven for this model, see `solve`), each stage only
+    holds its value, exactly as a solved stage does.
     """
     stages = [(name, GOAL_REGISTRY[name](m)) for name in sc.objective]
     tie_break = canonical_order(m)
@@ -296,6 +326,11 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float,
     last: cp_model.CpSolver | None = None  # the solver holding the latest plan
     for name, expr in stages:
         m.model.minimize(expr)
+        if known is not None:
+            goal = next(g for g in known if g.name == name)
+            goals.append(goal)
+            m.model.add(expr <= goal.value)
+            continue
         solver = goal_solver(m, settings)
         code = solver.solve(m.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

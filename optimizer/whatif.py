@@ -35,9 +35,16 @@ from trainplan.models.loader import (
 from trainplan.models.measures import graduates, peak_spending, peak_starts, starters, total_cost
 from trainplan.models.results import Compared, FrontierPoint
 from trainplan.models.scenario import Scenario
-from trainplan.models.solution import SolveResult, SolveSettings, Status
-from trainplan.models.sweep import SETTINGS_COLUMNS, Point, Sweep, text
-from trainplan.optimizer.backends import dask_rows, local_rows
+from trainplan.models.solution import GoalResult, SolveResult, SolveSettings, Status
+from trainplan.models.sweep import (
+    SETTINGS_COLUMNS,
+    Point,
+    Sweep,
+    chunks,
+    dominates,
+    text,
+)
+from trainplan.optimizer.backends import CHUNK_POINTS, CHUNKS_PER_JOB, dask_rows, local_rows
 from trainplan.optimizer.grid import MAX_POINTS, grid_error, parse_grid
 from trainplan.optimizer.results import ResultsFile, Row
 from trainplan.optimizer.solve import solve_verified
@@ -129,14 +136,19 @@ def error_row(point: Point, settings: SolveSettings, exc: BaseException) -> Row:
     return {k: text(v) for k, v in row.items()}
 
 
-def run_point(base: dict, point: Point, settings: SolveSettings, name: str) -> Row:
-    """Load, solve and verify one point; a flat row of text. Never raises."""
+def run_point(base: dict, point: Point, settings: SolveSettings, name: str,
+              known: Known | None = None) -> Row:
+    """Load, solve and verify one point; a flat row of text. Never raises.
+
+    `known`: what earlier points of the same chunk proved (see `run_chunk`); the
+    point's answer is taken from them when they decide it, else solved.
+    """
     t0 = time.perf_counter()
     row = _row_start(point, settings)
     try:
         sc = point_scenario(base, point, name)
         row["scenario_hash"] = scenario_hash(sc)
-        result, check = solve_verified(sc, settings)
+        result, check = _answer(sc, point, settings, known)
         row |= _indicators(sc, result, check)
     except ScenarioError as exc:
         row |= {"status": Status.invalid.name, "error": "; ".join(map(str, exc.problems))}
@@ -144,6 +156,72 @@ def run_point(base: dict, point: Point, settings: SolveSettings, name: str) -> R
         row |= {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
     row["seconds"] = round(time.perf_counter() - t0, 3)
     return {k: text(v) for k, v in row.items()}
+
+
+class Known:
+    """What a chunk's points proved so far, for the points they dominate.
+
+    Points come loosest first (`models.sweep.chunks`), and every plan of a point is a
+    plan of each point dominating it (`models.sweep.dominates`). So a point dominated
+    by one whose first model has no plan has none either; and the goal values a
+    dominating point proved for a pass's model serve the same pass here
+    (`optimizer.solve.solve`, `memory`): the tie-break stage alone then proves them,
+    and gives the roster a full solve gives.
+    """
+
+    def __init__(self) -> None:
+        """Nothing known yet."""
+        self.infeasible: list[Point] = []
+        self.goals: list[tuple[Point, frozenset[str], list[GoalResult]]] = []
+
+    def infeasible_at(self, point: Point) -> bool:
+        """Whether a point dominating this one has no plan at all."""
+        return any(dominates(p, point) for p in self.infeasible)
+
+    def at(self, point: Point) -> PointMemory:
+        """What the solve of `point` recalls and remembers."""
+        return PointMemory(self, point)
+
+
+class PointMemory:
+    """One point's view of `Known`: the latest goals of a dominating point, per pass."""
+
+    def __init__(self, known: Known, point: Point):
+        """Recall for, and remember as, `point`."""
+        self.known, self.point = known, point
+        #: The passes the solve made, by the types each held exactly.
+        self.passes: list[frozenset[str]] = []
+
+    def recall(self, exact: frozenset[str]) -> list[GoalResult] | None:
+        """The goal values of the latest dominating point's pass with the same exact types."""
+        self.passes.append(exact)
+        return next((goals for p, held, goals in reversed(self.known.goals)
+                     if held == exact and dominates(p, self.point)), None)
+
+    def remember(self, exact: frozenset[str], goals: list[GoalResult]) -> None:
+        """Keep a pass's proven goal values for the points this one dominates."""
+        self.known.goals.append((self.point, exact, goals))
+
+
+def _answer(sc: Scenario, point: Point, settings: SolveSettings, known: Known | None
+            ) -> tuple[SolveResult, Verification | None]:
+    """The point's verified result, using what earlier points of its chunk proved."""
+    if known is None or sc.actuals is not None:
+        return solve_verified(sc, settings)
+    if known.infeasible_at(point):
+        return SolveResult(status=Status.infeasible, settings=settings), None
+    memory = known.at(point)
+    result, check = solve_verified(sc, settings, memory)
+    if result.status == Status.infeasible and memory.passes == [frozenset()]:
+        known.infeasible.append(point)  # the first, per-type, model has no plan
+    return result, check
+
+
+def run_chunk(base: dict, points: list[Point], settings: SolveSettings, name: str
+              ) -> list[Row]:
+    """The rows of a chunk of points, using what the points before each proved (`Known`)."""
+    known = Known()
+    return [run_point(base, p, settings, name, known) for p in points]
 
 
 # --------------------------------------------------------------------------- the sweep
@@ -221,10 +299,11 @@ class SweepRun:
         """Rows of the points still to do, from the chosen backend, a chunk at a time."""
         sweep = self.sweep
         args = (sweep.settings, sweep.name)
+        todo = chunks(self.todo, jobs, CHUNK_POINTS, CHUNKS_PER_JOB)
         if backend == "dask":
-            return dask_rows(run_point, sweep.base, self.todo, args, jobs, scheduler,
+            return dask_rows(run_chunk, sweep.base, todo, args, jobs, scheduler,
                              self._error_row)
-        return local_rows(run_point, sweep.base, self.todo, args, jobs, self._error_row)
+        return local_rows(run_chunk, sweep.base, todo, args, jobs, self._error_row)
 
     def results(self, backend: str = "local", jobs: int = 1,
                 scheduler: str | None = None) -> Iterator[Row]:

@@ -14,9 +14,9 @@ from trainplan.models.files import scenario_hash, write_atomic
 from trainplan.models.measures import (
     milestone_results,
     quota_results,
-    spent_in_year,
     starters,
     total_cost,
+    yearly_spending,
 )
 from trainplan.models.results import Compared, FrontierPoint
 from trainplan.models.sweep import Sweep, text
@@ -63,7 +63,8 @@ def _measures(c: Compared, lang: Lang | None = None) -> dict[str, str]:
         return out
     out["total cost (million VND)"] = fig(total_cost(sc, roster))
     out["people trained"] = fig(starters(roster))
-    out |= {f"spending {y}": fig(spent_in_year(sc, roster, y)) for y in sc.years}
+    spent = yearly_spending(sc, roster)
+    out |= {f"spending {y}": fig(spent[y]) for y in sc.years}
     out |= {f"starts {y} {lv.id}": fig(starters(roster, year=y, level=lv.id))
             for y in sc.years for lv in sc.levels}
     for q in quota_results(sc, roster):

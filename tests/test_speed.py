@@ -8,6 +8,7 @@ here. Nothing is timed (benchmarks/ print the times).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from pathlib import Path
 
@@ -82,16 +83,26 @@ def test_goal_stages_of_a_small_model_skip_presolve(monkeypatch):
     assert solve_module.new_solver(settings, workers=1, seed=0).parameters.cp_model_presolve
 
 
-def test_points_go_out_in_chunks_each_once_in_order():
-    from trainplan.models.sweep import Axis, grid_points
-    from trainplan.optimizer.backends import CHUNK_POINTS, chunks
+def test_points_go_out_in_chunks_each_once_loosest_first():
+    from trainplan.models.sweep import Axis, chunks, dominates, grid_points
+    from trainplan.optimizer.backends import CHUNK_POINTS, CHUNKS_PER_JOB
 
     points = grid_points([Axis("budget.total", tuple(range(1000)))])
-    got = chunks(points, 2)
-    assert [p for c in got for p in c] == points
+    got = chunks(points, 2, CHUNK_POINTS, CHUNKS_PER_JOB)
+    assert sorted(p.index for c in got for p in c) == list(range(1000))
     assert max(map(len, got)) == CHUNK_POINTS
-    small = chunks(points[:6], 2)  # a small sweep: one point a job, rows keep coming
+    assert all(dominates(a, b) for c in got for a, b in itertools.pairwise(c))
+    small = chunks(points[:6], 2, CHUNK_POINTS, CHUNKS_PER_JOB)  # one point a job
     assert [len(c) for c in small] == [1] * 6
+    # Points that differ only in ceilings share a chunk when there are chunks enough.
+    grid = grid_points([Axis("budget.total", (1, 2, 3)),
+                        Axis("levels.college.seats", tuple(range(8))),
+                        Axis("capacity.starts_per_year", (5, 6))])
+    got = chunks(grid, 2, CHUNK_POINTS, CHUNKS_PER_JOB)
+    assert len(got) == 8 and all(len(c) == 6 for c in got)
+    for c in got:
+        assert len({dict(p.values)["levels.college.seats"] for p in c}) == 1
+        assert dominates(c[0], c[-1]) and not dominates(c[-1], c[0])
 
 
 def test_a_failed_chunk_gives_each_of_its_points_an_error_row():

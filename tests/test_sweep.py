@@ -274,3 +274,99 @@ def test_dask_backend_without_dask_names_the_install_command(monkeypatch, tmp_pa
     assert "install the extra with: pip install 'trainplan[dask]'" in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+# ----- points answered from a point that dominates them (models.sweep.dominates) -----------
+
+
+def _rows_without_timing(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return sorted(({k: v for k, v in r.items() if k not in TIMING_COLUMNS} for r in rows),
+                  key=lambda r: r["point"])
+
+
+def test_points_answered_from_dominating_points_are_the_rows_of_solving_each(monkeypatch):
+    """Proven infeasible and proven goal values carried to tighter points change no row.
+
+    The grid has infeasible points (too little money or too few places), points whose
+    dominating plan breaks their ceilings (solved afresh) and points whose goals come
+    from a looser point (only the tie-break solved); each row must equal the row of
+    solving that point on its own, the way a sweep did before.
+    """
+    from trainplan.models.sweep import loosest_first
+    from trainplan.optimizer import whatif
+
+    grid = ["budget.total=36000:46000:2000", "capacity.starts_per_year=45,55,70,100"]
+    sw = plan_sweep(load_scenario(BEN_TRE), grid, SETTINGS)
+    alone = [whatif.run_point(sw.base, p, SETTINGS, sw.name) for p in sw.points]
+
+    used = {"known goals": 0, "infeasible": 0}
+    recall, infeasible_at = whatif.PointMemory.recall, whatif.Known.infeasible_at
+
+    def counting_recall(self, exact):
+        goals = recall(self, exact)
+        used["known goals"] += goals is not None
+        return goals
+
+    def counting_infeasible(self, point):
+        found = infeasible_at(self, point)
+        used["infeasible"] += found
+        return found
+
+    monkeypatch.setattr(whatif.PointMemory, "recall", counting_recall)
+    monkeypatch.setattr(whatif.Known, "infeasible_at", counting_infeasible)
+    together = whatif.run_chunk(sw.base, loosest_first(sw.points), SETTINGS, sw.name)
+
+    statuses = {r["status"] for r in alone}
+    assert statuses == {"optimal", "infeasible"}, statuses
+    assert used["known goals"] >= 5 and used["infeasible"] >= 3, used
+    assert _rows_without_timing(together) == _rows_without_timing(alone)
+
+
+class Remembered:
+    """A goal memory that recalls the given values for the first pass."""
+
+    def __init__(self, goals):
+        self.goals = goals
+
+    def recall(self, exact):
+        return self.goals if not exact else None
+
+    def remember(self, exact, goals):
+        pass
+
+
+def test_known_goal_values_give_the_tie_break_stage_the_same_model(monkeypatch):
+    """Why the roster cannot change: the model the tie-break solves is the same, byte for byte."""
+    from ortools.sat.python import cp_model
+    from trainplan.optimizer.solve import solve
+
+    sc = load_scenario(BEN_TRE).scenario
+    solved: list[str] = []
+    real_solve = cp_model.CpSolver.solve
+
+    def recording(self, model, *args, **kwargs):
+        solved.append(str(model.proto))
+        return real_solve(self, model, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", recording)
+    fresh = solve(sc, SETTINGS)
+    fresh_solves = list(solved)
+    solved.clear()
+    known = solve(sc, SETTINGS, memory=Remembered(fresh.goals))
+    assert len(fresh_solves) == len(sc.objective) + 1 and len(solved) == 1
+    assert solved[-1] == fresh_solves[-1]
+    assert known.roster == fresh.roster and known.goals == fresh.goals
+
+
+def test_wrong_known_goal_values_are_never_an_answer():
+    """Goal values no plan of this scenario reaches: the scenario is solved from the start."""
+    from trainplan.models.solution import GoalResult
+    from trainplan.optimizer.solve import solve
+
+    sc = load_scenario(BEN_TRE).scenario
+    fresh = solve(sc, SETTINGS)
+    too_good = [GoalResult(name=g.name, value=g.value - 1, bound=g.value - 1, optimal=True)
+                for g in fresh.goals]
+    again = solve(sc, SETTINGS, memory=Remembered(too_good))
+    assert (again.status, again.goals, again.roster) == (fresh.status, fresh.goals, fresh.roster)
+    assert again.status.name == "optimal"

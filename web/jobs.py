@@ -157,10 +157,13 @@ class Swept:
 
 def sweep_job(sc: Scenario, grid: str) -> Swept:
     """`trainplan sweep --grid KEY=VALUES --first-goal` on one key, point after point."""
-    from trainplan.optimizer.whatif import frontier, plan_sweep, run_point
+    from trainplan.models.sweep import loosest_first
+    from trainplan.optimizer.whatif import frontier, plan_sweep, run_chunk
 
     sweep = plan_sweep(LoadedScenario(sc, Path(sc.name)), [grid], settings(), first_goal=True)
-    rows = [run_point(sweep.base, p, settings(), sweep.name) for p in sweep.points]
+    order = {p.id: p.index for p in sweep.points}
+    rows = sorted(run_chunk(sweep.base, loosest_first(sweep.points), settings(), sweep.name),
+                  key=lambda row: order[row["point"]])
     key = sweep.axes[0].key
     return Swept(key, rows, frontier(sweep, rows, key))
 
