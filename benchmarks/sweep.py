@@ -5,6 +5,13 @@ Run (from the project root):
     .venv/bin/python benchmarks/sweep.py --repeats 1 --points 200
     .venv/bin/python benchmarks/sweep.py --profile 100    # where one point's time goes
 
+A sweep answers points that differ only in ceilings (budget.total,
+capacity.starts_per_year) from the points that dominate them: goal values proven at
+a point with higher ceilings are held and only the tie-break stage is solved, and a
+first model without a plan makes every tighter point infeasible
+(optimizer.whatif.Known). `--profile` times N points one by one, stage by stage,
+then the same points the way a sweep solves them.
+
 The grid is budget.total x capacity.starts_per_year x
 levels.university.cost_per_trainee_year (10 x 10 x 10 values; `--points` keeps the
 first N). Each run writes its results CSV (with fsync per row) as a real sweep
@@ -39,9 +46,13 @@ from trainplan.models.checker import verify  # noqa: E402
 from trainplan.models.files import scenario_hash  # noqa: E402
 from trainplan.models.loader import load_scenario  # noqa: E402
 from trainplan.models.solution import SolveSettings  # noqa: E402
-from trainplan.models.sweep import TIMING_COLUMNS  # noqa: E402
+from trainplan.models.sweep import (
+    TIMING_COLUMNS,
+    chunks,
+)
+from trainplan.optimizer.backends import CHUNK_POINTS, CHUNKS_PER_JOB  # noqa: E402
 from trainplan.optimizer.solve import solve  # noqa: E402
-from trainplan.optimizer.whatif import SweepRun, plan_sweep, point_scenario  # noqa: E402
+from trainplan.optimizer.whatif import SweepRun, plan_sweep, point_scenario, run_chunk  # noqa: E402
 
 from benchmarks.run import cpu_name  # noqa: E402
 
@@ -97,6 +108,12 @@ def profile(n: int) -> None:
     print(f"profile of {n} points in one process: {total:.2f} s, {total / n * 1000:.1f} ms/point")
     for name, sec in parts.items():
         print(f"  {name:14s} {sec / n * 1000:7.2f} ms/point  {sec / total:6.1%}")
+    t0 = time.perf_counter()
+    for chunk in chunks(sweep.points, 1, CHUNK_POINTS, CHUNKS_PER_JOB):
+        run_chunk(sweep.base, chunk, SETTINGS, sweep.name)
+    sec = time.perf_counter() - t0
+    print(f"the same points as a sweep solves them (chunks of points differing only in "
+          f"ceilings, optimizer.whatif.Known): {sec / n * 1000:.1f} ms/point")
 
 
 def main() -> None:
