@@ -46,10 +46,7 @@ from trainplan.models.checker import verify  # noqa: E402
 from trainplan.models.files import scenario_hash  # noqa: E402
 from trainplan.models.loader import load_scenario  # noqa: E402
 from trainplan.models.solution import SolveSettings  # noqa: E402
-from trainplan.models.sweep import (
-    TIMING_COLUMNS,
-    chunks,
-)
+from trainplan.models.sweep import TIMING_COLUMNS, chunks  # noqa: E402
 from trainplan.optimizer.backends import CHUNK_POINTS, CHUNKS_PER_JOB  # noqa: E402
 from trainplan.optimizer.solve import solve  # noqa: E402
 from trainplan.optimizer.whatif import SweepRun, plan_sweep, point_scenario, run_chunk  # noqa: E402
