@@ -9,7 +9,7 @@ per-type view.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
@@ -549,12 +549,6 @@ def verify(sc: Scenario, roster: Roster, claimed: list[GoalResult] | None = None
                 "objective", f"{goal.name}: roster gives {actual}, solver reported "
                              f"{goal.value}{' (proven optimal)' if goal.optimal else ''}"))
     return result
-
-
-def holds(sc: Scenario, roster: Roster, rules: Iterable[str]) -> bool:
-    """Whether the roster breaks none of the named rules, checked as `verify` checks them."""
-    t = Tally(sc, roster)
-    return not any(CHECKS[rule](t) for rule in rules)
 
 
 # ----- the per-person roster (`--staff`): every person rule from the outputs alone ---------

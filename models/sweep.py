@@ -55,18 +55,13 @@ def dominates(looser: Point, tighter: Point) -> bool:
     """Whether `looser` has every ceiling at least as high as `tighter`, and all else equal.
 
     Every plan of `tighter` is then a plan of `looser`: an infeasible `looser` makes
-    `tighter` infeasible, and an optimal plan of `looser` that holds at `tighter` is
-    optimal there too.
+    `tighter` infeasible, and goal values optimal at `looser` are optimal at
+    `tighter` as soon as a plan of `tighter` reaches them (`optimizer.whatif.Known`).
     """
     for (key, a), (_, b) in zip(looser.values, tighter.values, strict=True):
         if a != b and not (key in CEILINGS and _number(a) and _number(b) and a > b):
             return False
     return True
-
-
-def ceiling_rules(point: Point) -> list[str]:
-    """The rules reading the point's ceiling keys."""
-    return [CEILINGS[k] for k, _ in point.values if k in CEILINGS]
 
 
 def _number(value: Any) -> bool:

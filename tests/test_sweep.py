@@ -406,3 +406,42 @@ def test_dominance_gives_the_rows_of_solving_each_point_on_random_small_plans():
         assert _rows_without_timing(together) == _rows_without_timing(alone), case
         seen |= {r["status"] for r in alone}
     assert {"optimal", "infeasible"} <= seen, seen
+
+
+@pytest.mark.parametrize("name", ["ben_tre_2010_2020.yaml", "thua_thien_hue_2021_2030.yaml",
+                                  "ben_tre_short_courses.yaml", "ben_tre_workforce.yaml"])
+def test_each_ceiling_key_is_read_by_its_one_rule_only(name):
+    """`models.sweep.CEILINGS` is what dominance rests on: check it against the model.
+
+    Built at two values of a ceiling key (with a switch literal per rule instance, which
+    names its rule), the models differ only in constraints of the declared rule, and
+    only in their bounds; no variable's domain changes.
+    """
+    from trainplan.models.loader import apply_change, validate
+    from trainplan.models.sweep import CEILINGS
+    from trainplan.optimizer.model import build
+
+    sc = load_scenario(SCENARIOS / name).scenario
+    names: list[str] = []
+    for key, rule in CEILINGS.items():
+        base = sc.model_dump()
+        current = base["budget"]["total"] if key == "budget.total" else \
+            base["capacity"]["starts_per_year"]
+        if current is None:
+            continue
+        models = []
+        for value in (current, current // 2):
+            data = sc.model_dump()
+            apply_change(data, {}, key, value, "--set", None)
+            models.append(build(validate(data, {}, name), switches=True).model.proto)
+        low, high = models
+        assert [str(v) for v in low.variables] == [str(v) for v in high.variables]
+        assert len(low.constraints) == len(high.constraints)
+        changed = [i for i, (a, b) in enumerate(zip(low.constraints, high.constraints,
+                                                     strict=True)) if str(a) != str(b)]
+        assert changed, key
+        for i in changed:
+            [literal] = low.constraints[i].enforcement_literal
+            assert low.variables[literal].name.startswith(f"on[{rule}:"), (key, i)
+        names.append(key)
+    assert names
