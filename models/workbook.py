@@ -16,15 +16,16 @@ Formulas are read as the values Excel saved with them; macros are never run
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 from xml.etree import ElementTree
 
 from pydantic import BaseModel
 from trainplan.models.errors import Origins, Problem, ScenarioError
-from trainplan.models.scenario import MAX_UNITS, Scenario
+from trainplan.models.scenario import MAX_UNITS, NO_QUALIFICATION, Scenario, Workforce
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read
     from openpyxl import Workbook
@@ -145,6 +146,64 @@ MILESTONES = [
     Column("share_percent", "share of the matching quotas (percent)",
            "tỷ lệ so với chỉ tiêu tương ứng (%)"),
 ]
+#: The workforce section (optional): its key/value sheet, its staff and per-year sheets.
+WORKFORCE_ROWS = [
+    Column("qualifications", "qualifications from lowest to highest, separated by commas, "
+           "without 'none' (blank = the level ids in order); the columns of sheet "
+           "'staff_in_post' are named after them: change both together",
+           "các trình độ từ thấp đến cao, cách nhau bởi dấu phẩy, không ghi 'none' (để trống "
+           "= các mã trình độ theo thứ tự); các cột của trang 'nhân sự' mang tên các trình độ "
+           "này: sửa cả hai cùng lúc"),
+]
+STAFF_SHEET, STAFF_BY_YEAR_SHEET = "staff_in_post", "staff_by_year"
+#: Columns of sheet 'staff_in_post' named after a qualification.
+QUALIFICATION_FIELDS = ("held_at_start.{q}", "attrition_by_qualification.{q}",
+                        "recruits.{q}.per_year", "recruits.{q}.cost_per_person")
+STAFF = [
+    Column("unit_type", "unit type id (sheet unit_types); one row each",
+           "mã loại đơn vị (trang 'loại đơn vị'); mỗi loại một dòng"),
+    Column("at_start", "staff in post at the start of the plan (persons)",
+           "số người đang làm việc đầu kỳ kế hoạch (người)"),
+    Column("attrition_percent", "share of staff leaving each year (percent; blank = 0)",
+           "tỷ lệ nghỉ việc mỗi năm (%; để trống = 0)", 16),
+    Column("first_year_attrition_percent", "share of recruits leaving in their first year "
+           "(percent; blank = as the others)", "tỷ lệ người mới tuyển nghỉ trong năm đầu (%; "
+           "để trống = như những người khác)", 18),
+]
+
+
+def staff_columns(qualifications: list[str]) -> list[Column]:
+    """The columns of sheet 'staff_in_post' for these qualifications ('none' first).
+
+    The fixed columns, then per qualification what staff hold at start, their
+    attrition, and recruits arriving with it (limit and cost).
+    """
+    held, leave, hire, cost = QUALIFICATION_FIELDS
+    out = list(STAFF)
+    out += [Column(held.format(q=q), f"of them, holding {q} at start (persons)",
+                   f"trong đó, có trình độ {q} đầu kỳ (người)") for q in qualifications]
+    out += [Column(leave.format(q=q), f"share of staff holding {q} leaving each year (percent; "
+                   "blank = attrition_percent)", f"tỷ lệ nghỉ việc của người có trình độ {q} "
+                   "(%; để trống = tỷ lệ chung)", 16) for q in qualifications]
+    for q in qualifications[1:]:  # recruits hold 'none' unless hired qualified
+        out += [Column(hire.format(q=q), f"at most this many recruits a year hold {q} "
+                       "(persons; blank = none)", f"tối đa số người mới tuyển đã có trình độ "
+                       f"{q} mỗi năm (người)", 16),
+                Column(cost.format(q=q), f"cost of hiring one recruit holding {q} (million "
+                       "VND)", f"chi phí tuyển một người đã có trình độ {q} (triệu đồng)", 16)]
+    return out
+
+
+def staff_by_year_columns(unit_types: list[str]) -> list[Column]:
+    """Sheet 'staff_by_year': per year, each unit type's staff in post or its growth."""
+    cols = [Column("year", "plan year", "năm", 8)]
+    for t in unit_types:
+        cols += [Column(f"by_year.{t}", f"{t}: staff in post at the end of the year (persons)",
+                        f"{t}: số người đang làm việc cuối năm (người)", 16),
+                 Column(f"growth_percent.{t}", f"{t}: or growth of staff in post over "
+                        "at_start by the end of this year (percent)", f"{t}: hoặc mức tăng số "
+                        "người so với đầu kỳ đến hết năm này (%)", 16)]
+    return cols
 
 
 @dataclass(frozen=True)
@@ -164,7 +223,24 @@ class SchemaSheet:
 
 
 #: List fields laid out by hand on the sheets above; every other one is derived.
-HAND_LAID = {("phases",), ("levels",), ("unit_types",), ("milestones",), ("budget", "sources")}
+HAND_LAID = {("phases",), ("levels",), ("unit_types",), ("milestones",), ("budget", "sources"),
+             ("workforce", "staff")}
+#: What a derived column holds when its field has no description of its own (en, vi).
+COLUMN_NOTES = {
+    "id": ("short id", "mã"),
+    "label": ("what the target says", "nội dung chỉ tiêu"),
+    "by_year": ("by the end of this year (year)", "đến hết năm (năm)"),
+    "unit_types": ("unit types with staff, separated by commas (blank = all)",
+                   "các loại đơn vị có nhân sự, cách nhau bởi dấu phẩy (để trống = tất cả)"),
+    "at_least": ("qualification to hold, or a higher one", "trình độ tối thiểu phải có"),
+    "share_percent": ("share (percent)", "tỷ lệ (%)"),
+    "phase": ("phase id (sheet phases)", "mã giai đoạn (trang 'giai đoạn')"),
+    "staff": ("qualified staff per unit (persons)", "số người đạt chuẩn mỗi đơn vị (người)"),
+    "course": ("the level whose course this is", "trình độ của khóa học"),
+    "from_qualification": ("held before ('none' for none)", "trình độ trước khi học "
+                           "('none' = chưa có)"),
+    "to_qualification": ("held after graduating", "trình độ sau khi tốt nghiệp"),
+}
 
 
 def _vi(field: Any, default: str) -> str:
@@ -180,6 +256,13 @@ def _item_model(annotation: Any) -> type[BaseModel] | None:
     return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 
+def _schema_column(key: str, field: Any) -> Column:
+    """A column for an item field: its description, or the shared note on that key."""
+    en, vi = COLUMN_NOTES.get(key, (key, None))
+    en = field.description or en
+    return Column(key, en, _vi(field, vi or en), 16)
+
+
 def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
                   ) -> list[SchemaSheet]:
     """A sheet for each list-of-records field not laid out by hand, in schema order."""
@@ -188,8 +271,7 @@ def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
         here = (*path, name)
         item = _item_model(field.annotation)
         if item is not None and here not in HAND_LAID:
-            columns = [Column(key, f.description or key, _vi(f, f.description or key), 16)
-                       for key, f in item.model_fields.items()]
+            columns = [_schema_column(key, f) for key, f in item.model_fields.items()]
             out.append(SchemaSheet(name, _vi(field, name), here, columns))
         elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             out += schema_sheets(field.annotation, here)
@@ -197,8 +279,10 @@ def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
 
 
 SCHEMA_SHEETS = schema_sheets()
+#: The workforce section's routes and targets, one derived sheet each.
+WORKFORCE_SHEETS = schema_sheets(Workforce, ("workforce",))
 #: Scenario fields holding lists of ids, written in one cell separated by commas.
-ID_LISTS = {"levels", "unit_types", "objective"}
+ID_LISTS = {"levels", "unit_types", "objective", "qualifications"}
 #: Fields kept exactly as written (names and descriptions).
 FREE_TEXT = {"name", "description", "source", "label", "label_vi", "label_en"}
 #: Fields holding a calendar year (written without thousands separators).
@@ -211,6 +295,9 @@ SHEET_VI = {
     "unit_types": "loại đơn vị", "units": "đơn vị", "capacity": "quy mô đào tạo",
     "by_year": "theo năm", "budget": "kinh phí", "sources": "nguồn kinh phí", "milestones": "mốc",
     **{s.sheet: s.sheet_vi for s in SCHEMA_SHEETS},
+    "workforce": "đội ngũ", STAFF_SHEET: "nhân sự", STAFF_BY_YEAR_SHEET: "nhân sự theo năm",
+    "routes": "lộ trình nâng trình độ", "coverage": "chỉ tiêu đạt chuẩn",
+    "trained": "tỷ lệ được đào tạo", "staffed_units": "đơn vị có người đạt chuẩn",
 }
 #: Field names in a Vietnamese template; fields named after a level id are in FIELD_VI_OF.
 FIELD_VI = {
@@ -231,12 +318,23 @@ FIELD_VI = {
     "unit_types": "loại đơn vị", "by_year": "đến năm", "people": "số người",
     "share_percent": "tỷ lệ %", "year": "năm", "capacity.starts_by_year": "tuyển mới",
     "capacity.seats_by_year": "chỗ học", "budget.by_year": "mức trần kinh phí",
+    "qualifications": "các trình độ", "at_start": "số người đầu kỳ",
+    "attrition_percent": "tỷ lệ nghỉ việc %",
+    "first_year_attrition_percent": "tỷ lệ nghỉ năm đầu %", "course": "khóa học",
+    "from_qualification": "từ trình độ", "to_qualification": "lên trình độ",
+    "at_least": "trình độ tối thiểu", "staff": "số người đạt chuẩn mỗi đơn vị",
+    "phase": "giai đoạn",
 }
 #: Fields named after a level id: (prefix, suffix) of the key -> the Vietnamese name.
 FIELD_VI_OF = {
     ("quotas.", ""): "chỉ tiêu {level}", ("quotas.", ".mode"): "loại chỉ tiêu {level}",
     ("capacity.by_level.", ".starts_by_year"): "tuyển mới {level}",
     ("capacity.by_level.", ".seats_by_year"): "chỗ học {level}",
+    ("held_at_start.", ""): "có {level} đầu kỳ",
+    ("attrition_by_qualification.", ""): "nghỉ việc % {level}",
+    ("recruits.", ".per_year"): "tuyển sẵn {level} mỗi năm",
+    ("recruits.", ".cost_per_person"): "chi phí tuyển {level}",
+    ("by_year.", ""): "số người {level}", ("growth_percent.", ""): "tăng % {level}",
 }
 
 
@@ -337,11 +435,13 @@ class _Reader:
                 out[key] = (value, cell)
         return out
 
-    def records(self, sheet: str, keys: list[str]
+    def records(self, sheet: str, keys: list[str],
+                why_unknown: Callable[[str], str | None] | None = None
                 ) -> Iterator[tuple[int, dict[str, tuple[Any, str]]]]:
         """A table sheet: field names in row 1, one item per row from FIRST_ROW.
 
         Yields the row number and the filled cells by field; blank rows are skipped.
+        `why_unknown` may say better than "unknown column" what is wrong with a head.
         """
         if sheet not in self.values.sheetnames:
             return
@@ -354,7 +454,8 @@ class _Reader:
                 continue
             head = _field_key(str(head).strip(), keys)
             if head not in keys:
-                self.fail(sheet, cell, "", f"unknown column '{head}'; the columns are "
+                why = why_unknown(head) if why_unknown else None
+                self.fail(sheet, cell, "", why or f"unknown column '{head}'; the columns are "
                           f"{', '.join(keys)}")
             elif head in first:
                 self.fail(sheet, cell, head, f"column given twice (first in cell "
@@ -403,13 +504,25 @@ def _set(r: _Reader, target: dict, path: tuple, sheet: str, key: str, value: Any
     r.note(path, sheet, cell)
 
 
+def _set_nested(r: _Reader, target: dict, at: tuple, sheet: str, key: str, value: Any,
+                cell: str, row: int | None = None) -> None:
+    """Store a figure under a dotted key (`recruits.college.per_year`) below `target`.
+
+    `at` is the field path of `target`; each part made on the way is noted at `row`.
+    """
+    *parents, last = key.split(".")
+    node, path = target, at
+    for part in parents:
+        path = (*path, part)
+        node = node.setdefault(part, {})
+        if path not in r.origins:
+            r.note(path, sheet, row=row)
+    _set(r, node, (*path, last), sheet, last, value, cell)
+
+
 def _read_plan(r: _Reader, data: dict) -> None:
     for key, (value, cell) in r.key_values("plan", [c.key for c in PLAN_ROWS]).items():
-        parts = key.split(".")
-        node = data
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        _set(r, node, tuple(parts), "plan", parts[-1], value, cell)
+        _set_nested(r, data, (), "plan", key, value, cell)
     r.note(("horizon",), "plan")
 
 
@@ -517,34 +630,54 @@ def _read_capacity(r: _Reader, data: dict) -> None:
             _set(r, target, (*path, key), "capacity", key, value, vcell)
 
 
+def _row_year(r: _Reader, sheet: str, row: int, record: dict, data: dict
+              ) -> tuple[int | None, str | None]:
+    """The plan year of a per-year row (taken out of `record`) and its cell.
+
+    None, with a problem noted, when the row holds figures but no plan year.
+    """
+    year, ycell = record.pop("year", (None, None))
+    if not record:
+        return None, ycell
+    if not isinstance(year, int):
+        r.fail(sheet, ycell, "year", f"give the year as a whole number (got {year!r})", row)
+        return None, ycell
+    horizon = data.get("horizon", {})
+    first, last = horizon.get("first_year"), horizon.get("last_year")
+    if isinstance(first, int) and isinstance(last, int) and not first <= year <= last:
+        r.fail(sheet, ycell, "year", f"year {year} is outside the plan's years "
+               f"{first}-{last} (sheet 'plan')", row)
+        return None, ycell
+    return year, ycell
+
+
+def _set_year(r: _Reader, node: dict, path: tuple, sheet: str, year: int,
+              value: Any, cells: tuple[str, str | None], row: int) -> None:
+    """Store one year's figure of a per-year field; a year given twice is a problem."""
+    cell, ycell = cells
+    if year in node:
+        r.fail(sheet, ycell, "year", f"year {year} given twice ({'.'.join(map(str, path))})",
+               row)
+        return
+    node[year] = value
+    r.note((*path, year), sheet, cell)
+
+
 def _read_by_year(r: _Reader, data: dict) -> None:
     level_ids = [lv.get("id") for lv in data.get("levels", []) if lv.get("id")]
     known = ["year", "capacity.starts_by_year", "capacity.seats_by_year", "budget.by_year"]
     known += [f"capacity.by_level.{lid}.{k}" for lid in level_ids
               for k in ("starts_by_year", "seats_by_year")]
     for row, record in r.records("by_year", known):
-        year, ycell = record.pop("year", (None, None))
-        if record and not isinstance(year, int):
-            r.fail("by_year", ycell, "year", f"give the year as a whole number (got {year!r})",
-                   row)
-            continue
-        horizon = data.get("horizon", {})
-        first, last = horizon.get("first_year"), horizon.get("last_year")
-        if record and isinstance(first, int) and isinstance(last, int) \
-                and not first <= year <= last:
-            r.fail("by_year", ycell, "year", f"year {year} is outside the plan's years "
-                   f"{first}-{last} (sheet 'plan')", row)
+        year, ycell = _row_year(r, "by_year", row, record, data)
+        if year is None:
             continue
         for key, (value, cell) in record.items():
             parts = key.split(".")
             node = data
             for part in parts:
                 node = node.setdefault(part, {})
-            if year in node:
-                r.fail("by_year", ycell, "year", f"year {year} given twice ({key})", row)
-                continue
-            node[year] = value
-            r.note((*parts, year), "by_year", cell)
+            _set_year(r, node, tuple(parts), "by_year", year, value, (cell, ycell), row)
 
 
 def _read_budget(r: _Reader, data: dict) -> None:
@@ -558,6 +691,75 @@ def _read_budget(r: _Reader, data: dict) -> None:
         budget["sources"] = sources["sources"]
         for path in [p for p in r.origins if p[:1] == ("sources",)]:
             r.origins[("budget", *path)] = r.origins.pop(path)
+
+
+def _read_workforce(r: _Reader, data: dict) -> None:
+    """The workforce section, from its sheets; absent when none of them holds a figure."""
+    part: dict = {"workforce": {}}
+    wf = part["workforce"]
+    for key, (value, cell) in r.key_values("workforce", [c.key for c in WORKFORCE_ROWS]).items():
+        _set(r, wf, ("workforce", key), "workforce", key, value, cell)
+    given = wf.get("qualifications")
+    levels = [lv.get("id") for lv in data.get("levels", []) if isinstance(lv.get("id"), str)]
+    quals = given if isinstance(given, list) else levels
+    _read_staff(r, wf, [NO_QUALIFICATION, *(str(q) for q in quals)])
+    _read_staff_by_year(r, wf, data)
+    for s in WORKFORCE_SHEETS:
+        _read_list(r, part, s.sheet, s.columns, ".".join(s.path))
+    if any(wf.values()):
+        data["workforce"] = wf
+        r.note(("workforce",), STAFF_SHEET)
+
+
+def _read_staff(r: _Reader, wf: dict, qualifications: list[str]) -> None:
+    """Sheet 'staff_in_post': one unit type's staff a row, per-qualification columns nested."""
+    items = wf.setdefault("staff", [])
+    r.note(("workforce", "staff"), STAFF_SHEET)
+    keys = [c.key for c in staff_columns(qualifications)]
+    for row, record in r.records(STAFF_SHEET, keys, partial(_unknown_qualification,
+                                                            qualifications)):
+        at = ("workforce", "staff", len(items))
+        items.append({})
+        r.note(at, STAFF_SHEET, row=row)
+        for key, (value, cell) in record.items():
+            _set_nested(r, items[-1], at, STAFF_SHEET, key, value, cell, row)
+        if "held_at_start" in items[-1] and "at_start" in record:  # their sum is checked
+            r.note((*at, "held_at_start"), STAFF_SHEET, record["at_start"][1])
+
+
+def _unknown_qualification(qualifications: list[str], head: str) -> str | None:
+    """What is wrong with a per-qualification column naming no qualification, else None."""
+    for pattern in QUALIFICATION_FIELDS:
+        prefix, suffix = pattern.split("{q}")
+        q = head.removeprefix(prefix).removesuffix(suffix)
+        if head == f"{prefix}{q}{suffix}" and q and "." not in q:
+            return (f"unknown qualification '{q}' in column '{head}'; the qualifications are "
+                    f"{', '.join(qualifications)} ('{NO_QUALIFICATION}' and sheet 'workforce', "
+                    "or the level ids): rename the column or add the qualification there")
+    return None
+
+
+def _read_staff_by_year(r: _Reader, wf: dict, data: dict) -> None:
+    """Sheet 'staff_by_year': a plan year a row, each unit type's staff in post or growth."""
+    types = [ut.get("id") for ut in data.get("unit_types", []) if isinstance(ut.get("id"), str)]
+    staff = {}
+    for i, st in enumerate(wf["staff"]):
+        staff.setdefault(st.get("unit_type"), i)
+    sheet = STAFF_BY_YEAR_SHEET
+    for row, record in r.records(sheet, [c.key for c in staff_by_year_columns(types)]):
+        year, ycell = _row_year(r, sheet, row, record, data)
+        if year is None:
+            continue
+        for key, (value, cell) in record.items():
+            field, _, type_id = key.partition(".")
+            if type_id not in staff:
+                r.fail(sheet, cell, key, f"unit type '{type_id}' has no row on sheet "
+                       f"'{STAFF_SHEET}'; add its staff there or leave this column blank", row)
+                continue
+            path = ("workforce", "staff", staff[type_id], field)
+            r.origins.setdefault(path, r.origins[path[:3]])
+            node = wf["staff"][staff[type_id]].setdefault(field, {})
+            _set_year(r, node, path, sheet, year, value, (cell, ycell), row)
 
 
 def _open(path: Path, data_only: bool) -> Workbook:
@@ -640,7 +842,8 @@ def _check_file(path: Path) -> None:
 
 
 SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_year", "budget",
-          "sources", "milestones", *(s.sheet for s in SCHEMA_SHEETS))
+          "sources", "milestones", *(s.sheet for s in SCHEMA_SHEETS), "workforce", STAFF_SHEET,
+          STAFF_BY_YEAR_SHEET, *(s.sheet for s in WORKFORCE_SHEETS))
 
 
 def _canonical_titles(*workbooks: Workbook) -> dict[str, str]:
@@ -716,6 +919,7 @@ def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
     for s in SCHEMA_SHEETS:
         if s.sheet in values.sheetnames:
             _read_list(r, data, s.sheet, s.columns, ".".join(s.path))
+    _read_workforce(r, data)
     if r.problems:
         raise ScenarioError(r.problems)
     return data, r.origins, _missing_limits(path, values.sheetnames)
