@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 from xml.etree import ElementTree
 
 from pydantic import BaseModel
+from trainplan.models.actuals import CohortActual
 from trainplan.models.errors import Origins, Problem, ScenarioError
 from trainplan.models.scenario import MAX_UNITS, NO_QUALIFICATION, Scenario, Workforce
 
@@ -206,6 +207,34 @@ def staff_by_year_columns(unit_types: list[str]) -> list[Column]:
     return cols
 
 
+#: What happened in past years (optional; for `trainplan replan`): key/value and tables.
+ACTUALS_ROWS = [
+    Column("source", "where the actual figures come from", "nguồn số liệu thực tế"),
+    Column("from_year", "first year re-planned (blank: `trainplan replan --from YEAR` gives "
+           "it)", "năm bắt đầu lập lại kế hoạch (để trống: lệnh `trainplan replan --from "
+           "NĂM`)"),
+]
+ACTUAL_SPENDING = [
+    Column("year", "past year", "năm đã qua", 8),
+    Column("spent", "money actually spent on training that year (million VND)",
+           "kinh phí đào tạo thực chi năm đó (triệu đồng)", 18),
+]
+#: Columns of sheet 'actual_staff' named after a qualification.
+ACTUAL_HELD = ("held.{q}",)
+
+
+def actual_staff_columns(qualifications: list[str]) -> list[Column]:
+    """Sheet 'actual_staff': staff counted at the end of a past year and what they hold."""
+    return [Column("year", "past year (counted at its end)", "năm đã qua (đếm cuối năm)", 8),
+            Column("unit_type", "unit type id (sheet unit_types)",
+                   "mã loại đơn vị (trang 'loại đơn vị')"),
+            Column("in_post", "staff in post counted (persons)",
+                   "số người đang làm việc đếm được (người)"),
+            *(Column(ACTUAL_HELD[0].format(q=q), f"of them, holding {q} (persons; blank = not "
+                     "counted)", f"trong đó, có trình độ {q} (người; để trống = không đếm)")
+              for q in qualifications)]
+
+
 @dataclass(frozen=True)
 class SchemaSheet:
     """A table sheet derived from a list field of the schema: one column per item field.
@@ -240,6 +269,10 @@ COLUMN_NOTES = {
     "from_qualification": ("held before ('none' for none)", "trình độ trước khi học "
                            "('none' = chưa có)"),
     "to_qualification": ("held after graduating", "trình độ sau khi tốt nghiệp"),
+    "unit_type": ("unit type id (sheet unit_types)", "mã loại đơn vị (trang 'loại đơn vị')"),
+    "level": ("level id of the course (sheet levels)", "mã trình độ của khóa học"),
+    "starters": ("people who started the course (persons)",
+                 "số người bắt đầu khóa học (người)"),
 }
 
 
@@ -281,6 +314,11 @@ def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
 SCHEMA_SHEETS = schema_sheets()
 #: The workforce section's routes and targets, one derived sheet each.
 WORKFORCE_SHEETS = schema_sheets(Workforce, ("workforce",))
+#: Courses as they happened, one row each (the columns of `actuals.cohorts`).
+ACTUAL_COHORTS = SchemaSheet("actual_cohorts", "thực tế khóa học", ("actuals", "cohorts"), [
+    _schema_column(key, f) for key, f in CohortActual.model_fields.items()])
+#: The actuals' sheets, in the template's order.
+ACTUAL_SHEETS = ("actuals", ACTUAL_COHORTS.sheet, "actual_spending", "actual_staff")
 #: Scenario fields holding lists of ids, written in one cell separated by commas.
 ID_LISTS = {"levels", "unit_types", "objective", "qualifications"}
 #: Fields kept exactly as written (names and descriptions).
@@ -298,6 +336,8 @@ SHEET_VI = {
     "workforce": "đội ngũ", STAFF_SHEET: "nhân sự", STAFF_BY_YEAR_SHEET: "nhân sự theo năm",
     "routes": "lộ trình nâng trình độ", "coverage": "chỉ tiêu đạt chuẩn",
     "trained": "tỷ lệ được đào tạo", "staffed_units": "đơn vị có người đạt chuẩn",
+    "actuals": "thực tế", "actual_cohorts": "thực tế khóa học",
+    "actual_spending": "thực tế kinh phí", "actual_staff": "thực tế nhân sự",
 }
 #: Field names in a Vietnamese template; fields named after a level id are in FIELD_VI_OF.
 FIELD_VI = {
@@ -323,7 +363,9 @@ FIELD_VI = {
     "first_year_attrition_percent": "tỷ lệ nghỉ năm đầu %", "course": "khóa học",
     "from_qualification": "từ trình độ", "to_qualification": "lên trình độ",
     "at_least": "trình độ tối thiểu", "staff": "số người đạt chuẩn mỗi đơn vị",
-    "phase": "giai đoạn",
+    "phase": "giai đoạn", "from_year": "năm lập lại kế hoạch", "starters": "số người bắt đầu",
+    "graduates": "số người tốt nghiệp", "dropouts": "số người bỏ học",
+    "spent": "kinh phí thực chi", "in_post": "số người đang làm việc",
 }
 #: Fields named after a level id: (prefix, suffix) of the key -> the Vietnamese name.
 FIELD_VI_OF = {
@@ -335,6 +377,7 @@ FIELD_VI_OF = {
     ("recruits.", ".per_year"): "tuyển sẵn {level} mỗi năm",
     ("recruits.", ".cost_per_person"): "chi phí tuyển {level}",
     ("by_year.", ""): "số người {level}", ("growth_percent.", ""): "tăng % {level}",
+    ("held.", ""): "có {level}",
 }
 
 
@@ -693,16 +736,23 @@ def _read_budget(r: _Reader, data: dict) -> None:
             r.origins[("budget", *path)] = r.origins.pop(path)
 
 
+def _qualifications(data: dict) -> list[str]:
+    """The workforce's qualifications as read so far, 'none' first (else the level ids)."""
+    given = data.get("workforce", {}).get("qualifications")
+    levels = [lv.get("id") for lv in data.get("levels", []) if isinstance(lv.get("id"), str)]
+    return [NO_QUALIFICATION, *(str(q) for q in (given if isinstance(given, list) else levels))]
+
+
 def _read_workforce(r: _Reader, data: dict) -> None:
     """The workforce section, from its sheets; absent when none of them holds a figure."""
     part: dict = {"workforce": {}}
     wf = part["workforce"]
     for key, (value, cell) in r.key_values("workforce", [c.key for c in WORKFORCE_ROWS]).items():
         _set(r, wf, ("workforce", key), "workforce", key, value, cell)
-    given = wf.get("qualifications")
-    levels = [lv.get("id") for lv in data.get("levels", []) if isinstance(lv.get("id"), str)]
-    quals = given if isinstance(given, list) else levels
-    _read_staff(r, wf, [NO_QUALIFICATION, *(str(q) for q in quals)])
+    quals = _qualifications({**data, **part})
+    items = _read_rows(r, wf, ("workforce", "staff"), STAFF_SHEET, staff_columns(quals),
+                       partial(_unknown_qualification, QUALIFICATION_FIELDS, quals))
+    _sums_at_totals(r, items, ("workforce", "staff"), "held_at_start", "at_start")
     _read_staff_by_year(r, wf, data)
     for s in WORKFORCE_SHEETS:
         _read_list(r, part, s.sheet, s.columns, ".".join(s.path))
@@ -711,25 +761,33 @@ def _read_workforce(r: _Reader, data: dict) -> None:
         r.note(("workforce",), STAFF_SHEET)
 
 
-def _read_staff(r: _Reader, wf: dict, qualifications: list[str]) -> None:
-    """Sheet 'staff_in_post': one unit type's staff a row, per-qualification columns nested."""
-    items = wf.setdefault("staff", [])
-    r.note(("workforce", "staff"), STAFF_SHEET)
-    keys = [c.key for c in staff_columns(qualifications)]
-    for row, record in r.records(STAFF_SHEET, keys, partial(_unknown_qualification,
-                                                            qualifications)):
-        at = ("workforce", "staff", len(items))
+def _read_rows(r: _Reader, node: dict, path: tuple[str, ...], sheet: str,
+               columns: list[Column], why_unknown: Callable[[str], str | None]) -> list[dict]:
+    """A table sheet whose rows are the items of `node[path[-1]]`, dotted columns nested."""
+    items = node.setdefault(path[-1], [])
+    r.note(path, sheet)
+    for row, record in r.records(sheet, [c.key for c in columns], why_unknown):
+        at = (*path, len(items))
         items.append({})
-        r.note(at, STAFF_SHEET, row=row)
+        r.note(at, sheet, row=row)
         for key, (value, cell) in record.items():
-            _set_nested(r, items[-1], at, STAFF_SHEET, key, value, cell, row)
-        if "held_at_start" in items[-1] and "at_start" in record:  # their sum is checked
-            r.note((*at, "held_at_start"), STAFF_SHEET, record["at_start"][1])
+            _set_nested(r, items[-1], at, sheet, key, value, cell, row)
+    return items
 
 
-def _unknown_qualification(qualifications: list[str], head: str) -> str | None:
+def _sums_at_totals(r: _Reader, items: list[dict], path: tuple[str, ...], parts: str,
+                    total: str) -> None:
+    """Name the cell of each row's total for its parts (checked to add up to the total)."""
+    for i, item in enumerate(items):
+        where = r.origins.get((*path, i, total))
+        if parts in item and where is not None:
+            r.origins[(*path, i, parts)] = where
+
+
+def _unknown_qualification(patterns: tuple[str, ...], qualifications: list[str],
+                           head: str) -> str | None:
     """What is wrong with a per-qualification column naming no qualification, else None."""
-    for pattern in QUALIFICATION_FIELDS:
+    for pattern in patterns:
         prefix, suffix = pattern.split("{q}")
         q = head.removeprefix(prefix).removesuffix(suffix)
         if head == f"{prefix}{q}{suffix}" and q and "." not in q:
@@ -737,6 +795,30 @@ def _unknown_qualification(qualifications: list[str], head: str) -> str | None:
                     f"{', '.join(qualifications)} ('{NO_QUALIFICATION}' and sheet 'workforce', "
                     "or the level ids): rename the column or add the qualification there")
     return None
+
+
+def _read_actuals(r: _Reader, data: dict) -> None:
+    """The actuals section, from its sheets; absent when none of them holds a figure."""
+    part: dict = {"actuals": {}}
+    act = part["actuals"]
+    for key, (value, cell) in r.key_values("actuals", [c.key for c in ACTUALS_ROWS]).items():
+        _set(r, act, ("actuals", key), "actuals", key, value, cell)
+    _read_list(r, part, ACTUAL_COHORTS.sheet, ACTUAL_COHORTS.columns, "actuals.cohorts")
+    spending = act.setdefault("spending", {})
+    r.note(("actuals", "spending"), "actual_spending")
+    for row, record in r.records("actual_spending", [c.key for c in ACTUAL_SPENDING]):
+        year, ycell = _row_year(r, "actual_spending", row, record, data)
+        if year is not None:
+            value, cell = record["spent"]
+            _set_year(r, spending, ("actuals", "spending"), "actual_spending", year, value,
+                      (cell, ycell), row)
+    quals = _qualifications(data)
+    items = _read_rows(r, act, ("actuals", "staff"), "actual_staff", actual_staff_columns(quals),
+                       partial(_unknown_qualification, ACTUAL_HELD, quals))
+    _sums_at_totals(r, items, ("actuals", "staff"), "held", "in_post")
+    if any(act.values()):
+        data["actuals"] = act
+        r.note(("actuals",), "actuals")
 
 
 def _read_staff_by_year(r: _Reader, wf: dict, data: dict) -> None:
@@ -843,7 +925,7 @@ def _check_file(path: Path) -> None:
 
 SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_year", "budget",
           "sources", "milestones", *(s.sheet for s in SCHEMA_SHEETS), "workforce", STAFF_SHEET,
-          STAFF_BY_YEAR_SHEET, *(s.sheet for s in WORKFORCE_SHEETS))
+          STAFF_BY_YEAR_SHEET, *(s.sheet for s in WORKFORCE_SHEETS), *ACTUAL_SHEETS)
 
 
 def _canonical_titles(*workbooks: Workbook) -> dict[str, str]:
@@ -892,20 +974,48 @@ def _missing_limits(path: Path, sheets: list[str]) -> list[Problem]:
             for sheet, what in LIMIT_SHEETS.items() if sheet not in sheets]
 
 
-def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
-    """The workbook as scenario data, the sheet and cell of every figure, and warnings."""
+def _opened(path: Path, required: tuple[str, ...]) -> _Reader:
+    """A reader on a checked workbook; a missing required sheet is a problem noted.
+
+    A sheet too large to read is an error raised at once (reading on would take minutes).
+    """
     _check_file(path)
     values, formulas = _open(path, True), _open(path, False)
     r = _Reader(path, values, formulas, _canonical_titles(values, formulas))
-    missing = [s for s in ("plan", "levels", "unit_types") if s not in values.sheetnames]
+    missing = [s for s in required if s not in values.sheetnames]
     if missing:
         r.problems.append(Problem(str(path), None, "", f"sheet(s) {', '.join(missing)} missing; "
                                   "start from `trainplan template --xlsx FILE`"))
     before = len(r.problems)
     for sheet in values.sheetnames:
         r.check_size(sheet)
-    if len(r.problems) > before:  # reading on would take minutes; stop here
+    if len(r.problems) > before:
         raise ScenarioError(r.problems)
+    return r
+
+
+def read_actuals_workbook(path: Path, scenario: dict) -> tuple[dict, Origins]:
+    """The `actuals` section from the actuals sheets of a separate workbook, with origins.
+
+    `scenario` (the scenario's data) gives the plan years and qualifications the sheets
+    are read against; its own sheets are not needed in the file.
+    """
+    r = _opened(path, ())
+    data = {k: v for k, v in scenario.items() if k != "actuals"}
+    _read_actuals(r, data)
+    if r.problems:
+        raise ScenarioError(r.problems)
+    if "actuals" not in data:
+        raise ScenarioError([Problem(str(path), None, "actuals", "no actual figures found: "
+                                     f"fill sheets {', '.join(ACTUAL_SHEETS[1:])} as "
+                                     "`trainplan template --xlsx FILE` writes them")])
+    return data["actuals"], r.origins
+
+
+def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
+    """The workbook as scenario data, the sheet and cell of every figure, and warnings."""
+    r = _opened(path, ("plan", "levels", "unit_types"))
+    values = r.values
     data: dict = {}
     _read_plan(r, data)
     _read_list(r, data, "phases", PHASES, "phases")
@@ -920,6 +1030,7 @@ def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
         if s.sheet in values.sheetnames:
             _read_list(r, data, s.sheet, s.columns, ".".join(s.path))
     _read_workforce(r, data)
+    _read_actuals(r, data)
     if r.problems:
         raise ScenarioError(r.problems)
     return data, r.origins, _missing_limits(path, values.sheetnames)

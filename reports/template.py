@@ -24,6 +24,9 @@ from trainplan.models.scenario import (
     qualification_ids,
 )
 from trainplan.models.workbook import (
+    ACTUAL_COHORTS,
+    ACTUAL_SPENDING,
+    ACTUALS_ROWS,
     ALL_LEVELS,
     BUDGET_ROWS,
     CAPACITY,
@@ -44,6 +47,7 @@ from trainplan.models.workbook import (
     YEAR_KEYS,
     Column,
     SchemaSheet,
+    actual_staff_columns,
     field_name,
     sheet_name,
     staff_by_year_columns,
@@ -240,6 +244,7 @@ def template_workbook(sc: Scenario, lang: Lang = "en", blank: bool = False) -> W
     for s in SCHEMA_SHEETS:
         _table(wb, s.sheet, s.columns, [] if blank else _schema_rows(sc, s), lang)
     _workforce_sheets(wb, sc, lang, blank)
+    _actuals_sheets(wb, sc, lang, blank)
     _dropdowns(wb, sc, lang)
     return wb
 
@@ -259,8 +264,7 @@ def _workforce_sheets(wb: Workbook, sc: Scenario, lang: Lang, blank: bool) -> No
     qualification (the level ids) and per unit type ready to fill in.
     """
     wf = None if blank else sc.workforce
-    quals = qualification_ids(sc) if sc.workforce is not None and not blank else [
-        NO_QUALIFICATION, *(lv.id for lv in sc.levels)]
+    quals = _qualifications(sc, blank)
     types = [ut.id for ut in sc.unit_types]
     _key_values(wb, "workforce", WORKFORCE_ROWS,
                 {"qualifications": wf.qualifications} if wf else {}, lang)
@@ -273,6 +277,31 @@ def _workforce_sheets(wb: Workbook, sc: Scenario, lang: Lang, blank: bool) -> No
         for year in years], lang)
     for s in WORKFORCE_SHEETS:
         _table(wb, s.sheet, s.columns, [] if blank else _schema_rows(sc, s), lang)
+
+
+def _qualifications(sc: Scenario, blank: bool) -> list[str]:
+    """The qualifications the per-qualification columns are named after, 'none' first."""
+    if sc.workforce is not None and not blank:
+        return qualification_ids(sc)
+    return [NO_QUALIFICATION, *(lv.id for lv in sc.levels)]
+
+
+def _actuals_sheets(wb: Workbook, sc: Scenario, lang: Lang, blank: bool) -> None:
+    """What happened in past years: source, courses, money spent, staff counted.
+
+    Short-course actuals are left out with the short-course section (YAML-only).
+    """
+    act = None if blank else sc.actuals
+    quals = _qualifications(sc, blank)
+    _key_values(wb, "actuals", ACTUALS_ROWS, {} if act is None else {
+        "source": act.source, "from_year": act.from_year}, lang)
+    _table(wb, ACTUAL_COHORTS.sheet, ACTUAL_COHORTS.columns,
+           [] if blank else _schema_rows(sc, ACTUAL_COHORTS), lang)
+    _table(wb, "actual_spending", ACTUAL_SPENDING,
+           [] if act is None else [[y, v] for y, v in act.spending.items()], lang)
+    _table(wb, "actual_staff", actual_staff_columns(quals), [] if act is None else [
+        [c.year, c.unit_type, c.in_post, *(c.held.get(q) for q in quals)] for c in act.staff],
+        lang)
 
 
 def _staff_row(st: StaffInPost, quals: list[str]) -> list[Any]:
@@ -343,8 +372,9 @@ def _dropdowns(wb: Workbook, sc: Scenario, lang: Lang) -> None:
         letter = get_column_letter(j)
         modes.add(f"{letter}{FIRST_ROW}:{letter}{last}")
     types.add_data_validation(modes)
-    for sheet in ("units", STAFF_SHEET):
-        _id_list(wb[sheet_name(sheet, lang)], "A", _id_range("unit_types", lang, last))
+    for sheet, letter in (("units", "A"), (STAFF_SHEET, "A"), (ACTUAL_COHORTS.sheet, "B"),
+                          ("actual_staff", "B")):
+        _id_list(wb[sheet_name(sheet, lang)], letter, _id_range("unit_types", lang, last))
     _id_list(wb[sheet_name("capacity", lang)], "A", _id_range("levels", lang, last),
              ALL_LEVELS)
 

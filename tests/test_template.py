@@ -11,6 +11,9 @@ from trainplan.cli import main
 from trainplan.models.errors import ScenarioError
 from trainplan.models.loader import load_scenario
 from trainplan.models.workbook import (
+    ACTUAL_COHORTS,
+    ACTUAL_SPENDING,
+    ACTUALS_ROWS,
     CAPACITY,
     LEVELS,
     MILESTONES,
@@ -21,6 +24,7 @@ from trainplan.models.workbook import (
     UNIT_TYPES,
     UNITS,
     WORKFORCE_SHEETS,
+    actual_staff_columns,
     field_name,
     staff_by_year_columns,
     staff_columns,
@@ -79,7 +83,9 @@ def test_vietnamese_template_names_sheets_and_fields_in_vietnamese(tmp_path):
     assert wb.sheetnames[11:] == [*(s.sheet_vi for s in SCHEMA_SHEETS),  # from the schema
                                   "đội ngũ", "nhân sự", "nhân sự theo năm",
                                   "lộ trình nâng trình độ", "chỉ tiêu đạt chuẩn",
-                                  "tỷ lệ được đào tạo", "đơn vị có người đạt chuẩn"]
+                                  "tỷ lệ được đào tạo", "đơn vị có người đạt chuẩn",
+                                  "thực tế", "thực tế khóa học", "thực tế kinh phí",
+                                  "thực tế nhân sự"]
     assert [c.value for c in wb["trình độ"][1]][:4] == ["mã", "tên tiếng Việt", "tên tiếng Anh",
                                                        "số năm học"]
     assert wb["kế hoạch"]["A2"].value == "tên"
@@ -112,7 +118,8 @@ def test_names_in_either_language_can_be_mixed(tmp_path):
 @pytest.mark.parametrize("columns", [
     PLAN_ROWS, PHASES, LEVELS, UNIT_TYPES, UNITS, CAPACITY, SOURCES, MILESTONES,
     staff_columns(["none", "a", "b"]), staff_by_year_columns(["x", "y"]),
-    *(s.columns for s in WORKFORCE_SHEETS)])
+    *(s.columns for s in WORKFORCE_SHEETS), ACTUALS_ROWS, ACTUAL_COHORTS.columns,
+    ACTUAL_SPENDING, actual_staff_columns(["none", "a"])])
 def test_vietnamese_field_names_are_unique_on_each_sheet(columns):
     keys = [c.key for c in columns]
     names = [field_name(k, "vi") for k in keys]
