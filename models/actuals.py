@@ -16,7 +16,9 @@ graduates and drop-outs, and the money actually spent per year. `trainplan repla
   limit that is one figure for every year, a group's places or a yearly minimum of
   starters, cannot be raised for the past alone and binds it too);
 - the total budget is what is left after the money actually spent;
-- milestones whose deadline is before YEAR are judged on the actuals alone.
+- milestones whose deadline is before YEAR are judged on the actuals alone;
+- staff counted by qualification at the end of YEAR - 1 are the stock YEAR starts
+  from (`models.workforce.counted_start`, the same in the model and the checker).
 
 No solver here: the optimizer fixes the cohorts and classes (`optimizer.model.keep_past`)
 and `past_problems` / `short_past_problems` re-check a roster against them.
