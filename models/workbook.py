@@ -574,19 +574,11 @@ def _read_list(r: _Reader, data: dict, sheet: str, columns: list[Column], field:
 
     `field` may be dotted (`capacity.groups`) for a list inside a part of the plan.
     """
-    *parents, name = field.split(".")
+    path = tuple(field.split("."))
     node = data
-    for part in parents:
+    for part in path[:-1]:
         node = node.setdefault(part, {})
-    items = node.setdefault(name, [])
-    path = (*parents, name)
-    r.note(path, sheet)
-    for row, record in r.records(sheet, [c.key for c in columns]):
-        i = len(items)
-        items.append({})
-        r.note((*path, i), sheet, row=row)
-        for key, (value, cell) in record.items():
-            _set(r, items[i], (*path, i, key), sheet, key, value, cell)
+    _read_rows(r, node, path, sheet, columns)
 
 
 def _read_levels(r: _Reader, data: dict) -> None:
@@ -762,8 +754,13 @@ def _read_workforce(r: _Reader, data: dict) -> None:
 
 
 def _read_rows(r: _Reader, node: dict, path: tuple[str, ...], sheet: str,
-               columns: list[Column], why_unknown: Callable[[str], str | None]) -> list[dict]:
-    """A table sheet whose rows are the items of `node[path[-1]]`, dotted columns nested."""
+               columns: list[Column], why_unknown: Callable[[str], str | None] | None = None
+               ) -> list[dict]:
+    """A table sheet whose rows are the items of `node[path[-1]]`, dotted columns nested.
+
+    `path` is the field path of that list; `why_unknown` names what is wrong with a
+    column the sheet does not have (see `_Reader.records`).
+    """
     items = node.setdefault(path[-1], [])
     r.note(path, sheet)
     for row, record in r.records(sheet, [c.key for c in columns], why_unknown):

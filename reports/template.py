@@ -80,7 +80,9 @@ README_TEXT: dict[Lang, list[str]] = {
         "milestones. Staff over time (optional): workforce (qualifications), staff_in_post "
         "(one row per unit type: staff at start, what they hold, attrition, qualified "
         "recruits), staff_by_year (staff in post or growth per year), routes, coverage, "
-        "trained, staffed_units.",
+        "trained, staffed_units. Past results (optional, for trainplan replan): actuals "
+        "(source), actual_cohorts (courses as they happened), actual_spending (money spent), "
+        "actual_staff (staff counted at the end of a past year).",
         "Formulas are allowed: the value Excel saved is read. Macros are never run. Sheets of "
         "your own (notes) are ignored.",
     ],
@@ -97,8 +99,10 @@ README_TEXT: dict[Lang, list[str]] = {
         "mức chung), nguồn kinh phí, mốc. Nhân sự theo thời gian (không bắt buộc): đội ngũ "
         "(các trình độ), nhân sự (mỗi loại đơn vị một dòng: số người đầu kỳ, trình độ đang "
         "có, tỷ lệ nghỉ việc, tuyển người đã có trình độ), nhân sự theo năm, lộ trình nâng "
-        "trình độ, chỉ tiêu đạt chuẩn, tỷ lệ được đào tạo, đơn vị có người đạt chuẩn. Tên "
-        "trang và tên trường bằng tiếng Anh cũng được đọc.",
+        "trình độ, chỉ tiêu đạt chuẩn, tỷ lệ được đào tạo, đơn vị có người đạt chuẩn. Kết "
+        "quả thực tế (không bắt buộc, cho lệnh trainplan replan): thực tế (nguồn), thực tế "
+        "khóa học, thực tế kinh phí, thực tế nhân sự (đếm cuối năm). Tên trang và tên "
+        "trường bằng tiếng Anh cũng được đọc.",
         "Có thể dùng công thức: giá trị Excel đã lưu được đọc. Macro không bao giờ được chạy. "
         "Các trang riêng của bạn (ghi chú) được bỏ qua.",
     ],
@@ -313,7 +317,7 @@ def _staff_row(st: StaffInPost, quals: list[str]) -> list[Any]:
             *(st.attrition_by_qualification.get(q) for q in quals), *hired]
 
 
-def _staff_in_year(st: StaffInPost | None, year: int) -> Any:
+def _staff_in_year(st: StaffInPost | None, year: int) -> tuple[Any, Any]:
     """A unit type's two cells of a year on sheet 'staff_by_year': staff in post, growth."""
     return (st.by_year.get(year), st.growth_percent.get(year)) if st else (None, None)
 

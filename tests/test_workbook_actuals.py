@@ -13,6 +13,7 @@ from trainplan.reports.excel import write_template
 
 from tests.conftest import SCENARIOS
 from tests.test_excel import edited, errors, run
+from tests.test_workbook_workforce import template_from
 from tests.test_workforce import HAND
 
 BEN_TRE = SCENARIOS / "ben_tre_2010_2020.yaml"
@@ -21,10 +22,7 @@ BEN_TRE_ACTUALS = SCENARIOS / "ben_tre_actuals_2013.yaml"
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    """`trainplan template --from scenarios/ben_tre_actuals_2013.yaml`, written once."""
-    path = tmp_path_factory.mktemp("template") / "actuals.xlsx"
-    assert run("template", "--xlsx", str(path), "--from", str(BEN_TRE_ACTUALS)).exit_code == 0
-    return path
+    return template_from(tmp_path_factory, BEN_TRE_ACTUALS)
 
 
 def hand_with_counts() -> Scenario:

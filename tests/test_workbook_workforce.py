@@ -17,12 +17,16 @@ from tests.test_workforce import HAND, ben_tre_first_phase
 BEN_TRE_WORKFORCE = SCENARIOS / "ben_tre_workforce.yaml"
 
 
+def template_from(tmp_path_factory, source: Path) -> Path:
+    """`trainplan template --xlsx FILE --from SOURCE`, written by the command line."""
+    path = tmp_path_factory.mktemp("template") / f"{source.stem}.xlsx"
+    assert run("template", "--xlsx", str(path), "--from", str(source)).exit_code == 0
+    return path
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    """`trainplan template --from scenarios/ben_tre_workforce.yaml`, written once."""
-    path = tmp_path_factory.mktemp("template") / "workforce.xlsx"
-    assert run("template", "--xlsx", str(path), "--from", str(BEN_TRE_WORKFORCE)).exit_code == 0
-    return path
+    return template_from(tmp_path_factory, BEN_TRE_WORKFORCE)
 
 
 # ----- round trips -----------------------------------------------------------------
