@@ -16,7 +16,9 @@ graduates and drop-outs, and the money actually spent per year. `trainplan repla
   limit that is one figure for every year, a group's places or a yearly minimum of
   starters, cannot be raised for the past alone and binds it too);
 - the total budget is what is left after the money actually spent;
-- milestones whose deadline is before YEAR are judged on the actuals alone.
+- milestones whose deadline is before YEAR are judged on the actuals alone;
+- staff counted by qualification at the end of YEAR - 1 are the stock YEAR starts
+  from (`models.workforce.counted_start`, the same in the model and the checker).
 
 No solver here: the optimizer fixes the cohorts and classes (`optimizer.model.keep_past`)
 and `past_problems` / `short_past_problems` re-check a roster against them.
@@ -549,15 +551,35 @@ def past_problems(sc: Scenario, starts: dict[Cohort, int]) -> list[str]:
             if starts.get((t, lv, y), 0) != n]
 
 
-def read_actuals_file(path: Path) -> tuple[dict, dict]:
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
+def _scenario_origins(path: Path) -> dict:
+    """Where each part of a scenario file was written: YAML lines or workbook cells."""
+    from trainplan.models.loader import _read  # the one YAML reader, with line numbers
+
+    if _is_workbook(path):
+        from trainplan.models.workbook import read_workbook
+
+        return read_workbook(path)[1]
+    return _read(path)[1] if path.suffix.lower() in (".yaml", ".yml") else {}
+
+
+def read_actuals_file(path: Path, scenario: dict) -> tuple[dict, dict]:
     """The `actuals` mapping of a separate file, with the origin of every part.
 
-    The file holds one top-level key, `actuals:`, the same text a scenario's section
-    holds (so it can be pasted into the scenario).
+    A YAML file holds one top-level key, `actuals:`, the same text a scenario's section
+    holds (so it can be pasted into the scenario); a workbook holds the actuals sheets
+    of the scenario template, read against the scenario's data (its years).
     """
     from trainplan.models.errors import Problem, ScenarioError
     from trainplan.models.loader import _read  # the one YAML reader, with line numbers
 
+    if _is_workbook(path):
+        from trainplan.models.workbook import read_actuals_workbook
+
+        return read_actuals_workbook(path, scenario)
     data, origins = _read(path)
     extra = [k for k in data if k != "actuals"]
     if extra or "actuals" not in data:
@@ -701,17 +723,16 @@ def with_actuals(sc: Scenario, scenario_path: Path, actuals_path: Path | None,
     `--from` when the year cannot be re-planned from); nothing is written.
     """
     from trainplan.models.errors import Problem, ScenarioError
-    from trainplan.models.loader import _at, _read, validate
+    from trainplan.models.loader import _at, validate
 
     data = sc.model_dump()
     if actuals_path is not None:
-        section, origins = read_actuals_file(actuals_path)
+        section, origins = read_actuals_file(actuals_path, data)
         name = str(actuals_path)
         data["actuals"] = section
     else:
         name = str(scenario_path)
-        yaml_file = scenario_path.suffix.lower() in (".yaml", ".yml")
-        origins = _read(scenario_path)[1] if yaml_file else {}
+        origins = _scenario_origins(scenario_path)
     checked = validate(data, origins, name)
     if checked.actuals is None:
         raise ScenarioError([Problem(name, None, "actuals", "no actuals section: give "

@@ -16,15 +16,17 @@ Formulas are read as the values Excel saved with them; macros are never run
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 from xml.etree import ElementTree
 
 from pydantic import BaseModel
+from trainplan.models.actuals import CohortActual
 from trainplan.models.errors import Origins, Problem, ScenarioError
-from trainplan.models.scenario import MAX_UNITS, Scenario
+from trainplan.models.scenario import MAX_UNITS, NO_QUALIFICATION, Scenario, Workforce
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read
     from openpyxl import Workbook
@@ -145,6 +147,92 @@ MILESTONES = [
     Column("share_percent", "share of the matching quotas (percent)",
            "tỷ lệ so với chỉ tiêu tương ứng (%)"),
 ]
+#: The workforce section (optional): its key/value sheet, its staff and per-year sheets.
+WORKFORCE_ROWS = [
+    Column("qualifications", "qualifications from lowest to highest, separated by commas, "
+           "without 'none' (blank = the level ids in order); the columns of sheet "
+           "'staff_in_post' are named after them: change both together",
+           "các trình độ từ thấp đến cao, cách nhau bởi dấu phẩy, không ghi 'none' (để trống "
+           "= các mã trình độ theo thứ tự); các cột của trang 'nhân sự' mang tên các trình độ "
+           "này: sửa cả hai cùng lúc"),
+]
+STAFF_SHEET, STAFF_BY_YEAR_SHEET = "staff_in_post", "staff_by_year"
+#: Columns of sheet 'staff_in_post' named after a qualification.
+QUALIFICATION_FIELDS = ("held_at_start.{q}", "attrition_by_qualification.{q}",
+                        "recruits.{q}.per_year", "recruits.{q}.cost_per_person")
+STAFF = [
+    Column("unit_type", "unit type id (sheet unit_types); one row each",
+           "mã loại đơn vị (trang 'loại đơn vị'); mỗi loại một dòng"),
+    Column("at_start", "staff in post at the start of the plan (persons)",
+           "số người đang làm việc đầu kỳ kế hoạch (người)"),
+    Column("attrition_percent", "share of staff leaving each year (percent; blank = 0)",
+           "tỷ lệ nghỉ việc mỗi năm (%; để trống = 0)", 16),
+    Column("first_year_attrition_percent", "share of recruits leaving in their first year "
+           "(percent; blank = as the others)", "tỷ lệ người mới tuyển nghỉ trong năm đầu (%; "
+           "để trống = như những người khác)", 18),
+]
+
+
+def staff_columns(qualifications: list[str]) -> list[Column]:
+    """The columns of sheet 'staff_in_post' for these qualifications ('none' first).
+
+    The fixed columns, then per qualification what staff hold at start, their
+    attrition, and recruits arriving with it (limit and cost).
+    """
+    held, leave, hire, cost = QUALIFICATION_FIELDS
+    out = list(STAFF)
+    out += [Column(held.format(q=q), f"of them, holding {q} at start (persons)",
+                   f"trong đó, có trình độ {q} đầu kỳ (người)") for q in qualifications]
+    out += [Column(leave.format(q=q), f"share of staff holding {q} leaving each year (percent; "
+                   "blank = attrition_percent)", f"tỷ lệ nghỉ việc của người có trình độ {q} "
+                   "(%; để trống = tỷ lệ chung)", 16) for q in qualifications]
+    for q in qualifications[1:]:  # recruits hold 'none' unless hired qualified
+        out += [Column(hire.format(q=q), f"at most this many recruits a year hold {q} "
+                       "(persons; blank = none)", f"tối đa số người mới tuyển đã có trình độ "
+                       f"{q} mỗi năm (người)", 16),
+                Column(cost.format(q=q), f"cost of hiring one recruit holding {q} (million "
+                       "VND)", f"chi phí tuyển một người đã có trình độ {q} (triệu đồng)", 16)]
+    return out
+
+
+def staff_by_year_columns(unit_types: list[str]) -> list[Column]:
+    """Sheet 'staff_by_year': per year, each unit type's staff in post or its growth."""
+    cols = [Column("year", "plan year", "năm", 8)]
+    for t in unit_types:
+        cols += [Column(f"by_year.{t}", f"{t}: staff in post at the end of the year (persons)",
+                        f"{t}: số người đang làm việc cuối năm (người)", 16),
+                 Column(f"growth_percent.{t}", f"{t}: or growth of staff in post over "
+                        "at_start by the end of this year (percent)", f"{t}: hoặc mức tăng số "
+                        "người so với đầu kỳ đến hết năm này (%)", 16)]
+    return cols
+
+
+#: What happened in past years (optional; for `trainplan replan`): key/value and tables.
+ACTUALS_ROWS = [
+    Column("source", "where the actual figures come from", "nguồn số liệu thực tế"),
+    Column("from_year", "first year re-planned (blank: `trainplan replan --from YEAR` gives "
+           "it)", "năm bắt đầu lập lại kế hoạch (để trống: lệnh `trainplan replan --from "
+           "NĂM`)"),
+]
+ACTUAL_SPENDING = [
+    Column("year", "past year", "năm đã qua", 8),
+    Column("spent", "money actually spent on training that year (million VND)",
+           "kinh phí đào tạo thực chi năm đó (triệu đồng)", 18),
+]
+#: Columns of sheet 'actual_staff' named after a qualification.
+ACTUAL_HELD = ("held.{q}",)
+
+
+def actual_staff_columns(qualifications: list[str]) -> list[Column]:
+    """Sheet 'actual_staff': staff counted at the end of a past year and what they hold."""
+    return [Column("year", "past year (counted at its end)", "năm đã qua (đếm cuối năm)", 8),
+            Column("unit_type", "unit type id (sheet unit_types)",
+                   "mã loại đơn vị (trang 'loại đơn vị')"),
+            Column("in_post", "staff in post counted (persons)",
+                   "số người đang làm việc đếm được (người)"),
+            *(Column(ACTUAL_HELD[0].format(q=q), f"of them, holding {q} (persons; blank = not "
+                     "counted)", f"trong đó, có trình độ {q} (người; để trống = không đếm)")
+              for q in qualifications)]
 
 
 @dataclass(frozen=True)
@@ -164,7 +252,28 @@ class SchemaSheet:
 
 
 #: List fields laid out by hand on the sheets above; every other one is derived.
-HAND_LAID = {("phases",), ("levels",), ("unit_types",), ("milestones",), ("budget", "sources")}
+HAND_LAID = {("phases",), ("levels",), ("unit_types",), ("milestones",), ("budget", "sources"),
+             ("workforce", "staff")}
+#: What a derived column holds when its field has no description of its own (en, vi).
+COLUMN_NOTES = {
+    "id": ("short id", "mã"),
+    "label": ("what the target says", "nội dung chỉ tiêu"),
+    "by_year": ("by the end of this year (year)", "đến hết năm (năm)"),
+    "unit_types": ("unit types with staff, separated by commas (blank = all)",
+                   "các loại đơn vị có nhân sự, cách nhau bởi dấu phẩy (để trống = tất cả)"),
+    "at_least": ("qualification to hold, or a higher one", "trình độ tối thiểu phải có"),
+    "share_percent": ("share (percent)", "tỷ lệ (%)"),
+    "phase": ("phase id (sheet phases)", "mã giai đoạn (trang 'giai đoạn')"),
+    "staff": ("qualified staff per unit (persons)", "số người đạt chuẩn mỗi đơn vị (người)"),
+    "course": ("the level whose course this is", "trình độ của khóa học"),
+    "from_qualification": ("held before ('none' for none)", "trình độ trước khi học "
+                           "('none' = chưa có)"),
+    "to_qualification": ("held after graduating", "trình độ sau khi tốt nghiệp"),
+    "unit_type": ("unit type id (sheet unit_types)", "mã loại đơn vị (trang 'loại đơn vị')"),
+    "level": ("level id of the course (sheet levels)", "mã trình độ của khóa học"),
+    "starters": ("people who started the course (persons)",
+                 "số người bắt đầu khóa học (người)"),
+}
 
 
 def _vi(field: Any, default: str) -> str:
@@ -180,6 +289,13 @@ def _item_model(annotation: Any) -> type[BaseModel] | None:
     return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 
+def _schema_column(key: str, field: Any) -> Column:
+    """A column for an item field: its description, or the shared note on that key."""
+    en, vi = COLUMN_NOTES.get(key, (key, None))
+    en = field.description or en
+    return Column(key, en, _vi(field, vi or en), 16)
+
+
 def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
                   ) -> list[SchemaSheet]:
     """A sheet for each list-of-records field not laid out by hand, in schema order."""
@@ -188,8 +304,7 @@ def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
         here = (*path, name)
         item = _item_model(field.annotation)
         if item is not None and here not in HAND_LAID:
-            columns = [Column(key, f.description or key, _vi(f, f.description or key), 16)
-                       for key, f in item.model_fields.items()]
+            columns = [_schema_column(key, f) for key, f in item.model_fields.items()]
             out.append(SchemaSheet(name, _vi(field, name), here, columns))
         elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             out += schema_sheets(field.annotation, here)
@@ -197,8 +312,15 @@ def schema_sheets(model: type[BaseModel] = Scenario, path: tuple[str, ...] = ()
 
 
 SCHEMA_SHEETS = schema_sheets()
+#: The workforce section's routes and targets, one derived sheet each.
+WORKFORCE_SHEETS = schema_sheets(Workforce, ("workforce",))
+#: Courses as they happened, one row each (the columns of `actuals.cohorts`).
+ACTUAL_COHORTS = SchemaSheet("actual_cohorts", "thực tế khóa học", ("actuals", "cohorts"), [
+    _schema_column(key, f) for key, f in CohortActual.model_fields.items()])
+#: The actuals' sheets, in the template's order.
+ACTUAL_SHEETS = ("actuals", ACTUAL_COHORTS.sheet, "actual_spending", "actual_staff")
 #: Scenario fields holding lists of ids, written in one cell separated by commas.
-ID_LISTS = {"levels", "unit_types", "objective"}
+ID_LISTS = {"levels", "unit_types", "objective", "qualifications"}
 #: Fields kept exactly as written (names and descriptions).
 FREE_TEXT = {"name", "description", "source", "label", "label_vi", "label_en"}
 #: Fields holding a calendar year (written without thousands separators).
@@ -211,6 +333,11 @@ SHEET_VI = {
     "unit_types": "loại đơn vị", "units": "đơn vị", "capacity": "quy mô đào tạo",
     "by_year": "theo năm", "budget": "kinh phí", "sources": "nguồn kinh phí", "milestones": "mốc",
     **{s.sheet: s.sheet_vi for s in SCHEMA_SHEETS},
+    "workforce": "đội ngũ", STAFF_SHEET: "nhân sự", STAFF_BY_YEAR_SHEET: "nhân sự theo năm",
+    "routes": "lộ trình nâng trình độ", "coverage": "chỉ tiêu đạt chuẩn",
+    "trained": "tỷ lệ được đào tạo", "staffed_units": "đơn vị có người đạt chuẩn",
+    "actuals": "thực tế", "actual_cohorts": "thực tế khóa học",
+    "actual_spending": "thực tế kinh phí", "actual_staff": "thực tế nhân sự",
 }
 #: Field names in a Vietnamese template; fields named after a level id are in FIELD_VI_OF.
 FIELD_VI = {
@@ -231,12 +358,26 @@ FIELD_VI = {
     "unit_types": "loại đơn vị", "by_year": "đến năm", "people": "số người",
     "share_percent": "tỷ lệ %", "year": "năm", "capacity.starts_by_year": "tuyển mới",
     "capacity.seats_by_year": "chỗ học", "budget.by_year": "mức trần kinh phí",
+    "qualifications": "các trình độ", "at_start": "số người đầu kỳ",
+    "attrition_percent": "tỷ lệ nghỉ việc %",
+    "first_year_attrition_percent": "tỷ lệ nghỉ năm đầu %", "course": "khóa học",
+    "from_qualification": "từ trình độ", "to_qualification": "lên trình độ",
+    "at_least": "trình độ tối thiểu", "staff": "số người đạt chuẩn mỗi đơn vị",
+    "phase": "giai đoạn", "from_year": "năm lập lại kế hoạch", "starters": "số người bắt đầu",
+    "graduates": "số người tốt nghiệp", "dropouts": "số người bỏ học",
+    "spent": "kinh phí thực chi", "in_post": "số người đang làm việc",
 }
 #: Fields named after a level id: (prefix, suffix) of the key -> the Vietnamese name.
 FIELD_VI_OF = {
     ("quotas.", ""): "chỉ tiêu {level}", ("quotas.", ".mode"): "loại chỉ tiêu {level}",
     ("capacity.by_level.", ".starts_by_year"): "tuyển mới {level}",
     ("capacity.by_level.", ".seats_by_year"): "chỗ học {level}",
+    ("held_at_start.", ""): "có {level} đầu kỳ",
+    ("attrition_by_qualification.", ""): "nghỉ việc % {level}",
+    ("recruits.", ".per_year"): "tuyển sẵn {level} mỗi năm",
+    ("recruits.", ".cost_per_person"): "chi phí tuyển {level}",
+    ("by_year.", ""): "số người {level}", ("growth_percent.", ""): "tăng % {level}",
+    ("held.", ""): "có {level}",
 }
 
 
@@ -337,11 +478,13 @@ class _Reader:
                 out[key] = (value, cell)
         return out
 
-    def records(self, sheet: str, keys: list[str]
+    def records(self, sheet: str, keys: list[str],
+                why_unknown: Callable[[str], str | None] | None = None
                 ) -> Iterator[tuple[int, dict[str, tuple[Any, str]]]]:
         """A table sheet: field names in row 1, one item per row from FIRST_ROW.
 
         Yields the row number and the filled cells by field; blank rows are skipped.
+        `why_unknown` may say better than "unknown column" what is wrong with a head.
         """
         if sheet not in self.values.sheetnames:
             return
@@ -354,7 +497,8 @@ class _Reader:
                 continue
             head = _field_key(str(head).strip(), keys)
             if head not in keys:
-                self.fail(sheet, cell, "", f"unknown column '{head}'; the columns are "
+                why = why_unknown(head) if why_unknown else None
+                self.fail(sheet, cell, "", why or f"unknown column '{head}'; the columns are "
                           f"{', '.join(keys)}")
             elif head in first:
                 self.fail(sheet, cell, head, f"column given twice (first in cell "
@@ -403,13 +547,25 @@ def _set(r: _Reader, target: dict, path: tuple, sheet: str, key: str, value: Any
     r.note(path, sheet, cell)
 
 
+def _set_nested(r: _Reader, target: dict, at: tuple, sheet: str, key: str, value: Any,
+                cell: str, row: int | None = None) -> None:
+    """Store a figure under a dotted key (`recruits.college.per_year`) below `target`.
+
+    `at` is the field path of `target`; each part made on the way is noted at `row`.
+    """
+    *parents, last = key.split(".")
+    node, path = target, at
+    for part in parents:
+        path = (*path, part)
+        node = node.setdefault(part, {})
+        if path not in r.origins:
+            r.note(path, sheet, row=row)
+    _set(r, node, (*path, last), sheet, last, value, cell)
+
+
 def _read_plan(r: _Reader, data: dict) -> None:
     for key, (value, cell) in r.key_values("plan", [c.key for c in PLAN_ROWS]).items():
-        parts = key.split(".")
-        node = data
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        _set(r, node, tuple(parts), "plan", parts[-1], value, cell)
+        _set_nested(r, data, (), "plan", key, value, cell)
     r.note(("horizon",), "plan")
 
 
@@ -418,19 +574,11 @@ def _read_list(r: _Reader, data: dict, sheet: str, columns: list[Column], field:
 
     `field` may be dotted (`capacity.groups`) for a list inside a part of the plan.
     """
-    *parents, name = field.split(".")
+    path = tuple(field.split("."))
     node = data
-    for part in parents:
+    for part in path[:-1]:
         node = node.setdefault(part, {})
-    items = node.setdefault(name, [])
-    path = (*parents, name)
-    r.note(path, sheet)
-    for row, record in r.records(sheet, [c.key for c in columns]):
-        i = len(items)
-        items.append({})
-        r.note((*path, i), sheet, row=row)
-        for key, (value, cell) in record.items():
-            _set(r, items[i], (*path, i, key), sheet, key, value, cell)
+    _read_rows(r, node, path, sheet, columns)
 
 
 def _read_levels(r: _Reader, data: dict) -> None:
@@ -517,34 +665,54 @@ def _read_capacity(r: _Reader, data: dict) -> None:
             _set(r, target, (*path, key), "capacity", key, value, vcell)
 
 
+def _row_year(r: _Reader, sheet: str, row: int, record: dict, data: dict
+              ) -> tuple[int | None, str | None]:
+    """The plan year of a per-year row (taken out of `record`) and its cell.
+
+    None, with a problem noted, when the row holds figures but no plan year.
+    """
+    year, ycell = record.pop("year", (None, None))
+    if not record:
+        return None, ycell
+    if not isinstance(year, int):
+        r.fail(sheet, ycell, "year", f"give the year as a whole number (got {year!r})", row)
+        return None, ycell
+    horizon = data.get("horizon", {})
+    first, last = horizon.get("first_year"), horizon.get("last_year")
+    if isinstance(first, int) and isinstance(last, int) and not first <= year <= last:
+        r.fail(sheet, ycell, "year", f"year {year} is outside the plan's years "
+               f"{first}-{last} (sheet 'plan')", row)
+        return None, ycell
+    return year, ycell
+
+
+def _set_year(r: _Reader, node: dict, path: tuple, sheet: str, year: int,
+              value: Any, cells: tuple[str, str | None], row: int) -> None:
+    """Store one year's figure of a per-year field; a year given twice is a problem."""
+    cell, ycell = cells
+    if year in node:
+        r.fail(sheet, ycell, "year", f"year {year} given twice ({'.'.join(map(str, path))})",
+               row)
+        return
+    node[year] = value
+    r.note((*path, year), sheet, cell)
+
+
 def _read_by_year(r: _Reader, data: dict) -> None:
     level_ids = [lv.get("id") for lv in data.get("levels", []) if lv.get("id")]
     known = ["year", "capacity.starts_by_year", "capacity.seats_by_year", "budget.by_year"]
     known += [f"capacity.by_level.{lid}.{k}" for lid in level_ids
               for k in ("starts_by_year", "seats_by_year")]
     for row, record in r.records("by_year", known):
-        year, ycell = record.pop("year", (None, None))
-        if record and not isinstance(year, int):
-            r.fail("by_year", ycell, "year", f"give the year as a whole number (got {year!r})",
-                   row)
-            continue
-        horizon = data.get("horizon", {})
-        first, last = horizon.get("first_year"), horizon.get("last_year")
-        if record and isinstance(first, int) and isinstance(last, int) \
-                and not first <= year <= last:
-            r.fail("by_year", ycell, "year", f"year {year} is outside the plan's years "
-                   f"{first}-{last} (sheet 'plan')", row)
+        year, ycell = _row_year(r, "by_year", row, record, data)
+        if year is None:
             continue
         for key, (value, cell) in record.items():
             parts = key.split(".")
             node = data
             for part in parts:
                 node = node.setdefault(part, {})
-            if year in node:
-                r.fail("by_year", ycell, "year", f"year {year} given twice ({key})", row)
-                continue
-            node[year] = value
-            r.note((*parts, year), "by_year", cell)
+            _set_year(r, node, tuple(parts), "by_year", year, value, (cell, ycell), row)
 
 
 def _read_budget(r: _Reader, data: dict) -> None:
@@ -558,6 +726,119 @@ def _read_budget(r: _Reader, data: dict) -> None:
         budget["sources"] = sources["sources"]
         for path in [p for p in r.origins if p[:1] == ("sources",)]:
             r.origins[("budget", *path)] = r.origins.pop(path)
+
+
+def _qualifications(data: dict) -> list[str]:
+    """The workforce's qualifications as read so far, 'none' first (else the level ids)."""
+    given = data.get("workforce", {}).get("qualifications")
+    levels = [lv.get("id") for lv in data.get("levels", []) if isinstance(lv.get("id"), str)]
+    return [NO_QUALIFICATION, *(str(q) for q in (given if isinstance(given, list) else levels))]
+
+
+def _read_workforce(r: _Reader, data: dict) -> None:
+    """The workforce section, from its sheets; absent when none of them holds a figure."""
+    part: dict = {"workforce": {}}
+    wf = part["workforce"]
+    for key, (value, cell) in r.key_values("workforce", [c.key for c in WORKFORCE_ROWS]).items():
+        _set(r, wf, ("workforce", key), "workforce", key, value, cell)
+    quals = _qualifications({**data, **part})
+    items = _read_rows(r, wf, ("workforce", "staff"), STAFF_SHEET, staff_columns(quals),
+                       partial(_unknown_qualification, QUALIFICATION_FIELDS, quals))
+    _sums_at_totals(r, items, ("workforce", "staff"), "held_at_start", "at_start")
+    _read_staff_by_year(r, wf, data)
+    for s in WORKFORCE_SHEETS:
+        _read_list(r, part, s.sheet, s.columns, ".".join(s.path))
+    if any(wf.values()):
+        data["workforce"] = wf
+        r.note(("workforce",), STAFF_SHEET)
+
+
+def _read_rows(r: _Reader, node: dict, path: tuple[str, ...], sheet: str,
+               columns: list[Column], why_unknown: Callable[[str], str | None] | None = None
+               ) -> list[dict]:
+    """A table sheet whose rows are the items of `node[path[-1]]`, dotted columns nested.
+
+    `path` is the field path of that list; `why_unknown` names what is wrong with a
+    column the sheet does not have (see `_Reader.records`).
+    """
+    items = node.setdefault(path[-1], [])
+    r.note(path, sheet)
+    for row, record in r.records(sheet, [c.key for c in columns], why_unknown):
+        at = (*path, len(items))
+        items.append({})
+        r.note(at, sheet, row=row)
+        for key, (value, cell) in record.items():
+            _set_nested(r, items[-1], at, sheet, key, value, cell, row)
+    return items
+
+
+def _sums_at_totals(r: _Reader, items: list[dict], path: tuple[str, ...], parts: str,
+                    total: str) -> None:
+    """Name the cell of each row's total for its parts (checked to add up to the total)."""
+    for i, item in enumerate(items):
+        where = r.origins.get((*path, i, total))
+        if parts in item and where is not None:
+            r.origins[(*path, i, parts)] = where
+
+
+def _unknown_qualification(patterns: tuple[str, ...], qualifications: list[str],
+                           head: str) -> str | None:
+    """What is wrong with a per-qualification column naming no qualification, else None."""
+    for pattern in patterns:
+        prefix, suffix = pattern.split("{q}")
+        q = head.removeprefix(prefix).removesuffix(suffix)
+        if head == f"{prefix}{q}{suffix}" and q and "." not in q:
+            return (f"unknown qualification '{q}' in column '{head}'; the qualifications are "
+                    f"{', '.join(qualifications)} ('{NO_QUALIFICATION}' and sheet 'workforce', "
+                    "or the level ids): rename the column or add the qualification there")
+    return None
+
+
+def _read_actuals(r: _Reader, data: dict) -> None:
+    """The actuals section, from its sheets; absent when none of them holds a figure."""
+    part: dict = {"actuals": {}}
+    act = part["actuals"]
+    for key, (value, cell) in r.key_values("actuals", [c.key for c in ACTUALS_ROWS]).items():
+        _set(r, act, ("actuals", key), "actuals", key, value, cell)
+    _read_list(r, part, ACTUAL_COHORTS.sheet, ACTUAL_COHORTS.columns, "actuals.cohorts")
+    spending = act.setdefault("spending", {})
+    r.note(("actuals", "spending"), "actual_spending")
+    for row, record in r.records("actual_spending", [c.key for c in ACTUAL_SPENDING]):
+        year, ycell = _row_year(r, "actual_spending", row, record, data)
+        if year is not None:
+            value, cell = record["spent"]
+            _set_year(r, spending, ("actuals", "spending"), "actual_spending", year, value,
+                      (cell, ycell), row)
+    quals = _qualifications(data)
+    items = _read_rows(r, act, ("actuals", "staff"), "actual_staff", actual_staff_columns(quals),
+                       partial(_unknown_qualification, ACTUAL_HELD, quals))
+    _sums_at_totals(r, items, ("actuals", "staff"), "held", "in_post")
+    if any(act.values()):
+        data["actuals"] = act
+        r.note(("actuals",), "actuals")
+
+
+def _read_staff_by_year(r: _Reader, wf: dict, data: dict) -> None:
+    """Sheet 'staff_by_year': a plan year a row, each unit type's staff in post or growth."""
+    types = [ut.get("id") for ut in data.get("unit_types", []) if isinstance(ut.get("id"), str)]
+    staff = {}
+    for i, st in enumerate(wf["staff"]):
+        staff.setdefault(st.get("unit_type"), i)
+    sheet = STAFF_BY_YEAR_SHEET
+    for row, record in r.records(sheet, [c.key for c in staff_by_year_columns(types)]):
+        year, ycell = _row_year(r, sheet, row, record, data)
+        if year is None:
+            continue
+        for key, (value, cell) in record.items():
+            field, _, type_id = key.partition(".")
+            if type_id not in staff:
+                r.fail(sheet, cell, key, f"unit type '{type_id}' has no row on sheet "
+                       f"'{STAFF_SHEET}'; add its staff there or leave this column blank", row)
+                continue
+            path = ("workforce", "staff", staff[type_id], field)
+            r.origins.setdefault(path, r.origins[path[:3]])
+            node = wf["staff"][staff[type_id]].setdefault(field, {})
+            _set_year(r, node, path, sheet, year, value, (cell, ycell), row)
 
 
 def _open(path: Path, data_only: bool) -> Workbook:
@@ -640,7 +921,8 @@ def _check_file(path: Path) -> None:
 
 
 SHEETS = ("plan", "phases", "levels", "unit_types", "units", "capacity", "by_year", "budget",
-          "sources", "milestones", *(s.sheet for s in SCHEMA_SHEETS))
+          "sources", "milestones", *(s.sheet for s in SCHEMA_SHEETS), "workforce", STAFF_SHEET,
+          STAFF_BY_YEAR_SHEET, *(s.sheet for s in WORKFORCE_SHEETS), *ACTUAL_SHEETS)
 
 
 def _canonical_titles(*workbooks: Workbook) -> dict[str, str]:
@@ -689,20 +971,48 @@ def _missing_limits(path: Path, sheets: list[str]) -> list[Problem]:
             for sheet, what in LIMIT_SHEETS.items() if sheet not in sheets]
 
 
-def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
-    """The workbook as scenario data, the sheet and cell of every figure, and warnings."""
+def _opened(path: Path, required: tuple[str, ...]) -> _Reader:
+    """A reader on a checked workbook; a missing required sheet is a problem noted.
+
+    A sheet too large to read is an error raised at once (reading on would take minutes).
+    """
     _check_file(path)
     values, formulas = _open(path, True), _open(path, False)
     r = _Reader(path, values, formulas, _canonical_titles(values, formulas))
-    missing = [s for s in ("plan", "levels", "unit_types") if s not in values.sheetnames]
+    missing = [s for s in required if s not in values.sheetnames]
     if missing:
         r.problems.append(Problem(str(path), None, "", f"sheet(s) {', '.join(missing)} missing; "
                                   "start from `trainplan template --xlsx FILE`"))
     before = len(r.problems)
     for sheet in values.sheetnames:
         r.check_size(sheet)
-    if len(r.problems) > before:  # reading on would take minutes; stop here
+    if len(r.problems) > before:
         raise ScenarioError(r.problems)
+    return r
+
+
+def read_actuals_workbook(path: Path, scenario: dict) -> tuple[dict, Origins]:
+    """The `actuals` section from the actuals sheets of a separate workbook, with origins.
+
+    `scenario` (the scenario's data) gives the plan years and qualifications the sheets
+    are read against; its own sheets are not needed in the file.
+    """
+    r = _opened(path, ())
+    data = {k: v for k, v in scenario.items() if k != "actuals"}
+    _read_actuals(r, data)
+    if r.problems:
+        raise ScenarioError(r.problems)
+    if "actuals" not in data:
+        raise ScenarioError([Problem(str(path), None, "actuals", "no actual figures found: "
+                                     f"fill sheets {', '.join(ACTUAL_SHEETS[1:])} as "
+                                     "`trainplan template --xlsx FILE` writes them")])
+    return data["actuals"], r.origins
+
+
+def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
+    """The workbook as scenario data, the sheet and cell of every figure, and warnings."""
+    r = _opened(path, ("plan", "levels", "unit_types"))
+    values = r.values
     data: dict = {}
     _read_plan(r, data)
     _read_list(r, data, "phases", PHASES, "phases")
@@ -716,6 +1026,8 @@ def read_workbook(path: Path) -> tuple[dict, Origins, list[Problem]]:
     for s in SCHEMA_SHEETS:
         if s.sheet in values.sheetnames:
             _read_list(r, data, s.sheet, s.columns, ".".join(s.path))
+    _read_workforce(r, data)
+    _read_actuals(r, data)
     if r.problems:
         raise ScenarioError(r.problems)
     return data, r.origins, _missing_limits(path, values.sheetnames)

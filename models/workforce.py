@@ -142,8 +142,30 @@ def _year(sc: Scenario, type_id: str, year: int, held: dict[str, int],
                      posts[year])
 
 
+def counted_start(sc: Scenario, type_id: str) -> tuple[int, dict[str, int]] | None:
+    """Where a re-plan restarts a type's stock from a count: (year, staff by qualification).
+
+    A re-plan from year Y (`actuals.from_year`) whose actuals count this type's staff
+    by qualification at the end of Y - 1 starts year Y from those counts (every
+    qualification not named: 0), all taken as past their first year; the years
+    before Y keep the stock the plan and the kept courses give. None otherwise.
+    The counts add up to the staff in post counted (`actuals_problems` checks it).
+    """
+    act = sc.actuals
+    if act is None or act.from_year is None:
+        return None
+    row = next((r for r in act.staff
+                if r.unit_type == type_id and r.year == act.from_year - 1 and r.held), None)
+    if row is None:
+        return None
+    return act.from_year, {q: row.held.get(q, 0) for q in qualification_ids(sc)}
+
+
 def stock_by_year(sc: Scenario, roster: Roster, type_id: str) -> list[YearStock]:
-    """One unit type's stock in every plan year, from the roster and the scenario."""
+    """One unit type's stock in every plan year, from the roster and the scenario.
+
+    A re-plan starts from the staff counted before it, if counted (`counted_start`).
+    """
     assert sc.workforce is not None
     st = sc.workforce.staff_of(type_id)
     assert st is not None
@@ -151,8 +173,11 @@ def stock_by_year(sc: Scenario, roster: Roster, type_id: str) -> list[YearStock]
     held = {q: st.held_at_start.get(q, 0) for q in quals}
     last = dict.fromkeys(quals, 0)
     cohorts = _cohorts(roster, type_id)
+    restart = counted_start(sc, type_id)
     out = []
     for year in sc.years:
+        if restart is not None and restart[0] == year:
+            held, last = dict(restart[1]), dict.fromkeys(quals, 0)
         hired = {r.qualification: r.people for r in roster.recruits
                  if r.unit_type == type_id and r.year == year}
         ys = _year(sc, type_id, year, held, last, cohorts, hired)

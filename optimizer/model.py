@@ -40,6 +40,7 @@ from trainplan.models.scenario import (
 )
 from trainplan.models.workforce import (
     SHARE_SCALE,
+    counted_start,
     coverage_needed,
     phase_years,
     scaled,
@@ -780,8 +781,23 @@ def _type_stock(m: PlanModel, type_id: str) -> TypeStock:
         ts.held[q, first] = st.held_at_start.get(q, 0)
     last: dict[str, LinearExpr | int] = dict.fromkeys(ts.quals, 0)
     for year in sc.years:
+        _start_from_count(sc, ts, year, last)
         _stock_year(m, ts, year, last, ub)
     return ts
+
+
+def _start_from_count(sc: Scenario, ts: TypeStock, year: int,
+                      last: dict[str, LinearExpr | int]) -> None:
+    """A re-plan starts its first year from the staff counted by qualification, if counted.
+
+    The rule is `models.workforce.counted_start`'s (the checker's): the counts replace
+    the stock at the start of that year, none of them in their first year.
+    """
+    restart = counted_start(sc, ts.type_id)
+    if restart is not None and restart[0] == year:
+        for q in ts.quals:
+            ts.held[q, year] = restart[1][q]
+            last[q] = 0
 
 
 def workforce(m: PlanModel) -> dict[str, TypeStock]:

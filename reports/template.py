@@ -15,8 +15,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from trainplan.models.scenario import Scenario, UnitType, plain_number
+from trainplan.models.scenario import (
+    NO_QUALIFICATION,
+    Scenario,
+    StaffInPost,
+    UnitType,
+    plain_number,
+    qualification_ids,
+)
 from trainplan.models.workbook import (
+    ACTUAL_COHORTS,
+    ACTUAL_SPENDING,
+    ACTUALS_ROWS,
     ALL_LEVELS,
     BUDGET_ROWS,
     CAPACITY,
@@ -28,13 +38,20 @@ from trainplan.models.workbook import (
     README_SHEET,
     SCHEMA_SHEETS,
     SOURCES,
+    STAFF_BY_YEAR_SHEET,
+    STAFF_SHEET,
     UNIT_TYPES,
     UNITS,
+    WORKFORCE_ROWS,
+    WORKFORCE_SHEETS,
     YEAR_KEYS,
     Column,
     SchemaSheet,
+    actual_staff_columns,
     field_name,
     sheet_name,
+    staff_by_year_columns,
+    staff_columns,
 )
 from trainplan.reports.i18n import Lang
 
@@ -60,7 +77,12 @@ README_TEXT: dict[Lang, list[str]] = {
         "level; blank = none at that level; the .mode column: exact, at_least or at_most), "
         "units (optional names of individual units), capacity (places and seats), budget, "
         "by_year (per-year places, seats and ceilings; blank = the usual figure), sources, "
-        "milestones.",
+        "milestones. Staff over time (optional): workforce (qualifications), staff_in_post "
+        "(one row per unit type: staff at start, what they hold, attrition, qualified "
+        "recruits), staff_by_year (staff in post or growth per year), routes, coverage, "
+        "trained, staffed_units. Past results (optional, for trainplan replan): actuals "
+        "(source), actual_cohorts (courses as they happened), actual_spending (money spent), "
+        "actual_staff (staff counted at the end of a past year).",
         "Formulas are allowed: the value Excel saved is read. Macros are never run. Sheets of "
         "your own (notes) are ignored.",
     ],
@@ -74,8 +96,13 @@ README_TEXT: dict[Lang, list[str]] = {
         "trình độ một cột chỉ tiêu; để trống = không có; cột 'loại chỉ tiêu': chọn exact, "
         "at_least hoặc at_most), đơn vị (tên từng đơn vị, không bắt buộc), quy mô đào tạo "
         "(chỉ tiêu tuyển và chỗ học), kinh phí, theo năm (số liệu riêng từng năm; để trống = "
-        "mức chung), nguồn kinh phí, mốc. Tên trang và tên trường bằng tiếng Anh cũng được "
-        "đọc.",
+        "mức chung), nguồn kinh phí, mốc. Nhân sự theo thời gian (không bắt buộc): đội ngũ "
+        "(các trình độ), nhân sự (mỗi loại đơn vị một dòng: số người đầu kỳ, trình độ đang "
+        "có, tỷ lệ nghỉ việc, tuyển người đã có trình độ), nhân sự theo năm, lộ trình nâng "
+        "trình độ, chỉ tiêu đạt chuẩn, tỷ lệ được đào tạo, đơn vị có người đạt chuẩn. Kết "
+        "quả thực tế (không bắt buộc, cho lệnh trainplan replan): thực tế (nguồn), thực tế "
+        "khóa học, thực tế kinh phí, thực tế nhân sự (đếm cuối năm). Tên trang và tên "
+        "trường bằng tiếng Anh cũng được đọc.",
         "Có thể dùng công thức: giá trị Excel đã lưu được đọc. Macro không bao giờ được chạy. "
         "Các trang riêng của bạn (ghi chú) được bỏ qua.",
     ],
@@ -220,16 +247,79 @@ def template_workbook(sc: Scenario, lang: Lang = "en", blank: bool = False) -> W
     _table(wb, "milestones", MILESTONES, rows["milestones"], lang)
     for s in SCHEMA_SHEETS:
         _table(wb, s.sheet, s.columns, [] if blank else _schema_rows(sc, s), lang)
+    _workforce_sheets(wb, sc, lang, blank)
+    _actuals_sheets(wb, sc, lang, blank)
     _dropdowns(wb, sc, lang)
     return wb
 
 
 def _schema_rows(sc: Scenario, s: SchemaSheet) -> list[list[Any]]:
-    """The items of a schema-derived sheet's list field, one row each."""
+    """The items of a schema-derived sheet's list field, one row each (none if absent)."""
     node: Any = sc.model_dump()
     for part in s.path:
-        node = node[part]
-    return [[item.get(c.key) for c in s.columns] for item in node]
+        node = node.get(part) or {}
+    return [[item.get(c.key) for c in s.columns] for item in node or []]
+
+
+def _workforce_sheets(wb: Workbook, sc: Scenario, lang: Lang, blank: bool) -> None:
+    """The workforce section's sheets: qualifications, staff, staff per year, routes, targets.
+
+    Without a workforce section (or with `blank`) they are empty, with a column per
+    qualification (the level ids) and per unit type ready to fill in.
+    """
+    wf = None if blank else sc.workforce
+    quals = _qualifications(sc, blank)
+    types = [ut.id for ut in sc.unit_types]
+    _key_values(wb, "workforce", WORKFORCE_ROWS,
+                {"qualifications": wf.qualifications} if wf else {}, lang)
+    staff = wf.staff if wf else []
+    _table(wb, STAFF_SHEET, staff_columns(quals), [_staff_row(st, quals) for st in staff], lang)
+    by_type = {st.unit_type: st for st in staff}
+    years = [] if blank else sc.years
+    _table(wb, STAFF_BY_YEAR_SHEET, staff_by_year_columns(types), [
+        [year, *(v for t in types for v in _staff_in_year(by_type.get(t), year))]
+        for year in years], lang)
+    for s in WORKFORCE_SHEETS:
+        _table(wb, s.sheet, s.columns, [] if blank else _schema_rows(sc, s), lang)
+
+
+def _qualifications(sc: Scenario, blank: bool) -> list[str]:
+    """The qualifications the per-qualification columns are named after, 'none' first."""
+    if sc.workforce is not None and not blank:
+        return qualification_ids(sc)
+    return [NO_QUALIFICATION, *(lv.id for lv in sc.levels)]
+
+
+def _actuals_sheets(wb: Workbook, sc: Scenario, lang: Lang, blank: bool) -> None:
+    """What happened in past years: source, courses, money spent, staff counted.
+
+    Short-course actuals are left out with the short-course section (YAML-only).
+    """
+    act = None if blank else sc.actuals
+    quals = _qualifications(sc, blank)
+    _key_values(wb, "actuals", ACTUALS_ROWS, {} if act is None else {
+        "source": act.source, "from_year": act.from_year}, lang)
+    _table(wb, ACTUAL_COHORTS.sheet, ACTUAL_COHORTS.columns,
+           [] if blank else _schema_rows(sc, ACTUAL_COHORTS), lang)
+    _table(wb, "actual_spending", ACTUAL_SPENDING,
+           [] if act is None else [[y, v] for y, v in act.spending.items()], lang)
+    _table(wb, "actual_staff", actual_staff_columns(quals), [] if act is None else [
+        [c.year, c.unit_type, c.in_post, *(c.held.get(q) for q in quals)] for c in act.staff],
+        lang)
+
+
+def _staff_row(st: StaffInPost, quals: list[str]) -> list[Any]:
+    """A unit type's row on sheet 'staff_in_post' (columns of `staff_columns`)."""
+    hired = [getattr(st.recruits[q], k) if q in st.recruits else None
+             for q in quals[1:] for k in ("per_year", "cost_per_person")]
+    return [st.unit_type, st.at_start, st.attrition_percent, st.first_year_attrition_percent,
+            *(st.held_at_start.get(q) for q in quals),
+            *(st.attrition_by_qualification.get(q) for q in quals), *hired]
+
+
+def _staff_in_year(st: StaffInPost | None, year: int) -> tuple[Any, Any]:
+    """A unit type's two cells of a year on sheet 'staff_by_year': staff in post, growth."""
+    return (st.by_year.get(year), st.growth_percent.get(year)) if st else (None, None)
 
 
 def _plan_values(sc: Scenario) -> dict[str, Any]:
@@ -286,7 +376,9 @@ def _dropdowns(wb: Workbook, sc: Scenario, lang: Lang) -> None:
         letter = get_column_letter(j)
         modes.add(f"{letter}{FIRST_ROW}:{letter}{last}")
     types.add_data_validation(modes)
-    _id_list(wb[sheet_name("units", lang)], "A", _id_range("unit_types", lang, last))
+    for sheet, letter in (("units", "A"), (STAFF_SHEET, "A"), (ACTUAL_COHORTS.sheet, "B"),
+                          ("actual_staff", "B")):
+        _id_list(wb[sheet_name(sheet, lang)], letter, _id_range("unit_types", lang, last))
     _id_list(wb[sheet_name("capacity", lang)], "A", _id_range("levels", lang, last),
              ALL_LEVELS)
 

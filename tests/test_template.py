@@ -11,6 +11,9 @@ from trainplan.cli import main
 from trainplan.models.errors import ScenarioError
 from trainplan.models.loader import load_scenario
 from trainplan.models.workbook import (
+    ACTUAL_COHORTS,
+    ACTUAL_SPENDING,
+    ACTUALS_ROWS,
     CAPACITY,
     LEVELS,
     MILESTONES,
@@ -20,7 +23,11 @@ from trainplan.models.workbook import (
     SOURCES,
     UNIT_TYPES,
     UNITS,
+    WORKFORCE_SHEETS,
+    actual_staff_columns,
     field_name,
+    staff_by_year_columns,
+    staff_columns,
 )
 
 from tests.conftest import SCENARIOS
@@ -73,7 +80,12 @@ def test_vietnamese_template_names_sheets_and_fields_in_vietnamese(tmp_path):
     assert wb.sheetnames[:11] == ["hướng dẫn", "kế hoạch", "giai đoạn", "trình độ",
                                   "loại đơn vị", "đơn vị", "quy mô đào tạo", "kinh phí",
                                   "theo năm", "nguồn kinh phí", "mốc"]
-    assert wb.sheetnames[11:] == [s.sheet_vi for s in SCHEMA_SHEETS]  # derived from the schema
+    assert wb.sheetnames[11:] == [*(s.sheet_vi for s in SCHEMA_SHEETS),  # from the schema
+                                  "đội ngũ", "nhân sự", "nhân sự theo năm",
+                                  "lộ trình nâng trình độ", "chỉ tiêu đạt chuẩn",
+                                  "tỷ lệ được đào tạo", "đơn vị có người đạt chuẩn",
+                                  "thực tế", "thực tế khóa học", "thực tế kinh phí",
+                                  "thực tế nhân sự"]
     assert [c.value for c in wb["trình độ"][1]][:4] == ["mã", "tên tiếng Việt", "tên tiếng Anh",
                                                        "số năm học"]
     assert wb["kế hoạch"]["A2"].value == "tên"
@@ -103,8 +115,11 @@ def test_names_in_either_language_can_be_mixed(tmp_path):
     assert load_scenario(path).scenario.level("intermediate").duration_years == 2
 
 
-@pytest.mark.parametrize("columns", [PLAN_ROWS, PHASES, LEVELS, UNIT_TYPES, UNITS, CAPACITY,
-                                     SOURCES, MILESTONES])
+@pytest.mark.parametrize("columns", [
+    PLAN_ROWS, PHASES, LEVELS, UNIT_TYPES, UNITS, CAPACITY, SOURCES, MILESTONES,
+    staff_columns(["none", "a", "b"]), staff_by_year_columns(["x", "y"]),
+    *(s.columns for s in WORKFORCE_SHEETS), ACTUALS_ROWS, ACTUAL_COHORTS.columns,
+    ACTUAL_SPENDING, actual_staff_columns(["none", "a"])])
 def test_vietnamese_field_names_are_unique_on_each_sheet(columns):
     keys = [c.key for c in columns]
     names = [field_name(k, "vi") for k in keys]
