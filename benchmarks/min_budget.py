@@ -36,8 +36,8 @@ from trainplan.optimizer.explain import min_budget  # noqa: E402
 
 from benchmarks.run import cpu_name  # noqa: E402
 
-SCENARIOS = ["ben_tre_2010_2020.yaml", "kon_tum_2021_2025.yaml", "tay_ninh_2016_2020.yaml",
-             "thua_thien_hue_2021_2030.yaml"]
+SCENARIOS = ["ben_tre_2010_2020.yaml", "binh_thuan_2010_2020.yaml", "kon_tum_2021_2025.yaml",
+             "tay_ninh_2016_2020.yaml", "thua_thien_hue_2021_2030.yaml"]
 
 
 def one_run(path: Path, settings: SolveSettings, per_year: bool) -> tuple[float, float, str]:
@@ -64,12 +64,13 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--time-limit", type=float, default=60.0, help="per solve, seconds")
+    ap.add_argument("--only", nargs="*", default=SCENARIOS, help="scenario files to run")
     args = ap.parse_args()
     settings = SolveSettings(time_limit_s=args.time_limit, workers=args.workers)
     print(f"machine: {cpu_name()}, Python {platform.python_version()}, OR-Tools "
           f"{ortools.__version__}, load average at start {os.getloadavg()[0]:.2f}; "
           f"{args.repeats} repeats, {args.workers} workers, {args.time_limit:g} s per solve")
-    for name in SCENARIOS:
+    for name in args.only:
         for per_year in (False, True):
             runs = [one_run(ROOT / "scenarios" / name, settings, per_year)
                     for _ in range(args.repeats)]

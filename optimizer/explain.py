@@ -29,6 +29,7 @@ from trainplan.models.rules import SPECIFIC_FIRST
 from trainplan.models.scenario import MONEY_SCALE, Level, Scenario, money_words
 from trainplan.models.solution import SolveResult, SolveSettings, Status
 from trainplan.optimizer.assign import AssignmentError
+from trainplan.optimizer.budget_plan import plan_at_ceiling
 from trainplan.optimizer.level_bound import LevelCeiling, hold_levels, level_ceiling
 from trainplan.optimizer.model import (
     SLACK_LIMIT,
@@ -551,7 +552,8 @@ def min_budget(sc: Scenario, settings: SolveSettings, per_year: bool = False,
         answer.curve.append((share, None if cost is None else Decimal(cost) / MONEY_SCALE))
         answer.proven &= res.status in (Status.optimal, Status.infeasible)
     say("the plan at that budget")
-    answer.plan = solve(at_least_budget(sc, answer, per_year), settings, hint=hint)
+    at = at_least_budget(sc, answer, per_year)
+    answer.plan = plan_at_ceiling(at, settings, hint) if per_year else solve(at, settings)
     if per_year and answer.plan.roster is not None:
         answer.spending_at_flat_ceiling = {y: Decimal(v) / MONEY_SCALE
                                            for y, v in _spending(sc, answer.plan).items()}
