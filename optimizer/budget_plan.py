@@ -44,10 +44,15 @@ from trainplan.optimizer.solve import (
 OWN_TIE_BREAK_WORK = 0.1
 
 
-def plan_at_ceiling(at: Scenario, settings: SolveSettings,
-                    hint: StartsHint | None) -> SolveResult:
-    """The scenario's goals solved at its least flat ceiling (`at` holds it)."""
-    best = best_counts(at, settings)
+def plan_at_ceiling(at: Scenario, settings: SolveSettings, hint: StartsHint | None,
+                    guided: bool = True) -> SolveResult:
+    """The scenario's goals solved at its least flat ceiling (`at` holds it).
+
+    `guided` False: solved as it is. min-budget passes False when the ceiling is not
+    proven (Bình Thuận: its level counts do not fit the units, and the capped solve
+    ran its stages to the time limit before the scenario's own, doubling the time).
+    """
+    best = best_counts(at, settings) if guided else None
     if best is not None:
         counts, values = best
         capped = solve(capped_at(at, counts), settings, hint=hint)

@@ -553,7 +553,8 @@ def min_budget(sc: Scenario, settings: SolveSettings, per_year: bool = False,
         answer.proven &= res.status in (Status.optimal, Status.infeasible)
     say("the plan at that budget")
     at = at_least_budget(sc, answer, per_year)
-    answer.plan = plan_at_ceiling(at, settings, hint) if per_year else solve(at, settings)
+    answer.plan = (plan_at_ceiling(at, settings, hint, guided=answer.proven) if per_year
+                   else solve(at, settings))
     if per_year and answer.plan.roster is not None:
         answer.spending_at_flat_ceiling = {y: Decimal(v) / MONEY_SCALE
                                            for y, v in _spending(sc, answer.plan).items()}
