@@ -29,6 +29,8 @@ from trainplan.models.rules import SPECIFIC_FIRST
 from trainplan.models.scenario import MONEY_SCALE, Level, Scenario, money_words
 from trainplan.models.solution import SolveResult, SolveSettings, Status
 from trainplan.optimizer.assign import AssignmentError
+from trainplan.optimizer.budget_plan import plan_at_ceiling
+from trainplan.optimizer.level_bound import LevelCeiling, hold_levels, level_ceiling
 from trainplan.optimizer.model import (
     SLACK_LIMIT,
     PlanModel,
@@ -550,7 +552,9 @@ def min_budget(sc: Scenario, settings: SolveSettings, per_year: bool = False,
         answer.curve.append((share, None if cost is None else Decimal(cost) / MONEY_SCALE))
         answer.proven &= res.status in (Status.optimal, Status.infeasible)
     say("the plan at that budget")
-    answer.plan = solve(at_least_budget(sc, answer, per_year), settings, hint=hint)
+    at = at_least_budget(sc, answer, per_year)
+    answer.plan = (plan_at_ceiling(at, settings, hint, guided=answer.proven) if per_year
+                   else solve(at, settings))
     if per_year and answer.plan.roster is not None:
         answer.spending_at_flat_ceiling = {y: Decimal(v) / MONEY_SCALE
                                            for y, v in _spending(sc, answer.plan).items()}
@@ -629,18 +633,34 @@ def _least_ceiling(free: Scenario, settings: SolveSettings
     bound holds for the exact one, and its plan, if it splits over the units, is a
     plan; if it does not split, the type is held exactly and the question asked again
     (as `check_feasible` does). None when no plan is found within the time limit.
+
+    Guided first (`optimizer.level_bound`): the per-level relaxation's proven least
+    ceiling is a lower bound, so a plan at it, found with the starters per level and
+    year held at the relaxation's counts, is the answer. If the model has no such plan
+    (or none is found in time), the ceiling is minimised without the guide.
     """
     exact: set[str] = set()
+    guide: LevelCeiling | None = None
+    guided = True
     while True:
         m = build(free, exact=frozenset(exact))
         step = _spending_step(m)
+        if guided and guide is None:
+            guide = level_ceiling(free, step, settings)
+            guided = guide is not None
         steps = m.model.new_int_var(0, SLACK_LIMIT // step, "ceiling_steps")
+        if guided and guide is not None:
+            hold_levels(m, guide.starts)
+            m.model.add(steps == guide.steps)
         for year in free.years:
             m.model.add(m.vars.spending(year) <= step * steps)
         m.model.minimize(steps)
         solver = new_solver(settings, workers=1, seed=0)
         code = solver.solve(m.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if guided:
+                guided = False
+                continue
             return None
         try:
             roster_rows(m, solver, settings, no_exact_split=exactly_held(free) - exact)
