@@ -316,8 +316,10 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float,
     """
     stages = [(name, GOAL_REGISTRY[name](m)) for name in sc.objective]
     tie_break = canonical_order(m)
-    for cohort, value in (hint or {}).items():
-        m.model.add_hint(m.vars.start(*cohort), value)
+    if hint:  # replaces the model's own hint (a variable hinted twice is an invalid model)
+        m.model.clear_hints()
+        for cohort, value in hint.items():
+            m.model.add_hint(m.vars.start(*cohort), value)
     build_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
 

@@ -14,8 +14,9 @@ from trainplan.models.checker import verify
 from trainplan.models.loader import ScenarioError, load_scenario
 from trainplan.models.measures import workforce_targets
 from trainplan.models.scenario import MONEY_SCALE, Scenario
-from trainplan.models.solution import RecruitRow, Roster, RosterRow, Status
+from trainplan.models.solution import RecruitRow, Roster, RosterRow, SolveSettings, Status
 from trainplan.models.workforce import leavers, stock_by_year
+from trainplan.optimizer.solve import solve
 
 from tests.conftest import ROOT, scenario, solve_verified
 
@@ -410,3 +411,15 @@ def test_a_route_to_a_lower_qualification_is_refused():
                                     "to_qualification": "intermediate"}]
     with pytest.raises(ValueError, match="is not above 'intermediate'"):
         scenario(data)
+
+
+def test_a_given_hint_replaces_the_workforce_hint_instead_of_making_the_model_invalid():
+    """min-budget --per-year hints the plan at the ceiling; a workforce model hints itself."""
+    from trainplan.optimizer.model import build
+
+    sc = hand()
+    settings = SolveSettings(time_limit_s=20, workers=1)
+    hint = dict.fromkeys(build(sc).vars.cohorts(), 0)
+    hinted, plain = solve(sc, settings, hint=hint), solve(sc, settings)
+    assert hinted.status == plain.status == Status.optimal
+    assert hinted.roster == plain.roster
