@@ -11,6 +11,8 @@ import warnings
 import openpyxl
 import pytest
 import yaml
+from click.testing import CliRunner
+from trainplan.cli import main
 
 with warnings.catch_warnings():  # Starlette asks for httpx2 one day; httpx works today
     warnings.simplefilter("ignore")
@@ -143,6 +145,17 @@ def test_replan_with_uploaded_actuals(client):
     assert 'id="plan-vs-actual"' in html and 'id="verdict">optimal' in html
 
 
+def test_replan_with_an_uploaded_actuals_workbook(client, tmp_path):
+    """The actuals sheets of a scenario workbook (`trainplan template --xlsx --from`)."""
+    book = tmp_path / "past.xlsx"
+    made = CliRunner().invoke(main, ["template", "--xlsx", str(book), "--from",
+                                     str(SCENARIOS / "ben_tre_actuals_2013.yaml")])
+    assert made.exit_code == 0, made.output
+    files = {"actuals": ("past.xlsx", book.read_bytes(), "application/octet-stream")}
+    html = run_job(client, "/replan", {"from": "2014"}, files)["html"]
+    assert 'id="plan-vs-actual"' in html and 'id="verdict">optimal' in html
+
+
 def test_replan_problems_in_the_cli_words_beside_the_field(client):
     errors = refused(client, "/replan", {"from": "2014"})  # Bến Tre itself has no actuals
     assert errors["actuals"] == ["error: ben_tre_2010_2020.yaml: actuals: no actuals section: "
@@ -153,7 +166,7 @@ def test_replan_problems_in_the_cli_words_beside_the_field(client):
     assert errors[0].startswith("error: past.yaml:2: actuals.cohorts")
     files = {"actuals": ("past.txt", b"x", "text/plain")}
     assert refused(client, "/replan", {"from": "2014"}, files)["actuals"] == [
-        "error: past.txt: not a .yaml or .yml file"]
+        "error: past.txt: not a .yaml, .yml, .xlsx or .xlsm file"]
 
 
 def test_replan_when_targets_can_no_longer_be_met_explains_why(client):

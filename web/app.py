@@ -479,7 +479,8 @@ async def _uploaded(request: Request, field: str, suffixes: tuple[str, ...]
         return too_large
     shown = _safe_name(item.filename)
     if Path(shown).suffix not in suffixes:
-        return Refused(f"error: {shown}: not a {' or '.join(suffixes)} file")
+        return Refused(f"error: {shown}: not a {', '.join(suffixes[:-1])} or {suffixes[-1]} file"
+                       if len(suffixes) > 1 else f"error: {shown}: not a {suffixes[0]} file")
     return shown, data
 
 
@@ -557,7 +558,7 @@ async def replan_form(request: Request) -> Response:
     sc, errors = current(session)
     if sc is None:
         return _invalid(session, errors)
-    got = await _uploaded(request, "actuals", (".yaml", ".yml"))
+    got = await _uploaded(request, "actuals", (".yaml", ".yml", ".xlsx", ".xlsm"))
     if isinstance(got, Refused):
         return _invalid(session, {"actuals": [got.words]})
     form = await request.form()  # read once by _uploaded, kept by Starlette
