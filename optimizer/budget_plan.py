@@ -27,15 +27,14 @@ from trainplan.optimizer.assign import AssignmentError
 from trainplan.optimizer.level_bound import best_counts, capped_at
 from trainplan.optimizer.model import GOAL_REGISTRY, build, canonical_order
 from trainplan.optimizer.solve import (
-    TIE_BREAK_SEED,
     Staged,
     StartsHint,
     _hold_next,
     _solved,
     exactly_held,
-    new_solver,
     roster_rows,
     solve,
+    tie_break_solver,
 )
 
 #: CP-SAT deterministic time (about seconds of one core) the scenario's own tie-break
@@ -77,7 +76,7 @@ def own_tie_break(sc: Scenario, settings: SolveSettings, goals: list[GoalResult]
         for expr, goal in zip(stages, goals, strict=True):
             m.model.add(expr <= goal.value)
         m.model.minimize(tie_break)
-        solver = new_solver(settings, workers=1, seed=TIE_BREAK_SEED)
+        solver = tie_break_solver(m, settings)
         solver.parameters.max_deterministic_time = OWN_TIE_BREAK_WORK
         if solver.solve(m.model) != cp_model.OPTIMAL:
             return None

@@ -41,6 +41,7 @@ from trainplan.optimizer.model import (
     UnitStarts,
     build,
     canonical_order,
+    lp_search,
     unit_path,
 )
 
@@ -80,6 +81,18 @@ def goal_solver(m: PlanModel, settings: SolveSettings) -> cp_model.CpSolver:
     solver = new_solver(settings)
     if len(m.model.proto.variables) <= NO_PRESOLVE_VARS:
         solver.parameters.cp_model_presolve = False
+    lp_search(m, solver)
+    return solver
+
+
+def tie_break_solver(m: PlanModel, settings: SolveSettings) -> cp_model.CpSolver:
+    """The tie-break stage's solver: one worker, a fixed seed (and a workforce's LP search).
+
+    Fixed parameters, whatever `--workers` and `--seed` say, so the tie-break's plan is
+    a function of its model alone.
+    """
+    solver = new_solver(settings, workers=1, seed=TIE_BREAK_SEED)
+    lp_search(m, solver)
     return solver
 
 
@@ -352,7 +365,7 @@ def _stages(m: PlanModel, sc: Scenario, settings: SolveSettings, t0: float,
     # Tie-break stage: one worker, no hints, fixed seed -> the same plan every time.
     m.model.clear_hints()
     m.model.minimize(tie_break)
-    solver = new_solver(settings, workers=1, seed=TIE_BREAK_SEED)
+    solver = tie_break_solver(m, settings)
     code = solver.solve(m.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if last is None or code != cp_model.UNKNOWN:

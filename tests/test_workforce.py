@@ -423,3 +423,34 @@ def test_a_given_hint_replaces_the_workforce_hint_instead_of_making_the_model_in
     hinted, plain = solve(sc, settings, hint=hint), solve(sc, settings)
     assert hinted.status == plain.status == Status.optimal
     assert hinted.roster == plain.roster
+
+
+# ----- speed: how the stages search (benchmarks/workforce.py times them) --------------------
+
+
+def test_workforce_stages_branch_on_the_lp_and_other_models_keep_the_default():
+    """A workforce model's goal stages and tie-break search as the LP relaxation says;
+    a model without a workforce keeps CP-SAT's default search (its rosters unchanged)."""
+    from ortools.sat.python import cp_model
+    from trainplan.optimizer.model import build
+    from trainplan.optimizer.solve import goal_solver, tie_break_solver
+
+    settings = SolveSettings(time_limit_s=5, workers=2, seed=7)
+    with_staff = build(hand(), exact=frozenset())
+    without = build(load_scenario(ROOT / "scenarios" / "ben_tre_2010_2020.yaml").scenario,
+                    exact=frozenset())
+    for m, search in ((with_staff, cp_model.LP_SEARCH), (without, cp_model.AUTOMATIC_SEARCH)):
+        assert goal_solver(m, settings).parameters.search_branching == search
+        tie = tie_break_solver(m, settings).parameters
+        assert tie.search_branching == search
+        assert (tie.num_workers, tie.random_seed) == (1, 0)
+
+
+def test_a_workforce_roster_is_the_same_whatever_workers_and_seed():
+    """Bến Tre's first phase: the same roster and recruits on 1 worker seed 0 and on
+    2 workers seed 7 (the tie-break's fixed solver decides the plan)."""
+    sc = ben_tre_first_phase()
+    one = solve(sc, SolveSettings(time_limit_s=60, workers=1, seed=0))
+    two = solve(sc, SolveSettings(time_limit_s=60, workers=2, seed=7))
+    assert one.status == two.status == Status.optimal
+    assert one.roster == two.roster
