@@ -72,6 +72,10 @@ def is_feasible(sc: Scenario, settings: SolveSettings) -> bool | None:
 EXPLAIN_SOLVE_S = 5.0
 
 
+#: Longest the quick first try of an exact re-solve may take, seconds (`Switchboard._solve`).
+QUICK_S = 0.5
+
+
 class NoAnswer(Exception):
     """An explanation or repair search could not finish (time limit, or a model too large)."""
 
@@ -99,6 +103,7 @@ class Switchboard:
         self.settings = settings
         self.solves = 0
         self.proved = ProvedSets()
+        self.splits = {True: 0, False: 0}  # per-type plans that split over the units, or not
 
     def infeasible(self, on: list[RuleInstance]) -> bool | None:
         """Solve with only the instances `on` enforced.
@@ -118,7 +123,7 @@ class Switchboard:
     def _decide(self, chosen: frozenset[tuple[str, str]]) -> bool | None:
         """`infeasible` by solving: the per-type model first, then the exact one."""
         for m in (self.per_type, self.m):
-            found = self._solve(m, chosen)
+            found = self._solve(m, chosen, quick=True) or self._solve(m, chosen)
             if found is None:
                 return None  # out of time (the exact model is no easier)
             solver, code = found
@@ -128,16 +133,39 @@ class Switchboard:
                 return None
             if m.exact:
                 return False
-            try:
-                roster_rows(m, solver, self.settings)
-            except AssignmentError:
-                continue  # the per-type plan found does not split: ask the exact model
-            return False
+            if self._splits(m, solver):
+                return False
+            # the per-type plan found does not split (or seldom does): ask the exact model
         return None
 
-    def _solve(self, m: PlanModel, chosen: frozenset[tuple[str, str]]
+    def _splits(self, m: PlanModel, solver: cp_model.CpSolver) -> bool:
+        """Whether the per-type plan found splits over the units (a plan, then).
+
+        Only tried while it pays: a failed split costs an assignment (tens of ms) on
+        top of the exact solve, and on the shipped Bến Tre and Huế conflicts about
+        nine in ten fail; after three failures, it is tried while it succeeds at least
+        one time in four. Either way the verdict is exact (the exact model decides).
+        """
+        if self.splits[False] >= 3 and 4 * self.splits[True] < self.splits[False]:
+            return False
+        try:
+            roster_rows(m, solver, self.settings)
+        except AssignmentError:
+            self.splits[False] += 1
+            return False
+        self.splits[True] += 1
+        return True
+
+    def _solve(self, m: PlanModel, chosen: frozenset[tuple[str, str]], quick: bool = False
                ) -> tuple[cp_model.CpSolver, int] | None:
-        """One re-solve within this explanation's time; None when none is left."""
+        """One re-solve within this explanation's time; None when none is left.
+
+        `quick`: one worker without presolve, for at most `QUICK_S` (None when it did not
+        answer: the caller then solves as usual). These models are small and the
+        switches fixed, and presolve is most of a solve: on Huế's cut-places the exact
+        model's 28 re-solves took 1.0 s quick against 4.0 s with presolve and two
+        workers. Any answer it gives is as exact (a plan, or a proof there is none).
+        """
         left = self.deadline - time.monotonic()
         if left <= 0:
             return None
@@ -149,8 +177,15 @@ class Switchboard:
         solver = new_solver(self.settings)
         solver.parameters.max_time_in_seconds = min(self.settings.time_limit_s,
                                                     EXPLAIN_SOLVE_S, left)
+        if quick:
+            solver.parameters.num_workers = 1
+            solver.parameters.cp_model_presolve = False
+            solver.parameters.max_time_in_seconds = min(QUICK_S, left)
         self.solves += 1
-        return solver, solver.solve(m.model)
+        code = solver.solve(m.model)
+        if quick and code not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+            return None
+        return solver, code
 
 
 class ProvedSets:
@@ -578,11 +613,24 @@ def repairs(sc: Scenario, settings: SolveSettings, levers: list[str] | None = No
             ) -> list[Repair]:
     """One repair per lever kind that can make the plan feasible on its own."""
     found = []
+    present = _lever_kinds(sc)
     for kind in levers or [*SLACK_LEVERS, *SEARCH_LEVERS]:
+        if kind in SLACK_LEVERS and kind not in present:
+            continue  # no rule instance of the scenario has this lever: nothing to build
         repair = repair_with(sc, kind, settings)
         if repair is not None and repair.verified_feasible:
             found.append(repair)
     return found
+
+
+def _lever_kinds(sc: Scenario) -> set[str]:
+    """The slack lever kinds some rule instance of the scenario has.
+
+    From the per-type model (cheap to build): the levers sit on the rules' own
+    instances, which are the same whether per-unit limits are held exactly or not.
+    """
+    m = build(sc, elastic=frozenset(SLACK_LEVERS), exact=frozenset())
+    return {inst.lever.kind for inst in m.slacks}
 
 
 def overrides_yaml(base_file: str, repair: Repair,
