@@ -145,3 +145,25 @@ def test_shipped_explanations_are_unchanged(case):
     assert [(i.rule, i.key) for i in exp.conflict] == conflict and exp.irreducible
     assert [(r.lever, r.minimal_checked) for r in repairs(sc, FAST)] == levers
     assert cheapest_combination(sc, list(SLACK_LEVERS), FAST).words == combo_words
+
+
+def test_quick_resolves_give_the_verdicts_of_full_solves(monkeypatch):
+    # one worker without presolve first: a plan or a proof either way, as a full solve
+    sc = load_scenario(SCENARIOS / "tay_ninh_variants.yaml", variants=("cut-places",)).scenario
+    exp = explain(sc, FAST)
+    sets = [exp.conflict] + [[c for c in exp.conflict if c != m] for m in exp.conflict]
+    quick = [Switchboard(sc, FAST, seconds=60).infeasible(s) for s in sets]
+    monkeypatch.setattr(ex, "QUICK_S", 0.0)  # the quick try never answers: full solves
+    full = [Switchboard(sc, FAST, seconds=60).infeasible(s) for s in sets]
+    assert quick == full == [True] + [False] * len(exp.conflict)
+
+
+def test_repairs_build_only_the_lever_kinds_the_scenario_has(monkeypatch):
+    sc = scenario(tiny(budget={"total": 90}))  # no workforce, sources or seats
+    asked = []
+    real = ex._elastic
+    monkeypatch.setattr(ex, "_elastic",
+                        lambda s, kinds, st: asked.append(kinds) or real(s, kinds, st))
+    found = repairs(sc, FAST)
+    assert ["recruits"] not in asked and ["source_amount"] not in asked
+    assert "total_budget" in {r.lever for r in found}
