@@ -470,16 +470,22 @@ def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings) -> Slack |
         if at >= zero_until:
             # at the start, every slack at zero is the scenario itself: not all can be
             zero_until = at + _zero_run(m, stages[at:] if at else stages[:-1], settings)
+        least: int | None = None  # the proven least total of this kind
         for goal in (sum(slacks), peak):
             if at < zero_until:
                 m.model.add(goal <= 0)  # the least, as proved by `_zero_run`
+                continue
+            if goal is peak and least is not None and len(slacks) == 1:
+                m.model.add(goal <= least)  # one slack: its peak is its total
                 continue
             m.model.minimize(goal)
             solver = _repair_goal_solver(m, settings)
             code = solver.solve(m.model)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None
-            proved &= code == cp_model.OPTIMAL or goal is peak
+            if goal is not peak:
+                proved &= code == cp_model.OPTIMAL
+                least = int(solver.value(goal)) if code == cp_model.OPTIMAL else None
             m.model.add(goal <= int(solver.value(goal)))
     m.model.clear_objective()
     solver = _repair_solver(settings)
