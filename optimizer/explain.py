@@ -72,6 +72,9 @@ def is_feasible(sc: Scenario, settings: SolveSettings) -> bool | None:
 EXPLAIN_SOLVE_S = 5.0
 
 
+#: A per-type plan's split over the units is tried once in this many chances when
+#: splits have seldom succeeded (`Switchboard._splits`).
+SPLIT_RETRY = 8
 #: Longest the quick first try of an exact re-solve may take, seconds (`Switchboard._solve`).
 QUICK_S = 0.5
 
@@ -104,6 +107,7 @@ class Switchboard:
         self.solves = 0
         self.proved = ProvedSets()
         self.splits = {True: 0, False: 0}  # per-type plans that split over the units, or not
+        self.skipped = 0  # split tries skipped (`_splits`)
 
     def infeasible(self, on: list[RuleInstance]) -> bool | None:
         """Solve with only the instances `on` enforced.
@@ -141,13 +145,17 @@ class Switchboard:
     def _splits(self, m: PlanModel, solver: cp_model.CpSolver) -> bool:
         """Whether the per-type plan found splits over the units (a plan, then).
 
-        Only tried while it pays: a failed split costs an assignment (tens of ms) on
-        top of the exact solve, and on the shipped Bến Tre and Huế conflicts about
-        nine in ten fail; after three failures, it is tried while it succeeds at least
-        one time in four. Either way the verdict is exact (the exact model decides).
+        Only tried while it pays: a failed split costs an assignment (up to tens of
+        ms) on top of the exact solve, and on the shipped Bến Tre and Huế conflicts
+        about nine in ten fail (on Kon Tum's cut-places more than half succeed). After
+        three failures it is tried while it succeeds at least one time in four, and
+        else once in every `SPLIT_RETRY` chances. Either way the verdict is exact (the
+        exact model decides).
         """
         if self.splits[False] >= 3 and 4 * self.splits[True] < self.splits[False]:
-            return False
+            self.skipped += 1
+            if self.skipped % SPLIT_RETRY:
+                return False
         try:
             roster_rows(m, solver, self.settings)
         except AssignmentError:
