@@ -6,14 +6,15 @@ Run (from the project root):
     .venv/bin/python benchmarks/explain.py --case scenarios/kon_tum_variants.yaml:some-variant
 
 Cases: the infeasible variants (cut-budget, cut-places, early-deadline) of every
-shipped province's *_variants.yaml, Bến Tre's low-completion, and
+shipped province's *_variants.yaml (Bình Thuận's too), Bến Tre's low-completion, and
 scenarios/ben_tre_dropout_whatif.yaml as it stands, plus any `--case FILE[:VARIANT]`.
 Each of `optimizer.explain.explain`, `repairs` and `cheapest_combination` (with
 the CLI's default lever priority) is run N times; printed: conflict size, the
 number of CP-SAT solves each makes (counted by wrapping CpSolver.solve) and the
-seconds spent inside them, and wall seconds as median [min-max]. Target (issue):
-a Bến Tre-size explanation in about 2 s or less on 2 cores; "explain total" is
-what `trainplan explain` computes (all three parts, without printing).
+seconds spent inside them, and wall seconds as median [min-max]. Target (issue 13):
+"explain total" <= 2 s for Thừa Thiên Huế and <= 1 s for the others (Bến Tre size)
+on 2 cores; "explain total" is what `trainplan explain` computes (all three parts,
+without printing or starting Python).
 
 This prints numbers; it is not a test.
 """
@@ -39,12 +40,14 @@ from trainplan.optimizer.explain import SLACK_LEVERS, cheapest_combination, expl
 
 from benchmarks.run import machine_info, stat  # noqa: E402
 
-TARGET_S = 2.0
+#: Seconds "explain total" may take (issue 13): Thừa Thiên Huế's, and the others'.
+TARGET_S = {"thua_thien_hue": 2.0}
+TARGET_OTHERS_S = 1.0
 #: Every shipped scenario's infeasible what-ifs (issue 3), Bến Tre's extra one,
 #: and the drop-out what-if as shipped.
 DEFAULT_CASES = [
     (f"scenarios/{province}_variants.yaml", variant)
-    for province in ("ben_tre", "kon_tum", "thua_thien_hue", "tay_ninh")
+    for province in ("ben_tre", "kon_tum", "thua_thien_hue", "tay_ninh", "binh_thuan")
     for variant in ("cut-budget", "cut-places", "early-deadline")
 ] + [
     ("scenarios/ben_tre_variants.yaml", "low-completion"),
@@ -150,18 +153,28 @@ def main(argv: list[str]) -> int:
             print(f"  {part + ' s':<22}  {stat(wall)}   solves {stat(solves, '{:.0f}')}, "
                   f"in-solver {stat(inside)} s")
         total = [sum(r[p][0] for p in ("explain", "repairs", "combination")) for r in runs]
+        target = target_s(file)
         print(f"  {'explain total s':<22}  {stat(total)}   "
-              f"(target about {TARGET_S:g} s: "
-              f"{'met' if statistics.median(total) <= TARGET_S else 'MISSED'})")
+              f"(target {target:g} s: "
+              f"{'met' if statistics.median(total) <= target else 'MISSED'})")
         print(f"  repairs found           {runs[0]['repair_levers']}")
         print(f"  cheapest combination    {runs[0]['combo']}")
-        totals[name] = statistics.median(total)
+        totals[name] = (statistics.median(total), target)
 
     if totals:
-        worst = max(totals, key=totals.get)
-        print(f"\nslowest case: {worst}, median {totals[worst]:.3f} s "
-              f"({'within' if totals[worst] <= TARGET_S else 'over'} the {TARGET_S:g} s target)")
+        worst = max(totals, key=lambda n: totals[n][0] / totals[n][1])
+        median, target = totals[worst]
+        missed = [n for n, (m, t) in totals.items() if m > t]
+        print(f"\nslowest case against its target: {worst}, median {median:.3f} s "
+              f"({'within' if median <= target else 'over'} its {target:g} s target); "
+              f"{len(totals) - len(missed)} of {len(totals)} cases within their targets")
     return 0
+
+
+def target_s(file: str) -> float:
+    """The issue's target for a case: by province (the file name's start)."""
+    name = Path(file).name
+    return next((s for p, s in TARGET_S.items() if name.startswith(p)), TARGET_OTHERS_S)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,13 @@ def is_feasible(sc: Scenario, settings: SolveSettings) -> bool | None:
 EXPLAIN_SOLVE_S = 5.0
 
 
+#: A per-type plan's split over the units is tried once in this many chances when
+#: splits have seldom succeeded (`Switchboard._splits`).
+SPLIT_RETRY = 8
+#: Longest the quick first try of an exact re-solve may take, seconds (`Switchboard._solve`).
+QUICK_S = 0.5
+
+
 class NoAnswer(Exception):
     """An explanation or repair search could not finish (time limit, or a model too large)."""
 
@@ -100,16 +107,29 @@ class Switchboard:
         self.per_type = build(sc, switches=True, exact=frozenset())
         self.settings = settings
         self.solves = 0
+        self.proved = ProvedSets()
+        self.splits = {True: 0, False: 0}  # per-type plans that split over the units, or not
+        self.skipped = 0  # split tries skipped (`_splits`)
 
     def infeasible(self, on: list[RuleInstance]) -> bool | None:
         """Solve with only the instances `on` enforced.
 
         True when proved infeasible, False when a plan exists, None when neither was
-        shown within the time limit.
+        shown within the time limit. A set inside one already solved feasible, or
+        holding one already proved infeasible, is answered from that proof (`ProvedSets`).
         """
-        chosen = {(inst.rule, inst.key) for inst in on}
+        chosen = frozenset((inst.rule, inst.key) for inst in on)
+        known = self.proved.verdict(chosen)
+        if known is not None:
+            return known
+        verdict = self._decide(chosen)
+        self.proved.add(chosen, verdict)
+        return verdict
+
+    def _decide(self, chosen: frozenset[tuple[str, str]]) -> bool | None:
+        """`infeasible` by solving: the per-type model first, then the exact one."""
         for m in (self.per_type, self.m):
-            found = self._solve(m, chosen)
+            found = self._solve(m, chosen, quick=True) or self._solve(m, chosen)
             if found is None:
                 return None  # out of time (the exact model is no easier)
             solver, code = found
@@ -119,16 +139,43 @@ class Switchboard:
                 return None
             if m.exact:
                 return False
-            try:
-                roster_rows(m, solver, self.settings)
-            except AssignmentError:
-                continue  # the per-type plan found does not split: ask the exact model
-            return False
+            if self._splits(m, solver):
+                return False
+            # the per-type plan found does not split (or seldom does): ask the exact model
         return None
 
-    def _solve(self, m: PlanModel, chosen: set[tuple[str, str]]
+    def _splits(self, m: PlanModel, solver: cp_model.CpSolver) -> bool:
+        """Whether the per-type plan found splits over the units (a plan, then).
+
+        Only tried while it pays: a failed split costs an assignment (up to tens of
+        ms) on top of the exact solve, and on the shipped Bến Tre and Huế conflicts
+        about nine in ten fail (on Kon Tum's cut-places more than half succeed). After
+        three failures it is tried while it succeeds at least one time in four, and
+        else once in every `SPLIT_RETRY` chances. Either way the verdict is exact (the
+        exact model decides).
+        """
+        if self.splits[False] >= 3 and 4 * self.splits[True] < self.splits[False]:
+            self.skipped += 1
+            if self.skipped % SPLIT_RETRY:
+                return False
+        try:
+            roster_rows(m, solver, self.settings)
+        except AssignmentError:
+            self.splits[False] += 1
+            return False
+        self.splits[True] += 1
+        return True
+
+    def _solve(self, m: PlanModel, chosen: frozenset[tuple[str, str]], quick: bool = False
                ) -> tuple[cp_model.CpSolver, int] | None:
-        """One re-solve within this explanation's time; None when none is left."""
+        """One re-solve within this explanation's time; None when none is left.
+
+        `quick`: one worker without presolve, for at most `QUICK_S` (None when it did not
+        answer: the caller then solves as usual). These models are small and the
+        switches fixed, and presolve is most of a solve: on Huế's cut-places the exact
+        model's 28 re-solves took 1.0 s quick against 4.0 s with presolve and two
+        workers. Any answer it gives is as exact (a plan, or a proof there is none).
+        """
         left = self.deadline - time.monotonic()
         if left <= 0:
             return None
@@ -140,8 +187,45 @@ class Switchboard:
         solver = new_solver(self.settings)
         solver.parameters.max_time_in_seconds = min(self.settings.time_limit_s,
                                                     EXPLAIN_SOLVE_S, left)
+        if quick:
+            solver.parameters.num_workers = 1
+            solver.parameters.cp_model_presolve = False
+            solver.parameters.max_time_in_seconds = min(QUICK_S, left)
         self.solves += 1
-        return solver, solver.solve(m.model)
+        code = solver.solve(m.model)
+        if quick and code not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
+            return None
+        return solver, code
+
+
+class ProvedSets:
+    """Sets of rule instances already proved feasible or infeasible, and what follows.
+
+    Switching a rule instance off only removes constraints, so every subset of a
+    feasible set is feasible and every superset of an infeasible one is infeasible:
+    exact verdicts without a solve. QuickXplain proves each member of its conflict
+    necessary on the way (the set it was kept against holds the rest of the conflict
+    and was solved feasible), so the final necessity checks come from here.
+    """
+
+    def __init__(self) -> None:
+        self.feasible: list[frozenset[tuple[str, str]]] = []
+        self.infeasible: list[frozenset[tuple[str, str]]] = []
+
+    def verdict(self, chosen: frozenset[tuple[str, str]]) -> bool | None:
+        """True / False when an earlier proof decides `chosen`, else None."""
+        if any(chosen >= known for known in self.infeasible):
+            return True
+        if any(chosen <= known for known in self.feasible):
+            return False
+        return None
+
+    def add(self, chosen: frozenset[tuple[str, str]], verdict: bool | None) -> None:
+        """Remember a proved verdict (an unanswered one proves nothing)."""
+        if verdict is True:
+            self.infeasible.append(chosen)
+        elif verdict is False:
+            self.feasible.append(chosen)
 
 
 def _preference(inst: RuleInstance) -> tuple[int, bool]:
@@ -290,16 +374,40 @@ def _one_less(change: Change) -> Change:
 
 
 def _verify(sc: Scenario, lever: str, changes: list[Change], settings: SolveSettings,
-            cost_words: str = "", minimal: bool = True) -> Repair:
+            cost_words: str = "", minimal: bool = True, least_proved: bool = False
+            ) -> Repair:
+    """The repair, checked feasible by solving the repaired scenario.
+
+    Minimality (`minimal`): proved by `_elastic` (`least_proved`: one unit less of any
+    change is below the proven least total), else by solving each change one unit less.
+    """
     repaired = apply_changes(sc, changes)
     ok = is_feasible(repaired, settings) is True
     minimal_ok = False
-    if ok and minimal:
+    if ok and minimal and least_proved and all(_only_in_its_rule(c.key) for c in changes):
+        minimal_ok = True
+    elif ok and minimal:
         minimal_ok = all(
             is_feasible(apply_changes(sc, [*changes[:i], _one_less(c), *changes[i + 1:]]),
                         settings) is False
             for i, c in enumerate(changes) if c.new != c.old)
     return Repair(lever, changes, ok, minimal_ok, cost_words)
+
+
+#: Scenario values that enter the model only through the rule instance their slack
+#: relaxes (optimizer.model: places, seats, minimum intakes, budgets): the elastic
+#: model with slack s then holds every plan of the scenario changed by s, so a proven
+#: least slack proves one unit less infeasible. Other values (staff per unit, quotas,
+#: which milestones share, source amounts, short-course values) also shape other
+#: constraints or bounds: their one-unit-less scenarios are solved.
+LEAST_BY_SLACK = ("capacity.starts_by_year.", "capacity.starts_per_year",
+                  "capacity.seats_by_year.", "capacity.min_starts_per_year",
+                  "capacity.groups.", "capacity.by_level.", "budget.total", "budget.by_year.")
+
+
+def _only_in_its_rule(key: str) -> bool:
+    """Whether a change's value is one of `LEAST_BY_SLACK`."""
+    return key.startswith(LEAST_BY_SLACK)
 
 
 def _repair_solver(settings: SolveSettings) -> cp_model.CpSolver:
@@ -329,34 +437,99 @@ def _repair_goal_solver(m: PlanModel, settings: SolveSettings) -> cp_model.CpSol
     return solver
 
 
-def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings
-             ) -> list[tuple[RuleInstance, int]] | None:
-    """Least slack on the given lever kinds (lexicographic: last kind first)."""
+#: Work (CP-SAT deterministic seconds, and wall seconds) a `_zero_run` trial may take:
+#: it only guides (an unanswered trial leaves its stages to be minimised as usual).
+ZERO_TRIAL_WORK = 1.0
+
+
+class Slack(list):
+    """`_elastic`'s answer: (instance, slack) pairs, and whether their total is proved least.
+
+    `least_proved`: every stage that set a lever's total change was proven optimal, so
+    the total is the least over the elastic model's plans (a relaxation of the
+    scenario with the changes made, or that scenario exactly): one unit less of any
+    change is then infeasible without solving it again.
+    """
+
+    least_proved: bool = False
+
+
+def _elastic(sc: Scenario, kinds: list[str], settings: SolveSettings) -> Slack | None:
+    """Least slack on the given lever kinds (lexicographic: last kind first).
+
+    Each kind's stages minimise its total slack, then its largest one. A run of stages
+    whose least is zero is found first by feasibility solves (`_zero_run`); those
+    stages get the constraint their solve would have given (`goal <= 0`), so the model
+    of the last solve, which reads the slacks, is the same and so is the repair.
+    """
     # More staff relaxes the per-type total only; the exact per-unit structure keeps the
     # staff it was built with, so that lever alone is searched per type (then verified).
     m = build(sc, elastic=frozenset(kinds), exact=frozenset() if kinds == ["staff"] else None)
     first = _first_instance_per_value(m)
     if not first:
         return None
-    for kind in reversed(kinds):
-        slacks = [m.slacks[i] for i in first if i.lever.kind == kind]
-        if not slacks:
-            continue
+    by_kind = [(kind, [m.slacks[i] for i in first if i.lever.kind == kind])
+               for kind in reversed(kinds)]
+    stages = [slacks for _, slacks in by_kind if slacks]
+    proved = True
+    zero_until = 0
+    for at, (kind, slacks) in enumerate((k, s) for k, s in by_kind if s):
         # least total change of this lever, then spread as evenly as possible
         peak = m.model.new_int_var(0, SLACK_LIMIT, f"peak_slack[{kind}]")
         m.model.add_max_equality(peak, slacks)
+        if at >= zero_until:
+            # at the start, every slack at zero is the scenario itself: not all can be
+            zero_until = at + _zero_run(m, stages[at:] if at else stages[:-1], settings)
+        least: int | None = None  # the proven least total of this kind
         for goal in (sum(slacks), peak):
+            if at < zero_until:
+                m.model.add(goal <= 0)  # the least, as proved by `_zero_run`
+                continue
+            if goal is peak and least is not None and len(slacks) == 1:
+                m.model.add(goal <= least)  # one slack: its peak is its total
+                continue
             m.model.minimize(goal)
             solver = _repair_goal_solver(m, settings)
             code = solver.solve(m.model)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None
+            if goal is not peak:
+                proved &= code == cp_model.OPTIMAL
+                least = int(solver.value(goal)) if code == cp_model.OPTIMAL else None
             m.model.add(goal <= int(solver.value(goal)))
     m.model.clear_objective()
     solver = _repair_solver(settings)
     if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return [(i, value) for i in first if (value := solver.value(m.slacks[i])) > 0]
+    slack = Slack((i, value) for i in first if (value := solver.value(m.slacks[i])) > 0)
+    slack.least_proved = proved
+    return slack
+
+
+def _zero_run(m: PlanModel, stages: list[list[cp_model.IntVar]], settings: SolveSettings
+              ) -> int:
+    """How many of `stages` have least zero: the most first ones whose slacks can all be 0.
+
+    A plan with those slacks at zero proves each stage's least is zero (slack is never
+    negative); the count is found by bisection on copies of the model (an unanswered
+    copy counts as "not zero": its stages are then minimised as usual).
+    """
+    low, high = 0, len(stages)  # low: known possible; high + 1: known impossible
+    while low < high:
+        mid = (low + high + 1) // 2
+        trial = m.model.clone()
+        trial.clear_objective()  # a feasibility question: any plan will do
+        for var in (v for slacks in stages[:mid] for v in slacks):
+            domain = trial.proto.variables[var.index].domain
+            domain[0], domain[1] = 0, 0
+        solver = _repair_solver(settings)
+        solver.parameters.max_deterministic_time = min(ZERO_TRIAL_WORK, settings.time_limit_s)
+        solver.parameters.max_time_in_seconds = min(ZERO_TRIAL_WORK, settings.time_limit_s)
+        if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _first_instance_per_value(m: PlanModel) -> list[RuleInstance]:
@@ -377,7 +550,7 @@ def repair_with(sc: Scenario, kind: str, settings: SolveSettings) -> Repair | No
     if not slack:
         return None
     changes = [_change_for(i.lever, sc, s) for i, s in slack]
-    return _verify(sc, kind, changes, settings)
+    return _verify(sc, kind, changes, settings, least_proved=slack.least_proved)
 
 
 def _move_milestones(sc: Scenario, settings: SolveSettings) -> Repair | None:
@@ -456,11 +629,24 @@ def repairs(sc: Scenario, settings: SolveSettings, levers: list[str] | None = No
             ) -> list[Repair]:
     """One repair per lever kind that can make the plan feasible on its own."""
     found = []
+    present = _lever_kinds(sc)
     for kind in levers or [*SLACK_LEVERS, *SEARCH_LEVERS]:
+        if kind in SLACK_LEVERS and kind not in present:
+            continue  # no rule instance of the scenario has this lever: nothing to build
         repair = repair_with(sc, kind, settings)
         if repair is not None and repair.verified_feasible:
             found.append(repair)
     return found
+
+
+def _lever_kinds(sc: Scenario) -> set[str]:
+    """The slack lever kinds some rule instance of the scenario has.
+
+    From the per-type model (cheap to build): the levers sit on the rules' own
+    instances, which are the same whether per-unit limits are held exactly or not.
+    """
+    m = build(sc, elastic=frozenset(SLACK_LEVERS), exact=frozenset())
+    return {inst.lever.kind for inst in m.slacks}
 
 
 def overrides_yaml(base_file: str, repair: Repair,
