@@ -23,17 +23,14 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 from trainplan.models.scenario import Scenario
 from trainplan.models.solution import GoalResult, SolveResult, SolveSettings, Status
-from trainplan.optimizer.assign import AssignmentError
 from trainplan.optimizer.level_bound import best_counts, capped_at
 from trainplan.optimizer.model import GOAL_REGISTRY, build, canonical_order
 from trainplan.optimizer.solve import (
     Staged,
     StartsHint,
-    _hold_next,
     _solved,
-    exactly_held,
-    roster_rows,
     solve,
+    split_or_next,
     tie_break_solver,
 )
 
@@ -80,12 +77,10 @@ def own_tie_break(sc: Scenario, settings: SolveSettings, goals: list[GoalResult]
         solver.parameters.max_deterministic_time = OWN_TIE_BREAK_WORK
         if solver.solve(m.model) != cp_model.OPTIMAL:
             return None
-        try:
-            rows = roster_rows(m, solver, settings, no_exact_split=exactly_held(sc) - exact)
-        except AssignmentError as exc:
-            more = _hold_next(exc.unit_type, exact, sc, None)
-            if not more:
+        rows = split_or_next(m, solver, settings, exact)
+        if isinstance(rows, set):
+            if not rows:
                 return None
-            exact |= more
+            exact |= rows
             continue
         return _solved(m, Staged(goals, solver, True, 0.0, solver.wall_time), rows, settings)

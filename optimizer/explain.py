@@ -39,12 +39,11 @@ from trainplan.optimizer.model import (
 from trainplan.optimizer.solve import (
     NO_PRESOLVE_VARS,
     StartsHint,
-    _hold_next,
     check_feasible,
-    exactly_held,
     new_solver,
     roster_rows,
     solve,
+    split_or_next,
 )
 
 #: Lever kinds repaired by elastic slack, in the default order of preference
@@ -77,8 +76,12 @@ EXPLAIN_SOLVE_S = 5.0
 #: A per-type plan's split over the units is tried once in this many chances when
 #: splits have seldom succeeded (`Switchboard._splits`).
 SPLIT_RETRY = 8
-#: Longest the quick first try of an exact re-solve may take, seconds (`Switchboard._solve`).
-QUICK_S = 0.5
+#: Work the quick first try of an exact re-solve may do (`Switchboard._solve`): CP-SAT
+#: deterministic seconds (about seconds of one core), so the same tries answer on every
+#: run, on a loaded machine too; a wall-clock cap of WALL_CAP times as much stops a
+#: try the work count misjudges.
+QUICK_WORK = 0.5
+WALL_CAP = 10
 
 
 class NoAnswer(Exception):
@@ -170,7 +173,7 @@ class Switchboard:
                ) -> tuple[cp_model.CpSolver, int] | None:
         """One re-solve within this explanation's time; None when none is left.
 
-        `quick`: one worker without presolve, for at most `QUICK_S` (None when it did not
+        `quick`: one worker without presolve, for at most `QUICK_WORK` (None when it did not
         answer: the caller then solves as usual). These models are small and the
         switches fixed, and presolve is most of a solve: on Huế's cut-places the exact
         model's 28 re-solves took 1.0 s quick against 4.0 s with presolve and two
@@ -190,7 +193,8 @@ class Switchboard:
         if quick:
             solver.parameters.num_workers = 1
             solver.parameters.cp_model_presolve = False
-            solver.parameters.max_time_in_seconds = min(QUICK_S, left)
+            solver.parameters.max_deterministic_time = QUICK_WORK
+            solver.parameters.max_time_in_seconds = min(WALL_CAP * QUICK_WORK, left)
         self.solves += 1
         code = solver.solve(m.model)
         if quick and code not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE):
@@ -524,7 +528,8 @@ def _zero_run(m: PlanModel, stages: list[list[cp_model.IntVar]], settings: Solve
             domain[0], domain[1] = 0, 0
         solver = _repair_solver(settings)
         solver.parameters.max_deterministic_time = min(ZERO_TRIAL_WORK, settings.time_limit_s)
-        solver.parameters.max_time_in_seconds = min(ZERO_TRIAL_WORK, settings.time_limit_s)
+        solver.parameters.max_time_in_seconds = min(WALL_CAP * ZERO_TRIAL_WORK,
+                                                    settings.time_limit_s)
         if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             low = mid
         else:
@@ -848,10 +853,8 @@ def _least_ceiling(free: Scenario, settings: SolveSettings
                 guided = False
                 continue
             return None
-        try:
-            roster_rows(m, solver, settings, no_exact_split=exactly_held(free) - exact)
-        except AssignmentError as exc:
-            more = _hold_next(exc.unit_type, exact, free, None)
+        more = split_or_next(m, solver, settings, exact)
+        if isinstance(more, set):
             if not more:
                 return None
             exact |= more

@@ -135,6 +135,20 @@ def check_feasible(sc: Scenario, settings: SolveSettings,
             return result
 
 
+def split_or_next(m: PlanModel, solver: cp_model.CpSolver, settings: SolveSettings,
+                  exact: set[str], rules: list[str] | None = None
+                  ) -> list[RosterRow] | set[str]:
+    """A pass's plan handed to the units, or the unit types to hold exactly next.
+
+    The set is empty when no type is left to hold exactly: the plan has no answer.
+    """
+    sc = m.scenario
+    try:
+        return roster_rows(m, solver, settings, no_exact_split=exactly_held(sc, rules) - exact)
+    except AssignmentError as exc:
+        return _hold_next(exc.unit_type, exact, sc, rules)
+
+
 def _hold_next(failed: str, exact: set[str], sc: Scenario, rules: list[str] | None
                ) -> set[str]:
     """The unit types to hold exactly next, after `failed` could not be split.
@@ -458,4 +472,5 @@ def _failed(code: int, settings: SolveSettings, build_s: float, solve_s: float,
                        solve_seconds=solve_s, settings=settings)
 
 
-__all__ = ["check_feasible", "exactly_held", "roster_rows", "solve", "solve_verified"]
+__all__ = ["check_feasible", "exactly_held", "roster_rows", "solve", "solve_verified",
+           "split_or_next"]

@@ -153,7 +153,7 @@ def test_quick_resolves_give_the_verdicts_of_full_solves(monkeypatch):
     exp = explain(sc, FAST)
     sets = [exp.conflict] + [[c for c in exp.conflict if c != m] for m in exp.conflict]
     quick = [Switchboard(sc, FAST, seconds=60).infeasible(s) for s in sets]
-    monkeypatch.setattr(ex, "QUICK_S", 0.0)  # the quick try never answers: full solves
+    monkeypatch.setattr(ex, "QUICK_WORK", 0.0)  # the quick try never answers: full solves
     full = [Switchboard(sc, FAST, seconds=60).infeasible(s) for s in sets]
     assert quick == full == [True] + [False] * len(exp.conflict)
 
