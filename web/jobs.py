@@ -156,7 +156,7 @@ class Swept:
 
 
 def sweep_job(sc: Scenario, grid: str) -> Swept:
-    """`trainplan sweep --grid KEY=VALUES --first-goal` on one key, point after point."""
+    """`trainplan sweep --grid KEY=VALUES --first-goal` on one key, in one chunk (highest ceilings first)."""
     from trainplan.models.sweep import loosest_first
     from trainplan.optimizer.whatif import frontier, plan_sweep, run_chunk
 
