@@ -156,7 +156,11 @@ class Swept:
 
 
 def sweep_job(sc: Scenario, grid: str) -> Swept:
-    """`trainplan sweep --grid KEY=VALUES --first-goal` on one key, in one chunk (highest ceilings first)."""
+    """`trainplan sweep --grid KEY=VALUES --first-goal` on one key, as one chunk.
+
+    The points run highest ceilings first (`optimizer.whatif.run_chunk`); rows come back
+    in grid order.
+    """
     from trainplan.models.sweep import loosest_first
     from trainplan.optimizer.whatif import frontier, plan_sweep, run_chunk
 
